@@ -1,0 +1,190 @@
+"""Command line: roadshow serve | demo | init | check | backup | password  (also `python -m app`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import socket
+import sys
+from pathlib import Path
+
+from .config import Settings
+from .eventfile import EventFileError, load_event_file
+from .setup import PreparedEvent, demo_event_text, prepare, read_event_source, reset_host_password
+
+DEFAULT_DEMO_DB = "roadshow-demo.db"
+
+
+def lan_addresses() -> list[str]:
+    """IPv4 addresses of this machine that phones on the venue network could reach."""
+    found: list[str] = []
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            address = str(info[4][0])
+            if not address.startswith("127.") and address not in found:
+                found.append(address)
+    except OSError:
+        pass
+    return found
+
+
+def public_url(host: str, port: int) -> str:
+    if host in ("0.0.0.0", "", "::"):
+        addresses = lan_addresses()
+        host = addresses[0] if addresses else "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
+def _print_banner(prepared: PreparedEvent, base: str, login_key: str, demo: bool) -> None:
+    event = prepared.event
+    out = sys.stdout
+    print(f"\n  Roadshow · {event.title}  ({event.date})", file=out)
+    print(f"  database: {prepared.db_path}{'  (new)' if prepared.created else '  (continuing)'}", file=out)
+    if prepared.source_changed:
+        print("  note: the event file differs from the one stored in the database; the stored one is used.", file=out)
+    print(f"\n  Host console : {base}/host/login?key={login_key}", file=out)
+    if prepared.host_password:
+        label = "demo host password" if demo else "host password (shown once; keep it)"
+        print(f"  {label}: {prepared.host_password}", file=out)
+    print(f"  Board        : {base}/board", file=out)
+    print(f"  Audience     : {base}/board?audience=1", file=out)
+    print("\n  Judges' personal links (also as QR codes on the host console):", file=out)
+    for judge in event.judges:
+        print(f"    {judge.name:<10} {base}/judge/{prepared.tokens[judge.id]}", file=out)
+    print("\n  Press Ctrl+C to stop; start again with the same database to continue.\n", file=out, flush=True)
+
+
+def _serve(
+    prepared: PreparedEvent, host: str, port: int, demo: bool, backup_dir: str | None, backup_every: float
+) -> None:
+    import uvicorn
+
+    from .web import create_app
+
+    base = public_url(host, port)
+    settings = Settings(
+        db_path=prepared.db_path,
+        secret=os.environ.get("ROADSHOW_SECRET") or prepared.secret,
+        public_url=base,
+        backup_dir=backup_dir,
+        backup_interval=backup_every,
+    )
+    _print_banner(prepared, base, settings.host_login_key, demo)
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=os.environ.get("ROADSHOW_LOG_LEVEL", "warning"),
+        ws="websockets-sansio",
+        ws_max_size=64 * 1024,
+        ws_per_message_deflate=False,  # 2-7x memory per connection; the payloads are small
+        ws_ping_interval=None,  # browsers cannot answer protocol pings visibly; the page sends its own
+        ws_ping_timeout=None,
+        timeout_graceful_shutdown=3,
+    )
+
+
+def _add_server_options(p: argparse.ArgumentParser, default_db: str | None) -> None:
+    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: the whole LAN)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--db", default=default_db, help="SQLite database file")
+    p.add_argument("--backup-dir", default="backups", help="where automatic backups go")
+    p.add_argument("--backup-every", type=float, default=300, help="seconds between automatic backups (0 = off)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="roadshow", description="Live judging for roadshows (路演评审).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_demo = sub.add_parser("demo", help="create (or reopen) the demo event and serve it")
+    _add_server_options(p_demo, DEFAULT_DEMO_DB)
+
+    p_serve = sub.add_parser("serve", help="serve an event from its event file (.toml) or database (.db)")
+    p_serve.add_argument("source", help="event file (.toml) or event database")
+    _add_server_options(p_serve, None)
+    p_serve.add_argument("--password", help="host password for a new event (default: generated and printed)")
+
+    p_init = sub.add_parser("init", help="create an event database from an event file without serving")
+    p_init.add_argument("event_file")
+    p_init.add_argument("--db", help="database file (default: the event file's name with .db)")
+    p_init.add_argument("--password", help="host password (default: generated and printed once)")
+
+    p_check = sub.add_parser("check", help="validate an event file")
+    p_check.add_argument("event_file")
+
+    p_backup = sub.add_parser("backup", help="write a consistent copy of an event database")
+    p_backup.add_argument("db")
+    p_backup.add_argument("destination")
+
+    p_pw = sub.add_parser("password", help="set a new host password (logs every host out)")
+    p_pw.add_argument("db")
+    p_pw.add_argument("--password")
+
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except EventFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        prepared = asyncio.run(prepare(args.db, demo_event_text(), demo=True))
+        _serve(prepared, args.host, args.port, True, args.backup_dir, args.backup_every)
+        return 0
+    if args.command == "serve":
+        source = Path(args.source)
+        if source.suffix.lower() == ".toml":
+            db = args.db or str(source.with_suffix(".db"))
+            prepared = asyncio.run(prepare(db, read_event_source(source), host_password=args.password))
+        else:
+            if not source.exists():
+                raise FileNotFoundError(f"{source} does not exist")
+            prepared = asyncio.run(prepare(args.db or str(source)))
+        _serve(prepared, args.host, args.port, False, args.backup_dir, args.backup_every)
+        return 0
+    if args.command == "init":
+        source = Path(args.event_file)
+        db = args.db or str(source.with_suffix(".db"))
+        prepared = asyncio.run(prepare(db, read_event_source(source), host_password=args.password))
+        if not prepared.created:
+            print(f"{db} already holds an event; nothing changed.", file=sys.stderr)
+            return 1
+        print(f"created {db}\nhost password (shown once; keep it): {prepared.host_password}")
+        return 0
+    if args.command == "check":
+        event = load_event_file(args.event_file)
+        print(
+            f"ok: {event.title} — {len(event.projects)} projects, {len(event.categories)} categories, "
+            f"{len(event.judges)} judges, {len(event.criteria)} criteria, {len(event.awards)} awards"
+        )
+        return 0
+    if args.command == "backup":
+        from .store import Store
+
+        async def run() -> None:
+            async with Store.open(args.db) as store:
+                await store.backup(args.destination)
+
+        if not Path(args.db).exists():
+            raise FileNotFoundError(f"{args.db} does not exist")
+        asyncio.run(run())
+        print(f"backed up {args.db} -> {args.destination}")
+        return 0
+    if args.command == "password":
+        password = asyncio.run(reset_host_password(args.db, args.password))
+        print(f"new host password: {password}")
+        return 0
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,31 @@
+"""Server settings, from the command line and ROADSHOW_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+
+
+def _origins_from_env() -> tuple[str, ...]:
+    raw = os.environ.get("ROADSHOW_ALLOWED_ORIGINS", "")
+    return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_path: str
+    # Signs the host session cookie. Stored in the event database (created at init), so sessions
+    # survive a restart; ROADSHOW_SECRET overrides it.
+    secret: str
+    # One-time-per-process key for the host login link printed at start-up (never stored).
+    host_login_key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    allowed_origins: tuple[str, ...] = field(default_factory=_origins_from_env)
+    secure_cookies: bool = field(default_factory=lambda: os.environ.get("ROADSHOW_HTTPS", "") == "1")
+    # The address phones use (e.g. http://192.168.1.20:8000), for links and QR codes shown on a
+    # console opened as localhost. None: use the address the console was opened with.
+    public_url: str | None = None
+    backup_dir: str | None = None
+    backup_interval: float = 0.0  # seconds between automatic backups; 0 = off
+    idle_timeout: float = 30.0  # close a websocket that sent nothing (not even a ping) for this long
+    send_timeout: float = 10.0  # drop a viewer whose socket does not take an update within this long

@@ -1,0 +1,157 @@
+"""The event definition: what is judged, by whom, on which rubric, and how results combine.
+
+Plain frozen dataclasses, no I/O. The event file (TOML) and the store both build these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+AggregationRule = Literal["mean", "trimmed_mean", "median"]
+Normalization = Literal["none", "zscore"]
+AwardKind = Literal["top_projects", "team_leaders", "honour_roll"]
+Language = Literal["zh", "en"]
+
+AGGREGATION_RULES: tuple[str, ...] = ("mean", "trimmed_mean", "median")
+NORMALIZATIONS: tuple[str, ...] = ("none", "zscore")
+AWARD_KINDS: tuple[str, ...] = ("top_projects", "team_leaders", "honour_roll")
+LANGUAGES: tuple[str, ...] = ("zh", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One line of the panel rubric: a judge gives 0..max in steps of `step`."""
+
+    id: str
+    name: str
+    max: float
+    weight: float = 1.0
+    step: float = 1.0
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A component of the composite collected before the day (e.g. resident satisfaction)."""
+
+    id: str
+    name: str
+    weight: float
+    max: float = 100.0
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Judge:
+    id: str
+    name: str
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    id: str
+    title: str
+    team: str
+    leader: str
+    category: str
+    order: int
+    summary: str = ""
+    members: tuple[str, ...] = ()
+    volunteers: tuple[str, ...] = ()
+    # indicator id -> value collected before the day
+    indicators: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Recusal:
+    judge: str
+    project: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AwardRule:
+    """How one award is decided.
+
+    - top_projects: the best `count` projects by composite, at most `max_per_category` per category
+      (0 = no limit), skipping projects flagged for too small a panel.
+    - team_leaders: the leaders of the teams that won award `of`.
+    - honour_roll: the `names` listed, or every project's volunteers when `names` is empty.
+    """
+
+    id: str
+    name: str
+    kind: AwardKind
+    count: int = 0
+    max_per_category: int = 0
+    of: str = ""
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringRules:
+    rule: AggregationRule = "trimmed_mean"
+    trim: int = 1  # drop this many highest and this many lowest totals ...
+    trim_min_judges: int = 5  # ... but only when at least this many judges counted
+    normalize: Normalization = "none"
+    min_panel: int = 3  # fewer counted judges than this flags the result
+    decimals: int = 2  # results are rounded to this many decimals for display and ranking
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    presentation_seconds: int = 480
+    qa_seconds: int = 240
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    title: str
+    date: str
+    categories: tuple[Category, ...]
+    criteria: tuple[Criterion, ...]
+    judges: tuple[Judge, ...]
+    projects: tuple[Project, ...]
+    panel_weight: float = 100.0
+    indicators: tuple[Indicator, ...] = ()
+    scoring: ScoringRules = field(default_factory=ScoringRules)
+    timing: Timing = field(default_factory=Timing)
+    awards: tuple[AwardRule, ...] = ()
+    recusals: tuple[Recusal, ...] = ()
+    language: Language = "zh"
+    subtitle: str = ""
+    venue: str = ""
+    organizer: str = ""
+
+    # -- lookups (small lists: linear scans are fine and keep the dataclass simple) --
+    def project(self, project_id: str) -> Project | None:
+        return next((p for p in self.projects if p.id == project_id), None)
+
+    def judge(self, judge_id: str) -> Judge | None:
+        return next((j for j in self.judges if j.id == judge_id), None)
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.id == criterion_id), None)
+
+    @property
+    def panel_max(self) -> float:
+        """The highest weighted total a judge can give."""
+        return sum(c.max * c.weight for c in self.criteria)
+
+    @property
+    def composite_weight_total(self) -> float:
+        return self.panel_weight + sum(i.weight for i in self.indicators)
+
+    def default_order(self) -> list[str]:
+        return [p.id for p in sorted(self.projects, key=lambda p: (p.order, p.id))]

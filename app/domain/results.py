@@ -1,0 +1,193 @@
+"""Per-project results, the composite score and the rankings, each with its explanation.
+
+Composite (100-point scale):
+    panel_100 = 100 * panel / panel_max
+    indicator_100 = 100 * value / indicator.max
+    composite = sum_i weight_i * component_100_i / sum_i weight_i
+over the live panel (weight `panel_weight`) and every pre-collected indicator.
+
+Ranking (overall and per category), highest first, by these keys in turn:
+    1. composite, rounded to the event's decimals;
+    2. panel score, rounded the same way;
+    3. first places: how many judges gave this project their highest total of the event.
+Projects still equal on all three share a rank ("1, 2, 2, 4"); `tied` marks them.
+Projects without any counted score are listed unranked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .models import Event
+from .scoring import ScoreSheet, aggregate, zscore_adjust
+
+
+@dataclass(slots=True)
+class Component:
+    id: str  # "panel" or an indicator id
+    name: str
+    weight: float
+    value: float | None  # in its own unit (panel points, indicator points)
+    max: float
+    score_100: float | None  # value on a 100-point scale
+    contribution: float | None  # weight * score_100 / total weight: its share of the composite
+
+
+@dataclass(slots=True)
+class ProjectResult:
+    project: str
+    category: str
+    totals: dict[str, float]  # judge -> raw weighted total (recused judges excluded)
+    adjusted: dict[str, float]  # judge -> total after normalisation (equals totals without it)
+    counted: tuple[str, ...]
+    dropped: tuple[str, ...]
+    recused: tuple[str, ...]
+    method: str
+    panel: float | None
+    components: list[Component]
+    composite: float | None
+    first_places: int = 0
+    flags: list[str] = field(default_factory=list)
+    rank: int | None = None
+    tied: bool = False
+    category_rank: int | None = None
+    category_tied: bool = False
+
+
+@dataclass(slots=True)
+class Standings:
+    results: dict[str, ProjectResult]
+    overall: list[str]  # project ids, ranked first, then unranked in running order
+    by_category: dict[str, list[str]]
+
+
+def compute_results(
+    event: Event,
+    sheets: Mapping[tuple[str, str], ScoreSheet],
+    recused: Collection[tuple[str, str]],
+) -> dict[str, ProjectResult]:
+    """Results for every project from the latest sheets. `sheets` maps (project, judge);
+    `recused` holds (judge, project) pairs whose scores never count."""
+    counted_totals = {
+        (project, judge): sheet.total for (project, judge), sheet in sheets.items() if (judge, project) not in recused
+    }
+    rules = event.scoring
+    adjusted_all = (
+        zscore_adjust(counted_totals, event.panel_max) if rules.normalize == "zscore" else dict(counted_totals)
+    )
+    first_places = _first_places(counted_totals)
+    results: dict[str, ProjectResult] = {}
+    weight_total = event.composite_weight_total or 1.0
+    for project in event.projects:
+        totals = {j: t for (p, j), t in counted_totals.items() if p == project.id}
+        adjusted = {j: t for (p, j), t in adjusted_all.items() if p == project.id}
+        outcome = aggregate(adjusted.items(), rules)
+        recused_here = tuple(sorted(j for (j, p) in recused if p == project.id))
+        panel = outcome.score
+        components = [_component("panel", "panel", event.panel_weight, panel, event.panel_max, weight_total)]
+        for indicator in event.indicators:
+            value = project.indicators.get(indicator.id)
+            components.append(
+                _component(indicator.id, indicator.name, indicator.weight, value, indicator.max, weight_total)
+            )
+        composite = None
+        if panel is not None:
+            composite = sum(c.contribution or 0.0 for c in components)
+        flags: list[str] = []
+        if not totals:
+            flags.append("no_scores")
+        elif len(totals) < rules.min_panel:  # judges who scored, before any trimming
+            flags.append("insufficient_panel")
+        results[project.id] = ProjectResult(
+            project=project.id,
+            category=project.category,
+            totals=totals,
+            adjusted=adjusted,
+            counted=outcome.counted,
+            dropped=outcome.dropped,
+            recused=recused_here,
+            method=outcome.method,
+            panel=panel,
+            components=components,
+            composite=composite,
+            first_places=first_places.get(project.id, 0),
+            flags=flags,
+        )
+    return results
+
+
+def rank(event: Event, results: Mapping[str, ProjectResult], only: Iterable[str] | None = None) -> Standings:
+    """Rank `only` those projects (all of them when None) overall and within each category.
+
+    Ranks are written into fresh copies: the same results can be ranked for the host (everything
+    scored) and for the board (only what has been revealed)."""
+    chosen = set(results) if only is None else set(only) & set(results)
+    order = event.default_order()
+    ranked_results = {pid: _copy(results[pid]) for pid in order if pid in chosen}
+    decimals = event.scoring.decimals
+
+    def key(r: ProjectResult) -> tuple[float, float, int]:
+        return (round(r.composite or 0.0, decimals), round(r.panel or 0.0, decimals), r.first_places)
+
+    scored = [r for r in ranked_results.values() if r.composite is not None]
+    unscored = [r.project for r in ranked_results.values() if r.composite is None]
+    overall = _assign(scored, key, "rank", "tied") + unscored
+    by_category: dict[str, list[str]] = {}
+    for category in event.categories:
+        members = [r for r in scored if r.category == category.id]
+        rest = [pid for pid in unscored if ranked_results[pid].category == category.id]
+        by_category[category.id] = _assign(members, key, "category_rank", "category_tied") + rest
+    return Standings(results=ranked_results, overall=overall, by_category=by_category)
+
+
+def _assign(rows: list[ProjectResult], key, rank_attr: str, tied_attr: str) -> list[str]:
+    # Stable sort keeps running order among full ties, so the listing is deterministic.
+    rows = sorted(rows, key=key, reverse=True)
+    keys = [key(r) for r in rows]
+    for i, row in enumerate(rows):
+        position = i + 1
+        if i > 0 and keys[i] == keys[i - 1]:
+            position = getattr(rows[i - 1], rank_attr)
+        setattr(row, rank_attr, position)
+        shared = (i > 0 and keys[i] == keys[i - 1]) or (i + 1 < len(rows) and keys[i] == keys[i + 1])
+        setattr(row, tied_attr, shared)
+    return [r.project for r in rows]
+
+
+def _first_places(totals: Mapping[tuple[str, str], float]) -> dict[str, int]:
+    best: dict[str, float] = {}
+    for (_, judge), total in totals.items():
+        best[judge] = max(total, best.get(judge, float("-inf")))
+    counts: dict[str, int] = {}
+    for (project, judge), total in totals.items():
+        if total == best[judge]:
+            counts[project] = counts.get(project, 0) + 1
+    return counts
+
+
+def _component(
+    cid: str, name: str, weight: float, value: float | None, maximum: float, weight_total: float
+) -> Component:
+    if value is None or maximum <= 0:
+        return Component(cid, name, weight, value, maximum, None, None)
+    score_100 = 100.0 * value / maximum
+    return Component(cid, name, weight, value, maximum, score_100, weight * score_100 / weight_total)
+
+
+def _copy(r: ProjectResult) -> ProjectResult:
+    return ProjectResult(
+        project=r.project,
+        category=r.category,
+        totals=r.totals,
+        adjusted=r.adjusted,
+        counted=r.counted,
+        dropped=r.dropped,
+        recused=r.recused,
+        method=r.method,
+        panel=r.panel,
+        components=r.components,
+        composite=r.composite,
+        first_places=r.first_places,
+        flags=list(r.flags),
+    )

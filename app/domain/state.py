@@ -1,0 +1,410 @@
+"""The event state machine: running order, project phases, timers, recusals, scores, ceremony.
+
+Event-sourced: `decide()` checks a command against the current state and returns the changes it
+makes (raising DomainError, with nothing changed, for an illegal move); the store appends those
+changes to the journal; `apply()` folds a journalled change into the state. At start-up the state is
+rebuilt by applying the whole journal, so a restart continues exactly where the event was.
+
+Project phases:  pending -> presenting -> scoring <-> closed -> revealed
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .awards import AwardResult, compute_awards
+from .errors import DomainError
+from .models import Event
+from .results import ProjectResult, Standings, compute_results, rank
+from .scoring import ScoreSheet, validate_comment, validate_values, weighted_total
+
+ProjectStatus = Literal["pending", "presenting", "scoring", "closed", "revealed"]
+SCENES: tuple[str, ...] = ("welcome", "presenting", "result", "leaderboard", "ceremony")
+TIMERS: tuple[str, ...] = ("presentation", "qa")
+TIMER_ACTIONS: tuple[str, ...] = ("start", "pause", "reset")
+MAX_REASON_LENGTH = 500
+
+HOST_COMMANDS: frozenset[str] = frozenset(
+    {
+        "reorder",
+        "start_project",
+        "timer",
+        "open_scoring",
+        "close_scoring",
+        "reveal",
+        "recuse",
+        "scene",
+        "start_ceremony",
+        "ceremony_step",
+        "correct_score",
+    }
+)
+JUDGE_COMMANDS: frozenset[str] = frozenset({"submit_score"})
+
+
+@dataclass(slots=True)
+class Change:
+    """One journalled fact. `kind` names it; `data` is JSON-serialisable."""
+
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Timer:
+    duration: float
+    running: bool = False
+    started_at: float | None = None  # wall-clock seconds when the current run began
+    elapsed_before: float = 0.0  # seconds run before `started_at`
+
+    def elapsed(self, now: float) -> float:
+        if self.running and self.started_at is not None:
+            return self.elapsed_before + max(0.0, now - self.started_at)
+        return self.elapsed_before
+
+    def remaining(self, now: float) -> float:
+        return self.duration - self.elapsed(now)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "duration": self.duration,
+            "running": self.running,
+            "started_at": self.started_at,
+            "elapsed_before": self.elapsed_before,
+        }
+
+
+@dataclass(slots=True)
+class Ceremony:
+    awards: list[dict[str, Any]]  # frozen when the ceremony started (see awards_as_dicts)
+    steps: list[tuple[int, int]]  # (award index, winner index or -1 for the whole roll)
+    step: int = 0  # how many steps have been revealed
+
+
+@dataclass(slots=True)
+class EventState:
+    event: Event
+    order: list[str]
+    status: dict[str, ProjectStatus]
+    current: str | None = None
+    scene: str = "welcome"
+    timers: dict[str, Timer] = field(default_factory=dict)
+    recused: set[tuple[str, str]] = field(default_factory=set)  # (judge, project)
+    sheets: dict[tuple[str, str], ScoreSheet] = field(default_factory=dict)  # (project, judge)
+    revealed: list[str] = field(default_factory=list)  # in the order they were revealed
+    ceremony: Ceremony | None = None
+    _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
+
+    @classmethod
+    def new(cls, event: Event) -> EventState:
+        state = cls(
+            event=event,
+            order=event.default_order(),
+            status={p.id: "pending" for p in event.projects},
+        )
+        state.timers = state._fresh_timers()
+        state.recused = {(r.judge, r.project) for r in event.recusals}
+        return state
+
+    def _fresh_timers(self) -> dict[str, Timer]:
+        return {
+            "presentation": Timer(float(self.event.timing.presentation_seconds)),
+            "qa": Timer(float(self.event.timing.qa_seconds)),
+        }
+
+    # ------------------------------------------------------------------ derived views
+    def results(self) -> dict[str, ProjectResult]:
+        if self._results is None:
+            self._results = compute_results(self.event, self.sheets, self.recused)
+        return self._results
+
+    def standings(self, revealed_only: bool = False) -> Standings:
+        return rank(self.event, self.results(), self.revealed if revealed_only else None)
+
+    def awards(self) -> list[AwardResult]:
+        return compute_awards(self.event, self.standings())
+
+    def submitted_judges(self, project: str) -> list[str]:
+        """Judges with a counted (not recused) sheet for the project, in panel order."""
+        return [
+            j.id for j in self.event.judges if (project, j.id) in self.sheets and (j.id, project) not in self.recused
+        ]
+
+    def panel_for(self, project: str) -> list[str]:
+        """Judges expected to score the project: the panel less the recused."""
+        return [j.id for j in self.event.judges if (j.id, project) not in self.recused]
+
+    # ------------------------------------------------------------------ decide
+    def decide(self, role: str, actor: str, command: str, args: dict[str, Any], now: float) -> list[Change]:
+        """Check `command` from `role` (host | judge) and return the changes it makes."""
+        if role == "host" and command in HOST_COMMANDS:
+            handler = getattr(self, f"_decide_{command}")
+            return handler(args, now)
+        if role == "judge" and command in JUDGE_COMMANDS:
+            return self._decide_submit_score(actor, args, now)
+        if command in HOST_COMMANDS | JUDGE_COMMANDS:
+            raise DomainError("forbidden", "You are not allowed to do that.")
+        raise DomainError("unknown_command", "Unknown command: {command}.", command=str(command)[:40])
+
+    def _project_arg(self, args: dict[str, Any], key: str = "project") -> str:
+        pid = args.get(key)
+        if not isinstance(pid, str) or self.event.project(pid) is None:
+            raise DomainError("unknown_project", "There is no such project.")
+        return pid
+
+    def _judge_arg(self, args: dict[str, Any]) -> str:
+        jid = args.get("judge")
+        if not isinstance(jid, str) or self.event.judge(jid) is None:
+            raise DomainError("unknown_judge", "There is no such judge.")
+        return jid
+
+    def _decide_reorder(self, args: dict[str, Any], now: float) -> list[Change]:
+        order = args.get("order")
+        if (
+            not isinstance(order, list)
+            or sorted(map(str, order)) != sorted(self.order)
+            or len(set(order)) != len(order)
+        ):
+            raise DomainError("bad_order", "The new order must list every project exactly once.")
+        for index, pid in enumerate(self.order):
+            if self.status[pid] != "pending" and order[index] != pid:
+                raise DomainError("order_locked", "A project that has started cannot be moved.")
+        return [Change("order", {"order": list(order)})]
+
+    def _decide_start_project(self, args: dict[str, Any], now: float) -> list[Change]:
+        pid = self._project_arg(args)
+        if self.ceremony is not None:
+            raise DomainError("ceremony_running", "The award ceremony has started.")
+        if self.current and self.status[self.current] == "scoring":
+            raise DomainError("close_first", "Close scoring for the current project first.")
+        if self.status[pid] != "pending":
+            raise DomainError("already_started", "This project has already been presented.")
+        return [Change("start", {"project": pid})]
+
+    def _decide_timer(self, args: dict[str, Any], now: float) -> list[Change]:
+        timer, action = args.get("timer"), args.get("action")
+        if timer not in TIMERS or action not in TIMER_ACTIONS:
+            raise DomainError("bad_timer", "Unknown timer or timer action.")
+        if self.current is None:
+            raise DomainError("no_current", "No project is presenting.")
+        return [Change("timer", {"timer": timer, "action": action, "at": now})]
+
+    def _decide_open_scoring(self, args: dict[str, Any], now: float) -> list[Change]:
+        if self.current is None:
+            raise DomainError("no_current", "No project is presenting.")
+        if self.status[self.current] not in ("presenting", "closed"):
+            raise DomainError("bad_phase", "Scoring cannot be opened now.")
+        return [Change("open", {"project": self.current})]
+
+    def _decide_close_scoring(self, args: dict[str, Any], now: float) -> list[Change]:
+        if self.current is None or self.status[self.current] != "scoring":
+            raise DomainError("not_open", "Scoring is not open.")
+        return [Change("close", {"project": self.current})]
+
+    def _decide_reveal(self, args: dict[str, Any], now: float) -> list[Change]:
+        pid = self._project_arg(args) if "project" in args else self.current
+        if pid is None:
+            raise DomainError("no_current", "No project is presenting.")
+        if self.status[pid] != "closed":
+            raise DomainError("close_first", "Close scoring for this project before revealing it.")
+        if not self.submitted_judges(pid):
+            raise DomainError("no_scores", "No judge has scored this project yet.")
+        return [Change("reveal", {"project": pid})]
+
+    def _decide_recuse(self, args: dict[str, Any], now: float) -> list[Change]:
+        jid, pid = self._judge_arg(args), self._project_arg(args)
+        on = args.get("recused", True)
+        if not isinstance(on, bool):
+            raise DomainError("bad_args", "`recused` must be true or false.")
+        if self.status[pid] == "revealed":
+            raise DomainError("already_revealed", "The result of this project has been revealed.")
+        reason = args.get("reason", "")
+        if not isinstance(reason, str) or len(reason) > MAX_REASON_LENGTH:
+            raise DomainError(
+                "bad_reason", "The reason must be text of at most {limit} characters.", limit=MAX_REASON_LENGTH
+            )
+        if ((jid, pid) in self.recused) == on:
+            return []
+        return [Change("recuse", {"judge": jid, "project": pid, "recused": on, "reason": reason.strip()})]
+
+    def _decide_scene(self, args: dict[str, Any], now: float) -> list[Change]:
+        scene = args.get("scene")
+        if scene not in SCENES:
+            raise DomainError("bad_scene", "Unknown scene.")
+        if scene == "result" and not self.revealed:
+            raise DomainError("nothing_revealed", "No result has been revealed yet.")
+        if scene == "ceremony" and self.ceremony is None:
+            raise DomainError("no_ceremony", "The award ceremony has not started.")
+        if scene == "presenting" and self.current is None:
+            raise DomainError("no_current", "No project is presenting.")
+        return [Change("scene", {"scene": scene})]
+
+    def _decide_start_ceremony(self, args: dict[str, Any], now: float) -> list[Change]:
+        if self.current and self.status[self.current] == "scoring":
+            raise DomainError("close_first", "Close scoring for the current project first.")
+        awards = awards_as_dicts(self.awards())
+        return [Change("ceremony", {"awards": awards})]
+
+    def _decide_ceremony_step(self, args: dict[str, Any], now: float) -> list[Change]:
+        if self.ceremony is None:
+            raise DomainError("no_ceremony", "The award ceremony has not started.")
+        direction = args.get("direction", "next")
+        if direction not in ("next", "back"):
+            raise DomainError("bad_args", "Direction must be next or back.")
+        step = self.ceremony.step + (1 if direction == "next" else -1)
+        if not 0 <= step <= len(self.ceremony.steps):
+            raise DomainError("ceremony_bounds", "There is no award to show in that direction.")
+        return [Change("ceremony_step", {"step": step})]
+
+    def _decide_submit_score(self, judge: str, args: dict[str, Any], now: float) -> list[Change]:
+        pid = self._project_arg(args)
+        if self.event.judge(judge) is None:
+            raise DomainError("unknown_judge", "There is no such judge.")
+        if (judge, pid) in self.recused:
+            raise DomainError("recused", "You are recused from this project.")
+        if self.status[pid] != "scoring":
+            raise DomainError("not_open", "This project is not open for scoring.")
+        values = validate_values(self.event, args.get("scores"))
+        comment = validate_comment(args.get("comment"))
+        total = weighted_total(self.event, values)
+        return [Change("score", {"project": pid, "judge": judge, "values": values, "total": total, "comment": comment})]
+
+    def _decide_correct_score(self, args: dict[str, Any], now: float) -> list[Change]:
+        """The host amends a judge's score after scoring closed, always with a reason."""
+        jid, pid = self._judge_arg(args), self._project_arg(args)
+        if self.status[pid] == "scoring":
+            raise DomainError("still_open", "Scoring is open: the judge can amend the score directly.")
+        if self.status[pid] in ("pending", "presenting"):
+            raise DomainError("not_scored_yet", "This project has not been scored yet.")
+        if (jid, pid) in self.recused:
+            raise DomainError("recused", "That judge is recused from this project.")
+        reason = args.get("reason")
+        if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON_LENGTH:
+            raise DomainError("reason_required", "A correction needs a reason.")
+        values = validate_values(self.event, args.get("scores"))
+        comment = validate_comment(args.get("comment"))
+        total = weighted_total(self.event, values)
+        return [
+            Change(
+                "correction",
+                {
+                    "project": pid,
+                    "judge": jid,
+                    "values": values,
+                    "total": total,
+                    "comment": comment,
+                    "reason": reason.strip(),
+                },
+            )
+        ]
+
+    # ------------------------------------------------------------------ apply
+    def apply(self, change: Change, at: float) -> None:
+        """Fold one journalled change into the state. Never raises for a change `decide` produced."""
+        kind, data = change.kind, change.data
+        if kind == "order":
+            self.order = list(data["order"])
+        elif kind == "start":
+            previous = self.current
+            if previous and self.status[previous] == "presenting":
+                # Started by mistake and never opened: it goes back to the queue.
+                self.status[previous] = "pending"
+            self.current = data["project"]
+            self.status[self.current] = "presenting"
+            self.timers = self._fresh_timers()
+            self.scene = "presenting"
+        elif kind == "timer":
+            self._apply_timer(data["timer"], data["action"], float(data["at"]))
+        elif kind == "open":
+            self.status[data["project"]] = "scoring"
+        elif kind == "close":
+            self.status[data["project"]] = "closed"
+        elif kind == "reveal":
+            pid = data["project"]
+            self.status[pid] = "revealed"
+            if pid not in self.revealed:
+                self.revealed.append(pid)
+            self.scene = "result"
+        elif kind == "recuse":
+            pair = (data["judge"], data["project"])
+            if data["recused"]:
+                self.recused.add(pair)
+            else:
+                self.recused.discard(pair)
+            self._results = None
+        elif kind == "scene":
+            self.scene = data["scene"]
+        elif kind in ("score", "correction"):
+            key = (data["project"], data["judge"])
+            previous_sheet = self.sheets.get(key)
+            self.sheets[key] = ScoreSheet(
+                project=data["project"],
+                judge=data["judge"],
+                values={k: float(v) for k, v in data["values"].items()},
+                total=float(data["total"]),
+                comment=data.get("comment", ""),
+                at=at,
+                version=(previous_sheet.version + 1) if previous_sheet else 1,
+            )
+            self._results = None
+        elif kind == "ceremony":
+            awards = data["awards"]
+            self.ceremony = Ceremony(awards=awards, steps=ceremony_steps(awards))
+            self.scene = "ceremony"
+        elif kind == "ceremony_step" and self.ceremony is not None:
+            self.ceremony.step = int(data["step"])
+            self.scene = "ceremony"
+        # Unknown kinds (from a newer version) are ignored so an old server can still replay.
+
+    def _apply_timer(self, name: str, action: str, at: float) -> None:
+        timer = self.timers[name]
+        if action == "start" and not timer.running:
+            for other_name, other in self.timers.items():
+                if other_name != name and other.running:
+                    other.elapsed_before = other.elapsed(at)
+                    other.running, other.started_at = False, None
+            timer.running, timer.started_at = True, at
+        elif action == "pause" and timer.running:
+            timer.elapsed_before = timer.elapsed(at)
+            timer.running, timer.started_at = False, None
+        elif action == "reset":
+            timer.running, timer.started_at, timer.elapsed_before = False, None, 0.0
+
+
+def awards_as_dicts(awards: list[AwardResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": a.id,
+            "name": a.name,
+            "kind": a.kind,
+            "tie_at_cut": a.tie_at_cut,
+            "winners": [
+                {
+                    "name": w.name,
+                    "project": w.project,
+                    "project_title": w.project_title,
+                    "team": w.team,
+                    "category": w.category,
+                    "rank": w.rank,
+                    "composite": w.composite,
+                }
+                for w in a.winners
+            ],
+        }
+        for a in awards
+    ]
+
+
+def ceremony_steps(awards: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Reveal order: ranked awards one winner at a time from the last place up to the first;
+    an honour roll all at once."""
+    steps: list[tuple[int, int]] = []
+    for index, award in enumerate(awards):
+        count = len(award["winners"])
+        if award["kind"] == "honour_roll":
+            if count:
+                steps.append((index, -1))
+        else:
+            steps.extend((index, w) for w in reversed(range(count)))
+    return steps

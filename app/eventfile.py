@@ -1,0 +1,407 @@
+"""Read an event definition from TOML (format: docs/event-file.md) into domain models.
+
+Every problem names the field (e.g. `projects[3].category`) and, where the file shows it, the line.
+Parsing is all-or-nothing: nothing is written until the whole file is valid.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .domain.models import (
+    AGGREGATION_RULES,
+    AWARD_KINDS,
+    LANGUAGES,
+    NORMALIZATIONS,
+    AwardRule,
+    Category,
+    Criterion,
+    Event,
+    Indicator,
+    Judge,
+    Project,
+    Recusal,
+    ScoringRules,
+    Timing,
+)
+
+_KEYS: dict[str, set[str]] = {
+    "event": {"title", "date", "language", "subtitle", "venue", "organizer"},
+    "timing": {"presentation_minutes", "qa_minutes"},
+    "scoring": {"rule", "trim", "trim_min_judges", "normalize", "min_panel", "decimals"},
+    "composite": {"panel_weight"},
+    "categories": {"id", "name"},
+    "criteria": {"id", "name", "max", "weight", "step", "description"},
+    "indicators": {"id", "name", "weight", "max", "description"},
+    "judges": {"id", "name", "title"},
+    "projects": {
+        "id",
+        "title",
+        "team",
+        "leader",
+        "category",
+        "order",
+        "summary",
+        "members",
+        "volunteers",
+        "indicators",
+    },
+    "recusals": {"judge", "project", "reason"},
+    "awards": {"id", "name", "kind", "count", "max_per_category", "of", "names"},
+}
+_ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
+class EventFileError(ValueError):
+    """A malformed event file. `problems` lists every (field, line, message) found."""
+
+    def __init__(self, problems: list[tuple[str, int | None, str]]) -> None:
+        self.problems = problems
+        lines = [f"{field}{f' (line {line})' if line else ''}: {msg}" for field, line, msg in problems]
+        super().__init__("Invalid event file:\n  " + "\n  ".join(lines))
+
+
+@dataclass
+class _Reader:
+    """Collects problems instead of stopping at the first, so a user can fix a file in one go."""
+
+    text: str
+    problems: list[tuple[str, int | None, str]]
+
+    def fail(self, field: str, message: str) -> None:
+        self.problems.append((field, _locate(self.text, field), message))
+
+    def known_keys(self, data: dict[str, Any], allowed: set[str], field: str) -> None:
+        """A misspelt key (max_per_categroy) would otherwise be ignored and its default used."""
+        for key in sorted(set(data) - allowed):
+            self.fail(f"{field}.{key}" if field else key, "is not a known key (misspelt?)")
+
+    def table(self, data: dict[str, Any], key: str, field: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            self.fail(field, "must be a table")
+            return {}
+        return value
+
+    def array(self, data: dict[str, Any], key: str, required: bool = True) -> list[dict[str, Any]]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.fail(key, f"is missing: add at least one [[{key}]] entry")
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.fail(key, f"must be written as [[{key}]] tables")
+            return []
+        return value
+
+    def text_field(self, data: dict[str, Any], key: str, field: str, required: bool = True, default: str = "") -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.fail(f"{field}.{key}" if field else key, "is required")
+            return default
+        if isinstance(value, datetime.date):
+            value = value.isoformat()  # `date = 2026-12-12` without quotes is a TOML date
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            self.fail(f"{field}.{key}" if field else key, "must be text")
+            return default
+        value = str(value).strip()
+        if required and not value:
+            self.fail(f"{field}.{key}" if field else key, "must not be empty")
+        return value
+
+    def ident(self, data: dict[str, Any], key: str, field: str) -> str:
+        value = self.text_field(data, key, field)
+        if value and not _ID_RE.match(value):
+            self.fail(f"{field}.{key}", "must be 1-40 letters, digits, '-', '_' or '.'")
+        return value
+
+    def number(
+        self,
+        data: dict[str, Any],
+        key: str,
+        field: str,
+        default: float | None = None,
+        minimum: float | None = None,
+        positive: bool = False,
+    ) -> float:
+        value = data.get(key, default)
+        name = f"{field}.{key}" if field else key
+        if value is None:
+            self.fail(name, "is required")
+            return 0.0
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.fail(name, "must be a number")
+            return 0.0
+        if positive and value <= 0:
+            self.fail(name, "must be greater than 0")
+        elif minimum is not None and value < minimum:
+            self.fail(name, f"must be at least {minimum:g}")
+        return float(value)
+
+    def integer(self, data: dict[str, Any], key: str, field: str, default: int | None = None, minimum: int = 0) -> int:
+        value = self.number(data, key, field, default, minimum=minimum)
+        if value != int(value):
+            self.fail(f"{field}.{key}" if field else key, "must be a whole number")
+        return int(value)
+
+    def names(self, data: dict[str, Any], key: str, field: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            # Allow "张三、李四, 王五" as well as a TOML list: organisers paste names from documents.
+            value = [v for v in re.split(r"[,，、;；]\s*", value) if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(f"{field}.{key}", "must be a list of names")
+            return ()
+        return tuple(v.strip() for v in value if v.strip())
+
+
+def load_event_file(path: str | Path) -> Event:
+    path = Path(path)
+    try:
+        # utf-8-sig: Windows Notepad saves Chinese text with a byte-order mark.
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise EventFileError([("file", None, f"{path} does not exist")]) from exc
+    except UnicodeDecodeError as exc:
+        raise EventFileError([("file", None, f"is not UTF-8 text ({exc.reason})")]) from exc
+    return parse_event(text)
+
+
+def parse_event(text: str) -> Event:
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise EventFileError([("file", int(match.group(1)) if match else None, f"is not valid TOML: {exc}")]) from exc
+    r = _Reader(text, [])
+    r.known_keys(data, set(_KEYS), "")
+
+    head = r.table(data, "event", "event")
+    r.known_keys(head, _KEYS["event"], "event")
+    title = r.text_field(head, "title", "event")
+    date = r.text_field(head, "date", "event", required=False)
+    language = r.text_field(head, "language", "event", required=False, default="zh")
+    if language not in LANGUAGES:
+        r.fail("event.language", f"must be one of {', '.join(LANGUAGES)}")
+        language = "zh"
+
+    timing_t = r.table(data, "timing", "timing")
+    r.known_keys(timing_t, _KEYS["timing"], "timing")
+    timing = Timing(
+        presentation_seconds=int(60 * r.number(timing_t, "presentation_minutes", "timing", 8, positive=True)),
+        qa_seconds=int(60 * r.number(timing_t, "qa_minutes", "timing", 4, minimum=0)),
+    )
+
+    scoring_t = r.table(data, "scoring", "scoring")
+    r.known_keys(scoring_t, _KEYS["scoring"], "scoring")
+    rule = r.text_field(scoring_t, "rule", "scoring", required=False, default="trimmed_mean")
+    if rule not in AGGREGATION_RULES:
+        r.fail("scoring.rule", f"must be one of {', '.join(AGGREGATION_RULES)}")
+    normalize = r.text_field(scoring_t, "normalize", "scoring", required=False, default="none")
+    if normalize not in NORMALIZATIONS:
+        r.fail("scoring.normalize", f"must be one of {', '.join(NORMALIZATIONS)}")
+    scoring = ScoringRules(
+        rule=rule if rule in AGGREGATION_RULES else "trimmed_mean",  # type: ignore[arg-type]
+        trim=r.integer(scoring_t, "trim", "scoring", 1, minimum=0),
+        trim_min_judges=r.integer(scoring_t, "trim_min_judges", "scoring", 5, minimum=1),
+        normalize=normalize if normalize in NORMALIZATIONS else "none",  # type: ignore[arg-type]
+        min_panel=r.integer(scoring_t, "min_panel", "scoring", 3, minimum=1),
+        decimals=r.integer(scoring_t, "decimals", "scoring", 2, minimum=0),
+    )
+
+    categories = []
+    for i, c in enumerate(r.array(data, "categories")):
+        r.known_keys(c, _KEYS["categories"], f"categories[{i}]")
+        categories.append(
+            Category(id=r.ident(c, "id", f"categories[{i}]"), name=r.text_field(c, "name", f"categories[{i}]"))
+        )
+    _unique(r, "categories", [c.id for c in categories])
+
+    criteria = []
+    for i, c in enumerate(r.array(data, "criteria")):
+        r.known_keys(c, _KEYS["criteria"], f"criteria[{i}]")
+        f = f"criteria[{i}]"
+        criteria.append(
+            Criterion(
+                id=r.ident(c, "id", f),
+                name=r.text_field(c, "name", f),
+                max=r.number(c, "max", f, positive=True),
+                weight=r.number(c, "weight", f, 1.0, positive=True),
+                step=r.number(c, "step", f, 1.0, positive=True),
+                description=r.text_field(c, "description", f, required=False),
+            )
+        )
+    _unique(r, "criteria", [c.id for c in criteria])
+
+    composite_t = r.table(data, "composite", "composite")
+    r.known_keys(composite_t, _KEYS["composite"], "composite")
+    panel_weight = r.number(composite_t, "panel_weight", "composite", 100.0, positive=True)
+    indicators = []
+    for i, c in enumerate(r.array(data, "indicators", required=False)):
+        r.known_keys(c, _KEYS["indicators"], f"indicators[{i}]")
+        f = f"indicators[{i}]"
+        indicators.append(
+            Indicator(
+                id=r.ident(c, "id", f),
+                name=r.text_field(c, "name", f),
+                weight=r.number(c, "weight", f, positive=True),
+                max=r.number(c, "max", f, 100.0, positive=True),
+                description=r.text_field(c, "description", f, required=False),
+            )
+        )
+    _unique(r, "indicators", [c.id for c in indicators])
+
+    judges = []
+    for i, c in enumerate(r.array(data, "judges")):
+        r.known_keys(c, _KEYS["judges"], f"judges[{i}]")
+        f = f"judges[{i}]"
+        judges.append(
+            Judge(
+                id=r.ident(c, "id", f),
+                name=r.text_field(c, "name", f),
+                title=r.text_field(c, "title", f, required=False),
+            )
+        )
+    _unique(r, "judges", [j.id for j in judges])
+
+    category_ids = {c.id for c in categories}
+    projects = []
+    for i, c in enumerate(r.array(data, "projects")):
+        r.known_keys(c, _KEYS["projects"], f"projects[{i}]")
+        f = f"projects[{i}]"
+        category = r.text_field(c, "category", f)
+        if category and category not in category_ids:
+            r.fail(f"{f}.category", f"'{category}' is not one of the categories ({', '.join(sorted(category_ids))})")
+        values_t = c.get("indicators", {})
+        values: dict[str, float] = {}
+        if not isinstance(values_t, dict):
+            r.fail(f"{f}.indicators", "must be a table of indicator = value")
+            values_t = {}
+        for indicator in indicators:
+            if indicator.id not in values_t:
+                r.fail(f"{f}.indicators", f"has no value for '{indicator.id}'")
+                continue
+            value = r.number(values_t, indicator.id, f"{f}.indicators", minimum=0)
+            if value > indicator.max:
+                r.fail(f"{f}.indicators.{indicator.id}", f"{value:g} is above the maximum of {indicator.max:g}")
+            values[indicator.id] = value
+        for extra in sorted(set(values_t) - {ind.id for ind in indicators}):
+            r.fail(f"{f}.indicators.{extra}", "is not a declared [[indicators]] id")
+        projects.append(
+            Project(
+                id=r.ident(c, "id", f),
+                title=r.text_field(c, "title", f),
+                team=r.text_field(c, "team", f),
+                leader=r.text_field(c, "leader", f, required=False),
+                category=category,
+                order=r.integer(c, "order", f, i + 1, minimum=0),
+                summary=r.text_field(c, "summary", f, required=False),
+                members=r.names(c, "members", f),
+                volunteers=r.names(c, "volunteers", f),
+                indicators=values,
+            )
+        )
+    _unique(r, "projects", [p.id for p in projects])
+
+    judge_ids, project_ids = {j.id for j in judges}, {p.id for p in projects}
+    recusals = []
+    for i, c in enumerate(r.array(data, "recusals", required=False)):
+        r.known_keys(c, _KEYS["recusals"], f"recusals[{i}]")
+        f = f"recusals[{i}]"
+        jid, pid = r.text_field(c, "judge", f), r.text_field(c, "project", f)
+        if jid and jid not in judge_ids:
+            r.fail(f"{f}.judge", f"'{jid}' is not a judge id")
+        if pid and pid not in project_ids:
+            r.fail(f"{f}.project", f"'{pid}' is not a project id")
+        recusals.append(Recusal(judge=jid, project=pid, reason=r.text_field(c, "reason", f, required=False)))
+
+    awards = []
+    for i, c in enumerate(r.array(data, "awards", required=False)):
+        r.known_keys(c, _KEYS["awards"], f"awards[{i}]")
+        f = f"awards[{i}]"
+        kind = r.text_field(c, "kind", f)
+        if kind and kind not in AWARD_KINDS:
+            r.fail(f"{f}.kind", f"must be one of {', '.join(AWARD_KINDS)}")
+        award = AwardRule(
+            id=r.ident(c, "id", f),
+            name=r.text_field(c, "name", f),
+            kind=kind if kind in AWARD_KINDS else "honour_roll",  # type: ignore[arg-type]
+            count=r.integer(c, "count", f, 0, minimum=0),
+            max_per_category=r.integer(c, "max_per_category", f, 0, minimum=0),
+            of=r.text_field(c, "of", f, required=False),
+            names=r.names(c, "names", f),
+        )
+        if kind == "top_projects" and award.count < 1:
+            r.fail(f"{f}.count", "must be at least 1 for a top_projects award")
+        if kind == "team_leaders" and award.of not in {a.id for a in awards if a.kind == "top_projects"}:
+            r.fail(f"{f}.of", "must name an earlier top_projects award")
+        awards.append(award)
+    _unique(r, "awards", [a.id for a in awards])
+
+    subtitle = r.text_field(head, "subtitle", "event", required=False)
+    venue = r.text_field(head, "venue", "event", required=False)
+    organizer = r.text_field(head, "organizer", "event", required=False)
+    if r.problems:
+        raise EventFileError(r.problems)
+    return Event(
+        title=title,
+        date=date,
+        language=language,  # type: ignore[arg-type]
+        subtitle=subtitle,
+        venue=venue,
+        organizer=organizer,
+        categories=tuple(categories),
+        criteria=tuple(criteria),
+        judges=tuple(judges),
+        projects=tuple(projects),
+        panel_weight=panel_weight,
+        indicators=tuple(indicators),
+        scoring=scoring,
+        timing=timing,
+        awards=tuple(awards),
+        recusals=tuple(recusals),
+    )
+
+
+def _unique(r: _Reader, array: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for i, value in enumerate(ids):
+        if value and value in seen:
+            r.fail(f"{array}[{i}].id", f"'{value}' is used twice")
+        seen.add(value)
+
+
+def _locate(text: str, field: str) -> int | None:
+    """Best-effort line of `field` such as `projects[3].category`: find the 4th `[[projects]]`
+    header, then the key below it. tomllib gives no positions for values, so this reads the text."""
+    match = re.match(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?", field)
+    if not match:
+        return None
+    table, index, key = match.group(1), match.group(2), match.group(3)
+    lines = text.splitlines()
+    header = re.compile(
+        rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]" if index is not None else rf"^\s*\[\s*{re.escape(table)}\s*\]"
+    )
+    starts = [n for n, line in enumerate(lines) if header.match(line)]
+    if not starts:
+        return None
+    position = int(index) if index is not None else 0
+    if position >= len(starts):
+        return None
+    start = starts[position]
+    if key:
+        key_re = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for n in range(start + 1, len(lines)):
+            if lines[n].lstrip().startswith("["):
+                break
+            if key_re.match(lines[n]):
+                return n + 1
+    return start + 1

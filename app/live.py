@@ -1,0 +1,199 @@
+"""The live event service: command handling (decode -> domain -> store -> hub) and the views.
+
+One LiveEvent per running server. It owns the in-memory EventState, rebuilt from the journal at
+start-up and kept in step with every committed change; it publishes the sections that changed to the
+board, the host and each judge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from .domain.errors import DomainError
+from .domain.models import Event
+from .domain.state import Change, EventState
+from .eventfile import parse_event
+from .hub import Hub
+from .protocol import Command
+from .store import Store
+from .views import board_sections, host_sections, judge_sections
+
+log = logging.getLogger("roadshow.live")
+
+BOARD_TOPIC = "board"
+HOST_TOPIC = "host"
+
+
+def judge_topic(judge: str) -> str:
+    return f"judge:{judge}"
+
+
+class LiveEvent:
+    def __init__(
+        self,
+        store: Store,
+        hub: Hub,
+        event: Event,
+        state: EventState,
+        tokens: dict[str, str],
+        command_ids: set[tuple[str, str]],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.hub = hub
+        self.event = event
+        self.state = state
+        self.clock = clock
+        self._tokens = tokens  # judge -> token
+        self._judge_by_token = {t: j for j, t in tokens.items()}
+        self._command_ids = command_ids
+        self._lock = asyncio.Lock()  # decide + append + apply run as one step
+        self._published: dict[str, dict[str, bytes]] = {}  # topic -> section -> last bytes sent
+        self.presence: dict[str, dict[str, Any]] = {}  # judge -> {"connections": n, "activity": str}
+        self.host_epoch = "1"  # host sessions carry it; changing it logs every host out
+
+    @classmethod
+    async def load(cls, store: Store, hub: Hub, clock: Callable[[], float] = time.time) -> LiveEvent:
+        """Rebuild the state from the journal (after verifying its hash chain)."""
+        source = await store.get_meta("event_toml")
+        if source is None:
+            raise RuntimeError("the database holds no event: create one with `roadshow init`")
+        event = parse_event(source)
+        await store.verify_chain()
+        state = EventState.new(event)
+        for entry in await store.journal():
+            state.apply(Change(entry.kind, entry.data), entry.at)
+        tokens = await store.ensure_judge_tokens([j.id for j in event.judges])
+        live = cls(store, hub, event, state, tokens, await store.command_ids(), clock)
+        live.host_epoch = await store.get_meta("host_epoch") or "1"
+        live._remember(live._all_sections())
+        return live
+
+    # ------------------------------------------------------------------ judges and tokens
+    def judge_for_token(self, token: str) -> str | None:
+        return self._judge_by_token.get(token)
+
+    def token_for(self, judge: str) -> str | None:
+        return self._tokens.get(judge)
+
+    @property
+    def tokens(self) -> dict[str, str]:
+        return dict(self._tokens)
+
+    async def reissue_token(self, judge: str) -> str:
+        if self.event.judge(judge) is None:
+            raise DomainError("unknown_judge", "There is no such judge.")
+        token = await self.store.reissue_token(judge)
+        old = self._tokens.get(judge)
+        if old:
+            self._judge_by_token.pop(old, None)
+        self._tokens[judge] = token
+        self._judge_by_token[token] = judge
+        return token
+
+    # ------------------------------------------------------------------ commands
+    async def execute(self, role: str, judge: str | None, command: Command, connection: str) -> dict[str, Any]:
+        """Apply one command; return the ack fields. DomainError means nothing changed."""
+        actor = "host" if role == "host" else f"judge:{judge}"
+        async with self._lock:
+            if (actor, command.id) in self._command_ids:
+                return {"ok": True, "duplicate": True}
+            now = self.clock()
+            changes = self.state.decide(role, judge or "", command.name, command.args, now)
+            seq = None
+            for change in changes:
+                entry = await self.store.append(
+                    actor, change.kind, change.data, command_id=command.id, connection=connection, at=now
+                )
+                self.state.apply(change, entry.at)
+                seq = entry.seq
+            if changes:
+                self._command_ids.add((actor, command.id))
+        self.refresh()
+        return {"ok": True, "duplicate": False, "seq": seq}
+
+    async def system_change(self, kind: str, data: dict[str, Any]) -> None:
+        """A change made outside the live protocol (e.g. a recusal from the command line)."""
+        async with self._lock:
+            entry = await self.store.append("system", kind, data, at=self.clock())
+            self.state.apply(Change(kind, data), entry.at)
+        self.refresh()
+
+    # ------------------------------------------------------------------ presence
+    def judge_connected(self, judge: str) -> None:
+        seen = self.presence.setdefault(judge, {"connections": 0, "activity": "idle"})
+        seen["connections"] += 1
+        self.refresh(host_only=True)
+
+    def judge_disconnected(self, judge: str) -> None:
+        seen = self.presence.setdefault(judge, {"connections": 0, "activity": "idle"})
+        seen["connections"] = max(0, seen["connections"] - 1)
+        if not seen["connections"]:
+            seen["activity"] = "idle"
+        self.refresh(host_only=True)
+
+    def judge_activity(self, judge: str, activity: str) -> None:
+        seen = self.presence.setdefault(judge, {"connections": 0, "activity": "idle"})
+        if seen.get("activity") != activity:
+            seen["activity"] = activity
+            self.refresh(host_only=True)
+
+    # ------------------------------------------------------------------ views
+    def sections_for(self, role: str, judge: str | None = None) -> dict[str, Any]:
+        if role == "host":
+            return host_sections(self.state, self.presence)
+        if role == "judge" and judge:
+            return judge_sections(self.state, judge)
+        return board_sections(self.state)
+
+    def snapshot(self, role: str, judge: str | None = None) -> bytes:
+        topic = self.topic_for(role, judge)
+        return orjson.dumps(
+            {
+                "type": "snapshot",
+                "seq": self.hub.seq(topic),
+                "role": role,
+                "server_now": time.time(),
+                "sections": self.sections_for(role, judge),
+            }
+        )
+
+    @staticmethod
+    def topic_for(role: str, judge: str | None) -> str:
+        if role == "host":
+            return HOST_TOPIC
+        if role == "judge" and judge:
+            return judge_topic(judge)
+        return BOARD_TOPIC
+
+    def _all_sections(self, host_only: bool = False) -> dict[str, dict[str, Any]]:
+        shared = board_sections(self.state)
+        out = {HOST_TOPIC: host_sections(self.state, self.presence, shared)}
+        if not host_only:
+            out[BOARD_TOPIC] = shared
+            for judge in self.event.judges:
+                out[judge_topic(judge.id)] = judge_sections(self.state, judge.id, shared)
+        return out
+
+    def _remember(self, by_topic: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Record what each topic now shows; return only the sections that differ from before."""
+        changed: dict[str, dict[str, Any]] = {}
+        for topic, sections in by_topic.items():
+            last = self._published.setdefault(topic, {})
+            for name, value in sections.items():
+                encoded = orjson.dumps(value)
+                if last.get(name) != encoded:
+                    last[name] = encoded
+                    changed.setdefault(topic, {})[name] = value
+        return changed
+
+    def refresh(self, host_only: bool = False) -> None:
+        """Publish every section that changed since the last refresh."""
+        for topic, sections in self._remember(self._all_sections(host_only)).items():
+            self.hub.publish(topic, sections)

@@ -1,0 +1,79 @@
+"""Decoding and checking client frames (docs/protocol.md). No state, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+MAX_FRAME_BYTES = 64 * 1024
+MAX_ID_LENGTH = 64
+
+
+class ProtocolError(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    id: str
+    name: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    t: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Resync:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    state: str
+
+
+Message = Command | Ping | Resync | Presence
+
+
+def decode(frame: str | bytes) -> Message:
+    """Turn one websocket frame into a message, or raise ProtocolError saying what is wrong."""
+    size = len(frame.encode() if isinstance(frame, str) else frame)
+    if size > MAX_FRAME_BYTES:
+        raise ProtocolError("bad_message", "Message too large.")
+    try:
+        data = orjson.loads(frame)
+    except orjson.JSONDecodeError as exc:
+        raise ProtocolError("bad_message", "Message is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise ProtocolError("bad_message", "Message must be a JSON object.")
+    kind = data.get("type")
+    if kind == "cmd":
+        cid, name, args = data.get("id"), data.get("cmd"), data.get("args", {})
+        if not isinstance(cid, str) or not 1 <= len(cid) <= MAX_ID_LENGTH:
+            raise ProtocolError("bad_message", "A command needs an id of 1-64 characters.")
+        if not isinstance(name, str) or not name:
+            raise ProtocolError("bad_message", "A command needs a name.")
+        if args is None:
+            args = {}
+        if not isinstance(args, dict):
+            raise ProtocolError("bad_args", "Command arguments must be an object.")
+        return Command(cid, name, args)
+    if kind == "ping":
+        t = data.get("t")
+        return Ping(t if isinstance(t, int | float | str) else None)
+    if kind == "resync":
+        return Resync()
+    if kind == "presence":
+        state = data.get("state")
+        if state not in ("scoring", "idle"):
+            raise ProtocolError("bad_message", "Presence state must be scoring or idle.")
+        return Presence(state)
+    raise ProtocolError("bad_message", "Unknown message type.")

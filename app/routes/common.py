@@ -1,0 +1,76 @@
+"""Helpers shared by the HTTP routes: language choice, rendering, host session, same-origin checks."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import HTMLResponse
+
+from .. import i18n
+from ..live import LiveEvent
+
+LANG_COOKIE = "roadshow_lang"
+
+
+def live_event(conn: HTTPConnection) -> LiveEvent:
+    return conn.app.state.live
+
+
+def choose_language(conn: HTTPConnection) -> str:
+    """?lang= beats the cookie, which beats the event's default; the browser's Accept-Language is
+    only used when the event sets none (the event's language is the organiser's choice)."""
+    requested = i18n.normalize_language(conn.query_params.get("lang"))
+    if requested:
+        return requested
+    cookie = i18n.normalize_language(conn.cookies.get(LANG_COOKIE))
+    if cookie:
+        return cookie
+    live: LiveEvent | None = getattr(conn.app.state, "live", None)
+    if live is not None:
+        return live.event.language
+    return i18n.from_accept_language(conn.headers.get("accept-language")) or i18n.DEFAULT_LANGUAGE
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    language = choose_language(request)
+    env = request.app.state.templates[language]
+    nonce = request.scope.get("state", {}).get("csp_nonce", "")
+    base = {
+        "request": request,
+        "lang": language,
+        "html_lang": "zh-Hans" if language == "zh" else "en",
+        "nonce": nonce,
+        "js_strings": i18n.js_strings(language),
+        "path": request.url.path,
+    }
+    live: LiveEvent | None = getattr(request.app.state, "live", None)
+    if live is not None:
+        base["event"] = live.event
+    html = env.get_template(name).render(base | context)
+    response = HTMLResponse(html, status_code=status_code)
+    if request.query_params.get("lang") and i18n.normalize_language(request.query_params.get("lang")):
+        response.set_cookie(LANG_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def is_host(conn: HTTPConnection) -> bool:
+    session = conn.session
+    epoch = conn.app.state.live.host_epoch if hasattr(conn.app.state, "live") else None
+    return bool(session.get("host")) and session.get("epoch") == epoch
+
+
+def same_origin(request: Request) -> bool:
+    """CSRF defence for state-changing requests: the browser's Origin (or Referer) must be us."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    host = request.headers.get("host", "")
+    if not origin:
+        return False
+    from urllib.parse import urlsplit
+
+    return urlsplit(origin).netloc.lower() == host.lower()
+
+
+def constant_time_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

@@ -1,0 +1,287 @@
+"""SQLite storage: numbered migrations, the append-only hash-chained journal, judge tokens, backups.
+
+One connection, one writer: every write goes through `_write_lock`, so coroutines never interleave
+inside each other's transactions. WAL with synchronous=FULL: a journal row is on disk before
+`append()` returns, which is what lets the live layer acknowledge a score as safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import orjson
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    seq: int
+    at: float
+    actor: str
+    kind: str
+    data: dict[str, Any]
+    command_id: str | None
+    connection: str | None
+    prev_hash: str
+    hash: str
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+class ChainError(StoreError):
+    """The journal's hash chain does not verify: a row was changed or removed outside Roadshow."""
+
+
+def entry_hash(
+    prev_hash: str, seq: int, at: float, actor: str, kind: str, data_json: str, command_id: str | None
+) -> str:
+    material = orjson.dumps([prev_hash, seq, repr(at), actor, kind, data_json, command_id])
+    return hashlib.sha256(material).hexdigest()
+
+
+def _migrations() -> list[tuple[int, str]]:
+    found = []
+    for item in resources.files("app.schema").iterdir():
+        name = item.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            found.append((int(name[:3]), item.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Store:
+    """Use `async with Store.open(path) as store:`; the connection closes on exit."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self._conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+        self._last_seq = 0
+        self._last_hash = GENESIS_HASH
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, path: str | Path) -> AsyncIterator[Store]:
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA synchronous=FULL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA busy_timeout=5000")
+            store = cls(conn, str(path))
+            await store._migrate()
+            await store._load_tail()
+            yield store
+        finally:
+            await conn.close()
+
+    async def _migrate(self) -> None:
+        async with self._conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        version = int(row[0]) if row else 0
+        for number, sql in _migrations():
+            if number <= version:
+                continue
+            # executescript commits on its own; user_version is set inside the same script so a
+            # crash between the two cannot leave a half-applied migration marked as done.
+            await self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={number};\nCOMMIT;")
+
+    async def _load_tail(self) -> None:
+        async with self._conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1") as cur:
+            row = await cur.fetchone()
+        if row:
+            self._last_seq, self._last_hash = int(row["seq"]), str(row["hash"])
+
+    # ---------------------------------------------------------------- meta
+    async def get_meta(self, key: str) -> str | None:
+        async with self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return None if row is None else str(row["value"])
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self._write_lock:
+            await self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    async def has_event(self) -> bool:
+        return await self.get_meta("event_toml") is not None
+
+    async def create_event(self, event_toml: str, judge_ids: list[str], extra_meta: dict[str, str]) -> dict[str, str]:
+        """Store a new event definition and issue each judge a fresh token, in one transaction."""
+        tokens = {jid: new_token() for jid in judge_ids}
+        now = time.time()
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                if await self._get_meta_unlocked("event_toml") is not None:
+                    raise StoreError("this database already holds an event")
+                rows = [("event_toml", event_toml), ("created_at", repr(now)), *extra_meta.items()]
+                await self._conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", rows)
+                await self._conn.executemany(
+                    "INSERT INTO judge_tokens (judge, token, issued_at) VALUES (?, ?, ?)",
+                    [(jid, tok, now) for jid, tok in tokens.items()],
+                )
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+        return tokens
+
+    async def _get_meta_unlocked(self, key: str) -> str | None:
+        async with self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return None if row is None else str(row["value"])
+
+    # ---------------------------------------------------------------- judges
+    async def judge_tokens(self) -> dict[str, str]:
+        async with self._conn.execute("SELECT judge, token FROM judge_tokens") as cur:
+            return {str(r["judge"]): str(r["token"]) for r in await cur.fetchall()}
+
+    async def ensure_judge_tokens(self, judge_ids: list[str]) -> dict[str, str]:
+        """Issue tokens for judges that have none (a judge added to the event later)."""
+        existing = await self.judge_tokens()
+        missing = [j for j in judge_ids if j not in existing]
+        if missing:
+            now = time.time()
+            async with self._write_lock:
+                await self._conn.executemany(
+                    "INSERT INTO judge_tokens (judge, token, issued_at) VALUES (?, ?, ?)",
+                    [(j, new_token(), now) for j in missing],
+                )
+        return await self.judge_tokens()
+
+    async def reissue_token(self, judge: str) -> str:
+        token = new_token()
+        async with self._write_lock:
+            await self._conn.execute(
+                "UPDATE judge_tokens SET token = ?, issued_at = ? WHERE judge = ?", (token, time.time(), judge)
+            )
+        return token
+
+    # ---------------------------------------------------------------- journal
+    async def append(
+        self,
+        actor: str,
+        kind: str,
+        data: dict[str, Any],
+        *,
+        command_id: str | None = None,
+        connection: str | None = None,
+        at: float | None = None,
+    ) -> JournalEntry:
+        """Append one row, durably. Raises DuplicateCommand if (actor, command_id) was seen."""
+        data_json = orjson.dumps(data).decode()
+        async with self._write_lock:
+            seq = self._last_seq + 1
+            when = time.time() if at is None else at
+            digest = entry_hash(self._last_hash, seq, when, actor, kind, data_json, command_id)
+            try:
+                await self._conn.execute(
+                    "INSERT INTO journal (seq, at, actor, kind, data, command_id, connection, prev_hash, hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (seq, when, actor, kind, data_json, command_id, connection, self._last_hash, digest),
+                )
+            except sqlite3.IntegrityError as exc:
+                if "journal.actor" in str(exc) or "journal_command" in str(exc) or "UNIQUE" in str(exc):
+                    raise DuplicateCommand(actor, command_id) from exc
+                raise
+            entry = JournalEntry(seq, when, actor, kind, data, command_id, connection, self._last_hash, digest)
+            self._last_seq, self._last_hash = seq, digest
+        return entry
+
+    async def journal(self, after: int = 0) -> list[JournalEntry]:
+        async with self._conn.execute(
+            "SELECT seq, at, actor, kind, data, command_id, connection, prev_hash, hash"
+            " FROM journal WHERE seq > ? ORDER BY seq",
+            (after,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            JournalEntry(
+                int(r["seq"]),
+                float(r["at"]),
+                str(r["actor"]),
+                str(r["kind"]),
+                orjson.loads(r["data"]),
+                r["command_id"],
+                r["connection"],
+                str(r["prev_hash"]),
+                str(r["hash"]),
+            )
+            for r in rows
+        ]
+
+    async def verify_chain(self) -> int:
+        """Recompute every row's hash; raise ChainError at the first that does not match."""
+        expected_prev = GENESIS_HASH
+        count = 0
+        async with self._conn.execute(
+            "SELECT seq, at, actor, kind, data, command_id, prev_hash, hash FROM journal ORDER BY seq"
+        ) as cur:
+            async for r in cur:
+                digest = entry_hash(
+                    str(r["prev_hash"]),
+                    int(r["seq"]),
+                    float(r["at"]),
+                    str(r["actor"]),
+                    str(r["kind"]),
+                    str(r["data"]),
+                    r["command_id"],
+                )
+                if r["prev_hash"] != expected_prev or r["hash"] != digest:
+                    raise ChainError(f"journal row {r['seq']} does not match the hash chain")
+                expected_prev = str(r["hash"])
+                count += 1
+        return count
+
+    async def command_ids(self) -> set[tuple[str, str]]:
+        async with self._conn.execute("SELECT actor, command_id FROM journal WHERE command_id IS NOT NULL") as cur:
+            return {(str(r["actor"]), str(r["command_id"])) for r in await cur.fetchall()}
+
+    # ---------------------------------------------------------------- maintenance
+    async def integrity_check(self) -> str:
+        async with self._conn.execute("PRAGMA integrity_check") as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else "no answer"
+
+    async def backup(self, destination: str | Path) -> Path:
+        """A consistent copy through SQLite's online backup API (safe while the event runs)."""
+        dest = Path(destination)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_suffix(dest.suffix + ".partial")
+        async with self._write_lock:
+            target = sqlite3.connect(str(tmp))
+            try:
+                await self._conn.backup(target)
+            finally:
+                target.close()
+        tmp.replace(dest)
+        return dest
+
+
+class DuplicateCommand(StoreError):
+    def __init__(self, actor: str, command_id: str | None) -> None:
+        super().__init__(f"command {command_id!r} from {actor} was already applied")
+        self.actor = actor
+        self.command_id = command_id
+
+
+def new_token() -> str:
+    """An unguessable judge token: 128 bits from the OS's CSPRNG, URL-safe."""
+    return secrets.token_urlsafe(16)

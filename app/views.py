@@ -1,0 +1,302 @@
+"""What each role sees: the state turned into JSON-ready sections (documented in docs/protocol.md).
+
+Pure functions of the event state (plus judge presence for the host). The board and judges never
+receive a score before it is revealed, and a judge never receives another judge's scores.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .domain.models import Event
+from .domain.results import ProjectResult, Standings
+from .domain.state import EventState, awards_as_dicts
+
+BOARD_SECTIONS = ("event", "projects", "current", "timer", "scene", "progress", "result", "leaderboard", "ceremony")
+JUDGE_SECTIONS = ("event", "projects", "current", "timer", "progress", "me", "my_scores")
+HOST_SECTIONS = (
+    "event",
+    "projects",
+    "current",
+    "timer",
+    "scene",
+    "progress",
+    "result",
+    "leaderboard",
+    "ceremony",
+    "judges",
+    "standings",
+    "awards_preview",
+    "host_ceremony",
+)
+
+
+def _r(value: float | None, decimals: int) -> float | None:
+    return None if value is None else round(value, decimals)
+
+
+def event_section(event: Event) -> dict[str, Any]:
+    return {
+        "title": event.title,
+        "subtitle": event.subtitle,
+        "date": event.date,
+        "venue": event.venue,
+        "organizer": event.organizer,
+        "language": event.language,
+        "panel_max": event.panel_max,
+        "panel_weight": event.panel_weight,
+        "categories": [{"id": c.id, "name": c.name} for c in event.categories],
+        "criteria": [
+            {"id": c.id, "name": c.name, "max": c.max, "weight": c.weight, "step": c.step, "description": c.description}
+            for c in event.criteria
+        ],
+        "indicators": [{"id": i.id, "name": i.name, "weight": i.weight, "max": i.max} for i in event.indicators],
+        "timing": {
+            "presentation_seconds": event.timing.presentation_seconds,
+            "qa_seconds": event.timing.qa_seconds,
+        },
+        "scoring": {
+            "rule": event.scoring.rule,
+            "trim": event.scoring.trim,
+            "trim_min_judges": event.scoring.trim_min_judges,
+            "normalize": event.scoring.normalize,
+            "min_panel": event.scoring.min_panel,
+            "decimals": event.scoring.decimals,
+        },
+        "judge_count": len(event.judges),
+    }
+
+
+def projects_section(state: EventState) -> list[dict[str, Any]]:
+    event = state.event
+    out = []
+    for position, pid in enumerate(state.order, start=1):
+        p = event.project(pid)
+        assert p is not None
+        category = event.category(p.category)
+        out.append(
+            {
+                "id": p.id,
+                "title": p.title,
+                "team": p.team,
+                "leader": p.leader,
+                "category": p.category,
+                "category_name": category.name if category else p.category,
+                "summary": p.summary,
+                "members": list(p.members),
+                "volunteers": list(p.volunteers),
+                "position": position,
+                "status": state.status[pid],
+            }
+        )
+    return out
+
+
+def current_section(state: EventState) -> dict[str, Any]:
+    pid = state.current
+    position = state.order.index(pid) + 1 if pid else None
+    upcoming = [p for p in state.order if state.status[p] == "pending"]
+    return {
+        "project": pid,
+        "status": state.status[pid] if pid else None,
+        "position": position,
+        "next": upcoming[0] if upcoming else None,
+    }
+
+
+def timer_section(state: EventState) -> dict[str, Any]:
+    active = next((name for name, t in state.timers.items() if t.running), None)
+    return {name: t.as_dict() for name, t in state.timers.items()} | {"active": active}
+
+
+def progress_section(state: EventState) -> dict[str, Any]:
+    pid = state.current
+    if pid is None:
+        return {"project": None, "submitted": 0, "expected": 0}
+    return {"project": pid, "submitted": len(state.submitted_judges(pid)), "expected": len(state.panel_for(pid))}
+
+
+def _row(event: Event, r: ProjectResult, decimals: int) -> dict[str, Any]:
+    p = event.project(r.project)
+    assert p is not None
+    category = event.category(p.category)
+    return {
+        "project": r.project,
+        "title": p.title,
+        "team": p.team,
+        "category": p.category,
+        "category_name": category.name if category else p.category,
+        "rank": r.rank,
+        "tied": r.tied,
+        "category_rank": r.category_rank,
+        "category_tied": r.category_tied,
+        "composite": _r(r.composite, decimals),
+        "panel": _r(r.panel, decimals),
+        "panel_max": event.panel_max,
+    }
+
+
+def _components(r: ProjectResult, decimals: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "weight": c.weight,
+            "value": _r(c.value, decimals),
+            "max": c.max,
+            "score_100": _r(c.score_100, decimals),
+            "contribution": _r(c.contribution, decimals),
+        }
+        for c in r.components
+    ]
+
+
+def explained_row(event: Event, r: ProjectResult, revealed: bool) -> dict[str, Any]:
+    d = event.scoring.decimals
+    return _row(event, r, d) | {
+        "components": _components(r, d),
+        "method": r.method,
+        "counted": list(r.counted),
+        "dropped": list(r.dropped),
+        "recused": list(r.recused),
+        "totals": {j: _r(t, d) for j, t in r.totals.items()},
+        "adjusted": {j: _r(t, d) for j, t in r.adjusted.items()},
+        "flags": list(r.flags),
+        "first_places": r.first_places,
+        "revealed": revealed,
+    }
+
+
+def standings_payload(state: EventState, standings: Standings, explained: bool) -> dict[str, Any]:
+    event, d = state.event, state.event.scoring.decimals
+    revealed = set(state.revealed)
+
+    def row(pid: str) -> dict[str, Any]:
+        r = standings.results[pid]
+        return explained_row(event, r, pid in revealed) if explained else _row(event, r, d)
+
+    ranked = [pid for pid in standings.overall if standings.results[pid].rank is not None]
+    return {
+        "overall": [row(pid) for pid in ranked],
+        "by_category": {
+            cat: [row(pid) for pid in pids if standings.results[pid].category_rank is not None]
+            for cat, pids in standings.by_category.items()
+        },
+        "unranked": [pid for pid in standings.overall if standings.results[pid].rank is None],
+    }
+
+
+def result_section(state: EventState) -> dict[str, Any] | None:
+    if not state.revealed:
+        return None
+    pid = state.revealed[-1]
+    standings = state.standings(revealed_only=True)
+    r = standings.results[pid]
+    d = state.event.scoring.decimals
+    return _row(state.event, r, d) | {
+        "components": _components(r, d),
+        "counted": len(r.counted),
+        "dropped": len(r.dropped),
+        "flags": list(r.flags),
+    }
+
+
+def leaderboard_section(state: EventState) -> dict[str, Any]:
+    return standings_payload(state, state.standings(revealed_only=True), explained=False)
+
+
+def ceremony_section(state: EventState, reveal_all: bool = False) -> dict[str, Any] | None:
+    ceremony = state.ceremony
+    if ceremony is None:
+        return None
+    shown = ceremony.steps if reveal_all else ceremony.steps[: ceremony.step]
+    revealed_winners: dict[int, set[int]] = {}
+    for award_index, winner_index in shown:
+        total = len(ceremony.awards[award_index]["winners"])
+        indices = range(total) if winner_index < 0 else [winner_index]
+        revealed_winners.setdefault(award_index, set()).update(indices)
+    awards = []
+    for index, award in enumerate(ceremony.awards):
+        visible = revealed_winners.get(index, set())
+        awards.append(
+            {
+                "id": award["id"],
+                "name": award["name"],
+                "kind": award["kind"],
+                "tie_at_cut": award["tie_at_cut"],
+                "winners": [w if i in visible else None for i, w in enumerate(award["winners"])],
+                "revealed": len(visible),
+                "total": len(award["winners"]),
+            }
+        )
+    current = None
+    if ceremony.step > 0:
+        award_index, winner_index = ceremony.steps[ceremony.step - 1]
+        current = {"award": award_index, "winner": winner_index}
+    return {"step": ceremony.step, "total_steps": len(ceremony.steps), "awards": awards, "current": current}
+
+
+def judges_section(state: EventState, presence: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    pid = state.current
+    out = []
+    for judge in state.event.judges:
+        seen = presence.get(judge.id, {})
+        sheet = state.sheets.get((pid, judge.id)) if pid else None
+        out.append(
+            {
+                "id": judge.id,
+                "name": judge.name,
+                "title": judge.title,
+                "connected": bool(seen.get("connections")),
+                "activity": seen.get("activity", "idle"),
+                "submitted": sheet is not None,
+                "total": sheet.total if sheet else None,
+                "version": sheet.version if sheet else 0,
+                "recused": bool(pid) and (judge.id, pid) in state.recused,
+            }
+        )
+    return out
+
+
+def my_scores_section(state: EventState, judge: str) -> dict[str, Any]:
+    return {
+        pid: {"values": s.values, "total": s.total, "comment": s.comment, "at": s.at, "version": s.version}
+        for (pid, jid), s in state.sheets.items()
+        if jid == judge
+    }
+
+
+def board_sections(state: EventState) -> dict[str, Any]:
+    return {
+        "event": event_section(state.event),
+        "projects": projects_section(state),
+        "current": current_section(state),
+        "timer": timer_section(state),
+        "scene": {"scene": state.scene},
+        "progress": progress_section(state),
+        "result": result_section(state),
+        "leaderboard": leaderboard_section(state),
+        "ceremony": ceremony_section(state),
+    }
+
+
+def judge_sections(state: EventState, judge: str, shared: dict[str, Any] | None = None) -> dict[str, Any]:
+    shared = shared or board_sections(state)
+    j = state.event.judge(judge)
+    assert j is not None
+    return {k: shared[k] for k in ("event", "projects", "current", "timer", "progress")} | {
+        "me": {"id": j.id, "name": j.name, "title": j.title},
+        "my_scores": my_scores_section(state, judge),
+    }
+
+
+def host_sections(
+    state: EventState, presence: dict[str, dict[str, Any]], shared: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    shared = shared or board_sections(state)
+    return dict(shared) | {
+        "judges": judges_section(state, presence),
+        "standings": standings_payload(state, state.standings(), explained=True),
+        "awards_preview": awards_as_dicts(state.awards()),
+        "host_ceremony": ceremony_section(state, reveal_all=True),
+    }

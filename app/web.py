@@ -1,0 +1,140 @@
+"""create_app(): routes, middleware, and the lifespan that opens and closes the Store and the Hub."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import i18n
+from .config import Settings
+from .hub import Hub
+from .live import LiveEvent
+from .routes import api, live, pages
+from .security import content_security_policy
+from .store import Store
+
+log = logging.getLogger("roadshow")
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+
+
+def template_environments() -> dict[str, Environment]:
+    """One Jinja2 environment per language, each with its gettext installed; autoescape everywhere."""
+    envs = {}
+    for language in i18n.LANGUAGES:
+        env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES_DIR)),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
+        env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+        envs[language] = env
+    return envs
+
+
+class SecurityHeaders:
+    """Adds a per-request CSP nonce (scope["state"]["csp_nonce"]) and security headers to HTML."""
+
+    def __init__(self, app: ASGIApp, secure: bool = False) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        nonce = secrets.token_urlsafe(16)
+        scope.setdefault("state", {})["csp_nonce"] = nonce
+        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), None)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                if content_type.startswith(b"text/html") and b"content-security-policy" not in names:
+                    policy = content_security_policy(nonce, host, self.secure)
+                    headers.append((b"content-security-policy", policy.encode()))
+                headers += [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                ]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: Settings) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        hub = Hub(send_timeout=settings.send_timeout)
+        async with Store.open(settings.db_path) as store:
+            live_event = await LiveEvent.load(store, hub)
+            app.state.store = store
+            app.state.hub = hub
+            app.state.live = live_event
+            backup_task = None
+            if settings.backup_dir and settings.backup_interval > 0:
+                backup_task = asyncio.create_task(_backup_loop(store, settings))
+            try:
+                yield
+            finally:
+                if backup_task:
+                    backup_task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await backup_task
+                await hub.close()
+
+    app = Starlette(
+        routes=[
+            *pages.routes,
+            *api.routes,
+            *live.routes,
+            Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
+        ],
+        middleware=[
+            Middleware(SecurityHeaders, secure=settings.secure_cookies),
+            Middleware(
+                SessionMiddleware,
+                secret_key=settings.secret,
+                session_cookie="roadshow_session",
+                same_site="strict",
+                https_only=settings.secure_cookies,
+                max_age=7 * 24 * 3600,
+            ),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = template_environments()
+    return app
+
+
+async def _backup_loop(store: Store, settings: Settings) -> None:
+    assert settings.backup_dir
+    while True:
+        await asyncio.sleep(settings.backup_interval)
+        try:
+            path = Path(settings.backup_dir) / f"{Path(settings.db_path).stem}-auto.db"
+            await store.backup(path)
+        except Exception:  # a failed backup must never stop the event
+            log.exception("automatic backup failed")

@@ -1,0 +1,211 @@
+"""Run the real Roadshow server (uvicorn + the real app + SQLite) for tests.
+
+`RunningServer` starts `python -m tests.serve_for_tests` as a subprocess on a free 127.0.0.1 port,
+so a test can kill it (SIGKILL) and restart it on the same database. `LiveClient` is a websocket
+client speaking the Roadshow protocol (docs/protocol.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class RunningServer:
+    def __init__(
+        self,
+        db_path: Path,
+        event_file: Path | None = None,
+        password: str = "test-host-password",
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self.db_path = db_path
+        self.event_file = event_file
+        self.password = password
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.login_key = ""
+        self.extra_env = extra_env or {}
+        self.log_path = db_path.with_suffix(".server.log")
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_base(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.login_key = os.urandom(12).hex()
+        env = (
+            os.environ
+            | {
+                "ROADSHOW_TEST_LOGIN_KEY": self.login_key,
+                "PYTHONUNBUFFERED": "1",
+            }
+            | self.extra_env
+        )
+        args = [sys.executable, "-m", "tests.serve_for_tests", str(self.db_path), str(self.port), self.password]
+        if self.event_file:
+            args.append(str(self.event_file))
+        log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the subprocess' lifetime
+        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log_path.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server did not start:\n{self.log_path.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as in a crash or a pulled plug."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def restart(self, hard: bool = True) -> None:
+        self.kill() if hard else self.stop()
+        self.start()
+
+    def host_cookies(self) -> httpx.Cookies:
+        with httpx.Client(base_url=self.base, follow_redirects=False) as client:
+            response = client.get(f"/host/login?key={self.login_key}")
+            assert response.status_code == 303, response.text
+            return client.cookies
+
+    def judge_tokens(self) -> dict[str, str]:
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(self.db_path)) as conn:
+            return dict(conn.execute("SELECT judge, token FROM judge_tokens").fetchall())
+
+
+_ids = itertools.count(1)
+
+
+class LiveClient:
+    """A protocol client: keeps the view from snapshot + updates, sends commands, awaits acks."""
+
+    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
+        self.url = url
+        self.headers = headers or {}
+        self.ws: Any = None
+        self.view: dict[str, Any] = {}
+        self.seq: int | None = None
+        self.acks: dict[str, dict[str, Any]] = {}
+        self.errors: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+        self._reader: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
+        self.closed_code: int | None = None
+
+    async def connect(self) -> LiveClient:
+        self.ws = await websockets.connect(self.url, additional_headers=self.headers, max_size=2**24)
+        self._reader = asyncio.create_task(self._read())
+        await self.wait_for(lambda v: self.seq is not None, timeout=10)
+        return self
+
+    async def _read(self) -> None:
+        try:
+            async for frame in self.ws:
+                message = orjson.loads(frame)
+                kind = message.get("type")
+                if kind == "snapshot":
+                    self.view = message["sections"]
+                    self.seq = message["seq"]
+                elif kind == "update":
+                    self.updates.append(message)
+                    if self.seq is not None and message["seq"] == self.seq + 1:
+                        self.view.update(message["sections"])
+                        self.seq = message["seq"]
+                    elif self.seq is not None and message["seq"] > self.seq + 1:
+                        self.seq = None
+                        await self.ws.send(orjson.dumps({"type": "resync"}).decode())
+                elif kind == "ack":
+                    self.acks[message["id"]] = message
+                elif kind == "error":
+                    self.errors.append(message)
+                self._changed.set()
+        except websockets.ConnectionClosed as exc:
+            self.closed_code = exc.rcvd.code if exc.rcvd else None
+        finally:
+            self._changed.set()
+
+    async def wait_for(self, predicate, timeout: float = 10.0) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not predicate(self.view):
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise AssertionError(f"condition not met within {timeout}s; view keys {list(self.view)}")
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+            if self._reader and self._reader.done() and not predicate(self.view):
+                raise AssertionError(f"connection closed (code {self.closed_code}) before the condition was met")
+
+    async def command(
+        self, cmd: str, args: dict[str, Any] | None = None, cid: str | None = None, timeout: float = 10.0
+    ) -> dict[str, Any]:
+        cid = cid or f"t{next(_ids)}-{os.urandom(4).hex()}"
+        await self.ws.send(orjson.dumps({"type": "cmd", "id": cid, "cmd": cmd, "args": args or {}}).decode())
+        deadline = asyncio.get_running_loop().time() + timeout
+        while cid not in self.acks:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0 or (self._reader and self._reader.done()):
+                raise AssertionError(f"no ack for {cmd} ({cid})")
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+        return self.acks[cid]
+
+    async def ok(self, cmd: str, args: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
+        ack = await self.command(cmd, args, **kw)
+        assert ack["ok"], ack
+        return ack
+
+    async def send_raw(self, frame: str | bytes) -> None:
+        await self.ws.send(frame)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        if self._reader:
+            with contextlib.suppress(Exception):
+                await self._reader
