@@ -180,6 +180,15 @@ JS_STRINGS: dict[str, str] = {
 }
 
 
-def js_strings(language: str) -> dict[str, str]:
+def js_strings(language: str, page: str | None = None) -> dict[str, str]:
+    """The shared strings plus those of one page (app/jsstrings/<page>.py: STRINGS), translated."""
+    table = dict(JS_STRINGS)
+    if page:
+        import importlib
+
+        try:
+            table |= importlib.import_module(f"app.jsstrings.{page}").STRINGS
+        except ModuleNotFoundError:
+            pass
     _ = gettext_for(language)
-    return {key: _(value) for key, value in JS_STRINGS.items()}
+    return {key: _(value) for key, value in table.items()}

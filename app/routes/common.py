@@ -33,7 +33,9 @@ def choose_language(conn: HTTPConnection) -> str:
     return i18n.from_accept_language(conn.headers.get("accept-language")) or i18n.DEFAULT_LANGUAGE
 
 
-def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200, page: str | None = None
+) -> HTMLResponse:
     language = choose_language(request)
     env = request.app.state.templates[language]
     nonce = request.scope.get("state", {}).get("csp_nonce", "")
@@ -42,7 +44,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
         "lang": language,
         "html_lang": "zh-Hans" if language == "zh" else "en",
         "nonce": nonce,
-        "js_strings": i18n.js_strings(language),
+        "js_strings": i18n.js_strings(language, page),
         "path": request.url.path,
     }
     live: LiveEvent | None = getattr(request.app.state, "live", None)

@@ -40,7 +40,7 @@ async def judge(request: Request) -> HTMLResponse:
     if judge_id is None:
         return render(request, "error.html", {"error_kind": "bad_token"}, status_code=404)
     j = live.event.judge(judge_id)
-    return render(request, "judge.html", {"judge": j, "token": token})
+    return render(request, "judge.html", {"judge": j, "token": token}, page="judge")
 
 
 async def host(request: Request) -> Response:
@@ -58,7 +58,7 @@ async def host(request: Request) -> Response:
         }
         for j in live.event.judges
     ]
-    return render(request, "host.html", {"judges": judges, "board_url": f"{base}/board"})
+    return render(request, "host.html", {"judges": judges, "board_url": f"{base}/board"}, page="host")
 
 
 async def host_links(request: Request) -> Response:

@@ -1,0 +1,1 @@
+"""Per-page strings for the JavaScript pages."""
