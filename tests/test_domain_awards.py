@@ -187,6 +187,7 @@ def test_team_leaders_follow_the_award_named_by_of():
     ]
     first, second, leaders, leaders2 = awards_for(rules, DISTINCT)
     assert [w.project for w in first.winners] == ["A", "B", "C"]
+    assert [w.project for w in second.winners] == ["A"]
     assert [w.name for w in leaders.winners] == ["Leader A", "Leader B", "Leader C"]
     assert [(w.project, w.team, w.rank) for w in leaders.winners] == [
         ("A", "Team A", 1),

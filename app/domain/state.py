@@ -163,6 +163,7 @@ class EventState:
         order = args.get("order")
         if (
             not isinstance(order, list)
+            or not all(isinstance(pid, str) for pid in order)
             or sorted(map(str, order)) != sorted(self.order)
             or len(set(order)) != len(order)
         ):

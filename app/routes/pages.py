@@ -30,6 +30,7 @@ async def board(request: Request) -> HTMLResponse:
             "audience": request.query_params.get("audience") == "1",
             "join_qr": _qr_svg(public_base(request) + "/board?audience=1", 6),
         },
+        page="board",
     )
 
 
