@@ -467,3 +467,10 @@ def test_empty_file():
     fields = [p[0] for p in problems]
     assert fields == ["event.title", "categories", "criteria", "judges", "projects"]
     assert all(line is None for _, line, _ in problems)  # nothing in the file to point at
+
+
+@pytest.mark.parametrize("of", ["leaders", "roll"])
+def test_team_leaders_of_an_earlier_award_that_is_not_top_projects(of):
+    # appended after line 96: 97 blank, 98 [[awards]], 99 id, 100 name, 101 kind, 102 of
+    text = VALID + '\n[[awards]]\nid = "leaders2"\nname = "Leaders again"\nkind = "team_leaders"\nof = "' + of + '"\n'
+    assert problems_of(text) == [("awards[3].of", 102, "must name an earlier top_projects award")]

@@ -1,6 +1,6 @@
 """Judge score sheets: validation, weighted totals, and the panel aggregation rules.
 
-Formulas (also in docs/scoring.md):
+Formulas (also in docs/event-file.md):
 
 - A judge's total for a project is the weighted sum  T = sum_c weight_c * score_c.
 - Panel score by `rule`:
