@@ -16,13 +16,25 @@ from tests.server import ROOT, free_port
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", *args], cwd=cwd, capture_output=True, text=True, timeout=60,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def serve_and_read_banner(args: list[str], cwd: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "app", *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     lines: list[str] = []
     assert proc.stdout is not None
     deadline = time.monotonic() + 30
@@ -57,8 +69,10 @@ def wait_healthy(base: str) -> None:
 
 def test_demo_prints_every_link_and_serves_them(tmp_path: Path) -> None:
     port = free_port()
-    proc, banner = serve_and_read_banner(["demo", "--host", "127.0.0.1", "--port", str(port), "--db",
-                                          str(tmp_path / "demo.db"), "--backup-every", "0"], tmp_path)
+    proc, banner = serve_and_read_banner(
+        ["demo", "--host", "127.0.0.1", "--port", str(port), "--db", str(tmp_path / "demo.db"), "--backup-every", "0"],
+        tmp_path,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         assert f"{base}/host/login?key=" in banner
@@ -78,8 +92,10 @@ def test_demo_prints_every_link_and_serves_them(tmp_path: Path) -> None:
         stop(proc)
     # reopening the demo continues the same event with the same judge links
     port = free_port()
-    proc, banner2 = serve_and_read_banner(["demo", "--host", "127.0.0.1", "--port", str(port), "--db",
-                                           str(tmp_path / "demo.db"), "--backup-every", "0"], tmp_path)
+    proc, banner2 = serve_and_read_banner(
+        ["demo", "--host", "127.0.0.1", "--port", str(port), "--db", str(tmp_path / "demo.db"), "--backup-every", "0"],
+        tmp_path,
+    )
     try:
         assert "(continuing)" in banner2
         assert sorted(re.findall(r"/judge/([\w-]+)", banner2)) == sorted(re.findall(r"/judge/([\w-]+)", banner))
@@ -116,8 +132,21 @@ def test_serve_from_event_file_then_from_database(tmp_path: Path) -> None:
     event = tmp_path / "my-event.toml"
     event.write_text(MINI_EVENT.read_text(encoding="utf-8"), encoding="utf-8")
     port = free_port()
-    proc, banner = serve_and_read_banner(["serve", str(event), "--host", "127.0.0.1", "--port", str(port),
-                                          "--password", "pw-for-test", "--backup-every", "0"], tmp_path)
+    proc, banner = serve_and_read_banner(
+        [
+            "serve",
+            str(event),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--password",
+            "pw-for-test",
+            "--backup-every",
+            "0",
+        ],
+        tmp_path,
+    )
     try:
         assert (tmp_path / "my-event.db").exists()
         assert "(new)" in banner
@@ -128,14 +157,19 @@ def test_serve_from_event_file_then_from_database(tmp_path: Path) -> None:
             assert wrong.status_code == 401
             right = http.post("/host/login", data={"password": "pw-for-test"}, headers=origin)
             assert right.status_code == 303 and right.headers["location"] == "/host"
-            cross_site = httpx.post(f"http://127.0.0.1:{port}/host/login", data={"password": "pw-for-test"},
-                                    headers={"Origin": "http://evil.example"})
+            cross_site = httpx.post(
+                f"http://127.0.0.1:{port}/host/login",
+                data={"password": "pw-for-test"},
+                headers={"Origin": "http://evil.example"},
+            )
             assert cross_site.status_code == 403
     finally:
         stop(proc)
     port = free_port()
-    proc, banner = serve_and_read_banner(["serve", str(tmp_path / "my-event.db"), "--host", "127.0.0.1",
-                                          "--port", str(port), "--backup-every", "0"], tmp_path)
+    proc, banner = serve_and_read_banner(
+        ["serve", str(tmp_path / "my-event.db"), "--host", "127.0.0.1", "--port", str(port), "--backup-every", "0"],
+        tmp_path,
+    )
     try:
         assert "(continuing)" in banner and "Mini" in banner
     finally:

@@ -245,6 +245,7 @@ def test_validate_values_without_step_accepts_any_fraction():
         ("  Great pitch.\n", "Great pitch."),
         ("很好", "很好"),
         ("a" * MAX_COMMENT_LENGTH, "a" * 1000),  # exactly at the limit
+        (" " + "a" * MAX_COMMENT_LENGTH + " \n", "a" * 1000),  # whitespace around does not count
     ],
 )
 def test_validate_comment_valid(comment, expected):
@@ -259,8 +260,8 @@ def test_validate_comment_valid(comment, expected):
         (["a"], "bad_comment"),
         (False, "bad_comment"),
         ("a" * 1001, "comment_too_long"),
-        # the length is checked before stripping: 1000 letters + 1 space is too long
-        ("a" * 1000 + " ", "comment_too_long"),
+        # the length is checked after stripping, so surrounding spaces never push a comment over
+        ("a" * 1000 + "b", "comment_too_long"),
     ],
 )
 def test_validate_comment_invalid(comment, code):

@@ -75,7 +75,9 @@ async def test_replay_rebuilds_the_same_state(tmp_path: Path) -> None:
         await live.execute("host", None, Command("b", "timer", {"timer": "presentation", "action": "start"}), "c")
         await live.execute("host", None, Command("c", "open_scoring", {}), "c")
         for judge in ("j1", "j2", "j3"):
-            await live.execute("judge", judge, Command(f"s-{judge}", "submit_score", {"project": "p1", "scores": SCORES}), "c")
+            await live.execute(
+                "judge", judge, Command(f"s-{judge}", "submit_score", {"project": "p1", "scores": SCORES}), "c"
+            )
         await live.execute("host", None, Command("d", "recuse", {"judge": "j3", "project": "p1"}), "c")
         await live.execute("host", None, Command("e", "close_scoring", {}), "c")
         await live.execute("host", None, Command("f", "reveal", {"project": "p1"}), "c")
@@ -98,7 +100,9 @@ async def test_backup_reproduces_the_standings(tmp_path: Path) -> None:
         await live.execute("host", None, Command("b", "open_scoring", {}), "c")
         for n, judge in enumerate(("j1", "j2", "j3", "j4", "j5")):
             scores = {"impact": 40 + n, "pitch": 30}
-            await live.execute("judge", judge, Command(f"s{n}", "submit_score", {"project": "p1", "scores": scores}), "c")
+            await live.execute(
+                "judge", judge, Command(f"s{n}", "submit_score", {"project": "p1", "scores": scores}), "c"
+            )
         copy = await store.backup(tmp_path / "backups" / "copy.db")
         expected = live.state.results()["p1"]
         await live.hub.close()

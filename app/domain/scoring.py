@@ -53,7 +53,7 @@ def validate_values(event: Event, values: Any) -> dict[str, float]:
     """
     if not isinstance(values, Mapping):
         raise DomainError("bad_scores", "Scores must be an object of criterion: value.")
-    unknown = sorted(set(values) - {c.id for c in event.criteria})
+    unknown = sorted(str(k) for k in set(values) - {c.id for c in event.criteria})
     if unknown:
         raise DomainError("unknown_criterion", "Unknown criterion: {criterion}.", criterion=unknown[0])
     clean: dict[str, float] = {}
@@ -82,7 +82,7 @@ def validate_values(event: Event, values: Any) -> dict[str, float]:
                     criterion=criterion.name,
                     step=_fmt(criterion.step),
                 )
-        clean[criterion.id] = value
+        clean[criterion.id] = min(value, criterion.max)  # within the tolerance above: store the max itself
     return clean
 
 
@@ -91,11 +91,12 @@ def validate_comment(comment: Any) -> str:
         return ""
     if not isinstance(comment, str):
         raise DomainError("bad_comment", "The comment must be text.")
+    comment = comment.strip()
     if len(comment) > MAX_COMMENT_LENGTH:
         raise DomainError(
             "comment_too_long", "The comment is longer than {limit} characters.", limit=MAX_COMMENT_LENGTH
         )
-    return comment.strip()
+    return comment
 
 
 def weighted_total(event: Event, values: Mapping[str, float]) -> float:
