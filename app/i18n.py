@@ -7,6 +7,7 @@ compiled in memory, so there is no build step and no binary file in the reposito
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import io
 from functools import cache
@@ -186,9 +187,7 @@ def js_strings(language: str, page: str | None = None) -> dict[str, str]:
     if page:
         import importlib
 
-        try:
+        with contextlib.suppress(ModuleNotFoundError):
             table |= importlib.import_module(f"app.jsstrings.{page}").STRINGS
-        except ModuleNotFoundError:
-            pass
     _ = gettext_for(language)
     return {key: _(value) for key, value in table.items()}
