@@ -8,6 +8,8 @@ board, the host and each judge.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hmac
 import logging
 import time
 from collections.abc import Callable
@@ -57,6 +59,8 @@ class LiveEvent:
         self._published: dict[str, dict[str, bytes]] = {}  # topic -> section -> last bytes sent
         self.presence: dict[str, dict[str, Any]] = {}  # judge -> {"connections": n, "activity": str}
         self.host_epoch = "1"  # host sessions carry it; changing it logs every host out
+        self.pins: dict[str, str] = {}  # judge -> PIN (the typing fallback for the link)
+        self.judge_sockets: dict[str, set[Any]] = {}  # judge -> open connections (closed on revoke)
 
     @classmethod
     async def load(cls, store: Store, hub: Hub, clock: Callable[[], float] = time.time) -> LiveEvent:
@@ -72,6 +76,7 @@ class LiveEvent:
         tokens = await store.ensure_judge_tokens([j.id for j in event.judges])
         live = cls(store, hub, event, state, tokens, await store.command_ids(), clock)
         live.host_epoch = await store.get_meta("host_epoch") or "1"
+        live.pins = await store.judge_pins()
         live._remember(live._all_sections())
         return live
 
@@ -86,15 +91,29 @@ class LiveEvent:
     def tokens(self) -> dict[str, str]:
         return dict(self._tokens)
 
-    async def reissue_token(self, judge: str) -> str:
+    def judge_for_pin(self, number: int, pin: str) -> str | None:
+        """The judge at 1-based position `number` in the panel, if `pin` is theirs."""
+        if not 1 <= number <= len(self.event.judges):
+            return None
+        judge = self.event.judges[number - 1].id
+        expected = self.pins.get(judge, "")
+        return judge if expected and hmac.compare_digest(expected, pin) else None
+
+    async def revoke_link(self, judge: str) -> str:
+        """Issue a new link and PIN for a judge; the old ones stop working and open sockets close."""
         if self.event.judge(judge) is None:
             raise DomainError("unknown_judge", "There is no such judge.")
-        token = await self.store.reissue_token(judge)
+        token, pin = await self.store.reissue_token(judge)
         old = self._tokens.get(judge)
         if old:
             self._judge_by_token.pop(old, None)
         self._tokens[judge] = token
         self._judge_by_token[token] = judge
+        self.pins[judge] = pin
+        await self.store.append("host", "link_reissued", {"judge": judge}, at=self.clock())
+        for conn in list(self.judge_sockets.get(judge, ())):
+            with contextlib.suppress(Exception):
+                await conn.close(4401, "this judge link was replaced")
         return token
 
     # ------------------------------------------------------------------ commands
@@ -126,12 +145,16 @@ class LiveEvent:
         self.refresh()
 
     # ------------------------------------------------------------------ presence
-    def judge_connected(self, judge: str) -> None:
+    def judge_connected(self, judge: str, conn: Any = None) -> None:
+        if conn is not None:
+            self.judge_sockets.setdefault(judge, set()).add(conn)
         seen = self.presence.setdefault(judge, {"connections": 0, "activity": "idle"})
         seen["connections"] += 1
         self.refresh(host_only=True)
 
-    def judge_disconnected(self, judge: str) -> None:
+    def judge_disconnected(self, judge: str, conn: Any = None) -> None:
+        if conn is not None:
+            self.judge_sockets.get(judge, set()).discard(conn)
         seen = self.presence.setdefault(judge, {"connections": 0, "activity": "idle"})
         seen["connections"] = max(0, seen["connections"] - 1)
         if not seen["connections"]:

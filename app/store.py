@@ -166,13 +166,27 @@ class Store:
                 )
         return await self.judge_tokens()
 
-    async def reissue_token(self, judge: str) -> str:
-        token = new_token()
+    async def reissue_token(self, judge: str) -> tuple[str, str]:
+        """Revoke a judge's link and PIN by issuing new ones; returns (token, pin)."""
+        token, pin = new_token(), new_pin()
         async with self._write_lock:
             await self._conn.execute(
-                "UPDATE judge_tokens SET token = ?, issued_at = ? WHERE judge = ?", (token, time.time(), judge)
+                "UPDATE judge_tokens SET token = ?, pin = ?, issued_at = ? WHERE judge = ?",
+                (token, pin, time.time(), judge),
             )
-        return token
+        return token, pin
+
+    async def judge_pins(self) -> dict[str, str]:
+        """Every judge's PIN, issuing one to judges that have none yet."""
+        async with self._conn.execute("SELECT judge, pin FROM judge_tokens") as cur:
+            rows = {str(r["judge"]): r["pin"] for r in await cur.fetchall()}
+        missing = [j for j, pin in rows.items() if not pin]
+        if missing:
+            async with self._write_lock:
+                for judge in missing:
+                    rows[judge] = new_pin()
+                    await self._conn.execute("UPDATE judge_tokens SET pin = ? WHERE judge = ?", (rows[judge], judge))
+        return {j: str(p) for j, p in rows.items()}
 
     # ---------------------------------------------------------------- journal
     async def append(
@@ -280,6 +294,11 @@ class DuplicateCommand(StoreError):
         super().__init__(f"command {command_id!r} from {actor} was already applied")
         self.actor = actor
         self.command_id = command_id
+
+
+def new_pin() -> str:
+    """A 6-digit PIN: short enough to type, safe only because attempts are rate-limited per judge."""
+    return f"{secrets.randbelow(10**6):06d}"
 
 
 def new_token() -> str:

@@ -18,5 +18,5 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "no
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
-python3 -m ruff check app tests bench scripts
+python3 -m ruff check .
 exec python3 -m pytest "$@"

@@ -1,3 +1,40 @@
-"""Strings used only by static/board.js (translated by the template; see app/i18n.py)."""
+"""Strings used only by static/board.js (translated by the template; see app/i18n.py).
 
-STRINGS: dict[str, str] = {}
+`{name}` placeholders are filled in by the page; keep them in translations.
+"""
+
+from ..i18n import N_
+
+STRINGS: dict[str, str] = {
+    # presenting
+    "position_label": N_("Project"),
+    "leader": N_("Team leader"),
+    "timer_ready": N_("Not started"),
+    # result
+    "rank_no": N_("No. {rank}"),
+    "no_result": N_("No result has been revealed yet"),
+    "col_component": N_("Component"),
+    "col_weight": N_("Weight"),
+    "col_score": N_("Score"),
+    "col_points": N_("Points"),
+    "n_counted": N_("Judges' scores counted: {n}"),
+    "n_dropped": N_("Dropped by the scoring rule: {n}"),
+    # leaderboard
+    "revealed_count": N_("{n} of {total} projects revealed"),
+    "no_leaderboard": N_("Results appear here as they are revealed"),
+    "by_category": N_("By category"),
+    "category_leaders": N_("Category leaders"),
+    # ceremony
+    "awards_pending": N_("The awards will be revealed one by one"),
+    "names_count": N_("{n} names"),
+    "tie_at_cut": N_("Tied at the cut-off: every tied project receives the award"),
+    "reveal_step": N_("Reveal {step} of {total}"),
+    # connection
+    "conn_refused": N_("Connection refused — please reload the page"),
+    "board_offline": N_("Offline — reconnecting when the network returns"),
+    # screen-reader announcements
+    "announce_presenting": N_("Now presenting: {title}"),
+    "announce_result": N_("Result for {title}: composite {score}, rank {rank}"),
+    "announce_winner": N_("{award}: {name}"),
+    "announce_honour": N_("{award}: {n} names"),
+}

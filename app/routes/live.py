@@ -92,7 +92,7 @@ async def _serve(websocket: WebSocket, role: str, judge: str | None) -> None:
         await conn.send_now(live.snapshot(role, judge))
         await conn.release()
         if judge:
-            live.judge_connected(judge)
+            live.judge_connected(judge, conn)
         try:
             while True:
                 async with asyncio.timeout(settings.idle_timeout):
@@ -105,7 +105,7 @@ async def _serve(websocket: WebSocket, role: str, judge: str | None) -> None:
                 await _handle_frame(live, conn, frame, language)
         finally:
             if judge:
-                live.judge_disconnected(judge)
+                live.judge_disconnected(judge, conn)
     except TimeoutError:
         await conn.close(1001, "idle")
     except WebSocketDisconnect:

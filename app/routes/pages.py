@@ -44,6 +44,39 @@ async def judge(request: Request) -> HTMLResponse:
     return render(request, "judge.html", {"judge": j, "token": token}, page="judge")
 
 
+PIN_FAILURES_BEFORE_LOCKOUT = 5
+PIN_LOCKOUT_SECONDS = 600
+_pin_failures: dict[int, list[float]] = {}
+
+
+async def pin_login(request: Request) -> Response:
+    """The typing fallback: judge number + 6-digit PIN -> the judge's personal page.
+    Five wrong PINs for one judge number lock that number for ten minutes."""
+    live = live_event(request)
+    if request.method == "GET":
+        return render(request, "pin.html", {"state": None, "judge_count": len(live.event.judges)})
+    if not same_origin(request):
+        return render(request, "pin.html", {"state": "failed", "judge_count": len(live.event.judges)}, 403)
+    form = await request.form()
+    try:
+        number = int(str(form.get("judge", "")).strip())
+    except ValueError:
+        number = 0
+    pin = str(form.get("pin", "")).strip()[:12]
+    now = time.monotonic()
+    recent = [t for t in _pin_failures.get(number, []) if now - t < PIN_LOCKOUT_SECONDS]
+    _pin_failures[number] = recent
+    context = {"judge_count": len(live.event.judges)}
+    if len(recent) >= PIN_FAILURES_BEFORE_LOCKOUT:
+        return render(request, "pin.html", context | {"state": "locked"}, status_code=429)
+    judge_id = live.judge_for_pin(number, pin)
+    if judge_id is None:
+        recent.append(now)
+        return render(request, "pin.html", context | {"state": "failed"}, status_code=401)
+    _pin_failures.pop(number, None)
+    return RedirectResponse(f"/judge/{live.token_for(judge_id)}", status_code=303)
+
+
 async def host(request: Request) -> Response:
     if not is_host(request):
         return RedirectResponse("/host/login", status_code=303)
@@ -56,8 +89,10 @@ async def host(request: Request) -> Response:
             "title": j.title,
             "url": f"{base}/judge/{live.token_for(j.id)}",
             "qr": _qr_svg(f"{base}/judge/{live.token_for(j.id)}", 3),
+            "number": number,
+            "pin": live.pins.get(j.id, ""),
         }
-        for j in live.event.judges
+        for number, j in enumerate(live.event.judges, start=1)
     ]
     return render(request, "host.html", {"judges": judges, "board_url": f"{base}/board"}, page="host")
 
@@ -138,6 +173,7 @@ routes = [
     Route("/", index),
     Route("/board", board),
     Route("/judge/{token}", judge),
+    Route("/j", pin_login, methods=["GET", "POST"]),
     Route("/host", host),
     Route("/host/links", host_links),
     Route("/host/login", login, methods=["GET", "POST"]),
