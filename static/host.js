@@ -593,7 +593,7 @@ function renderOrder() {
     return h(
       "li",
       {
-        class: `order-item st-${p.status}${isCurrent ? " is-current" : ""}`,
+        class: `order-item os-${p.status}${isCurrent ? " is-current" : ""}`,
         "data-testid": `order-item-${p.id}`,
         "data-status": p.status,
         "aria-current": isCurrent ? "true" : null,
@@ -1171,6 +1171,26 @@ function awardList(awards, shown, nextStep) {
     awards.map((award, ai) => {
       const visible = shown && shown.awards[ai] ? shown.awards[ai].winners : null;
       const winners = award.winners || [];
+      if (award.kind === "honour_roll") {
+        // one step reveals the whole roll: names in one paragraph, one state for the award
+        let state = null;
+        if (visible) state = visible.some(Boolean) ? "shown" : nextStep && nextStep[0] === ai ? "next" : "hidden";
+        return h(
+          "li",
+          { class: `award award-roll${state ? ` w-${state}` : ""}` },
+          h(
+            "p",
+            { class: "award-name" },
+            award.name,
+            " ",
+            h("span", { class: "hint" }, `(${winners.length})`),
+            state ? h("span", { class: `chip chip-w-${state}` }, t(`state_${state}`)) : null,
+          ),
+          winners.length
+            ? h("p", { class: "roll-names" }, winners.map((w) => w.name).join("、"))
+            : h("p", { class: "hint" }, t("no_winners")),
+        );
+      }
       return h(
         "li",
         { class: "award" },

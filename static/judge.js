@@ -284,7 +284,6 @@ function criterionRow(c, showWeights) {
       "div",
       { class: "j-crit-head" },
       h("label", { for: id, class: "j-crit-name" }, c.name),
-      h("span", { class: "j-crit-max" }, `/ ${fmtNum(c.max)}`),
     ),
     c.description ? h("p", { class: "j-crit-desc", id: `desc-${c.id}` }, c.description) : null,
     h(
