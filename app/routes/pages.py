@@ -169,8 +169,13 @@ def _qr_svg(url: str, scale: int) -> str:
     return segno.make(url, error="m").svg_inline(scale=scale, dark="#111", light="#fff")
 
 
+async def favicon(request: Request) -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 routes = [
     Route("/", index),
+    Route("/favicon.ico", favicon),
     Route("/board", board),
     Route("/judge/{token}", judge),
     Route("/j", pin_login, methods=["GET", "POST"]),

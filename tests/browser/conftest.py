@@ -1,0 +1,99 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright (sync API, in its own modules).
+
+The server is the real app in a subprocess on a free 127.0.0.1 port (tests/server.py). Screenshots
+go to test-artifacts/screenshots/ (not committed).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server import ROOT, RunningServer
+
+CHROMIUM = os.environ.get("ROADSHOW_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1440, "height": 900}}
+PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
+
+pytestmark = pytest.mark.browser
+
+
+def _have_chromium() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not _have_chromium():
+        pytest.skip("Debian chromium is not installed (scripts/test.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def shots() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def demo_web(tmp_path: Path) -> Iterator[RunningServer]:
+    server = RunningServer(tmp_path / "demo.db")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mini_web(tmp_path: Path) -> Iterator[RunningServer]:
+    server = RunningServer(tmp_path / "mini.db", ROOT / "tests" / "data" / "mini_event.toml")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class ConsoleWatch:
+    """Collects console errors and CSP violations of a page, so a test can assert there were none."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+
+def new_page(browser, server: RunningServer, options: dict, lang: str | None = None, host: bool = False):
+    context = browser.new_context(**options, locale="zh-CN" if lang == "zh" else "en-US")
+    if host:
+        context.add_cookies(
+            [{"name": k, "value": v, "url": server.base} for k, v in server.host_cookies().items()]
+        )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page, ConsoleWatch(page)
