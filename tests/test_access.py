@@ -90,3 +90,16 @@ async def test_audit_log_view_and_csv(mini_server: RunningServer) -> None:
     assert "Judge One (judge:j1)" in text and ",score," in text
     await host.close()
     await j1.close()
+
+
+async def test_backup_on_demand_is_host_only(mini_server: RunningServer) -> None:
+    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+        assert (await http.post("/host/backup", headers=origin(mini_server))).status_code == 401
+        host = cookie_header(mini_server)
+        assert (await http.post("/host/backup", headers=host | {"Origin": "http://evil.example"})).status_code == 403
+        made = await http.post("/host/backup", headers=host | origin(mini_server))
+    assert made.status_code == 200
+    copy = made.json()["path"]
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM judge_tokens").fetchone()[0] == 6

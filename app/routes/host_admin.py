@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from datetime import UTC, datetime
 
 import orjson
@@ -36,6 +37,20 @@ async def reissue(request: Request) -> Response:
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"ok": True, "judge": judge})
     return RedirectResponse("/host#links", status_code=303)
+
+
+async def backup_now(request: Request) -> Response:
+    """An on-demand consistent copy (SQLite online backup) into the backup folder."""
+    if not is_host(request):
+        return JSONResponse({"ok": False, "error": "log in as host"}, status_code=401)
+    if not same_origin(request):
+        return JSONResponse({"ok": False, "error": "cross-site request refused"}, status_code=403)
+    live = live_event(request)
+    settings = request.app.state.settings
+    folder = Path(settings.backup_dir or Path(settings.db_path).resolve().parent / "backups")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = await live.store.backup(folder / f"{Path(settings.db_path).stem}-{stamp}.db")
+    return JSONResponse({"ok": True, "path": str(path)})
 
 
 async def audit_rows(request: Request) -> list[dict[str, object]]:
@@ -101,6 +116,7 @@ def _csv_safe(value: str) -> str:
 
 routes = [
     Route("/host/judges/{judge}/reissue", reissue, methods=["POST"]),
+    Route("/host/backup", backup_now, methods=["POST"]),
     Route("/host/audit", audit),
     Route("/host/audit.csv", audit_csv),
 ]
