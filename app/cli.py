@@ -9,6 +9,7 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 from .config import Settings
 from .eventfile import EventFileError, load_event_file
@@ -56,6 +57,21 @@ def _print_banner(prepared: PreparedEvent, base: str, login_key: str, demo: bool
     print("\n  Press Ctrl+C to stop; start again with the same database to continue.\n", file=out, flush=True)
 
 
+# How uvicorn serves Roadshow; the test server (tests/serve_for_tests.py) and the benchmark (bench/) use
+# the same options. Measured in docs/performance.md.
+UVICORN_OPTIONS: dict[str, Any] = {
+    # The hub writes pre-framed broadcasts straight to this protocol's transport (app/hub.py).
+    "ws": "websockets-sansio",
+    "ws_max_size": 64 * 1024,
+    # Off: deflate keeps a compressor per connection (more memory per idle viewer, and every broadcast
+    # compressed once per viewer instead of framed once for all); the payloads are small.
+    "ws_per_message_deflate": False,
+    "ws_ping_interval": None,  # browsers cannot answer protocol pings visibly; the page sends its own
+    "ws_ping_timeout": None,
+    "timeout_graceful_shutdown": 3,
+}
+
+
 def _serve(
     prepared: PreparedEvent, host: str, port: int, demo: bool, backup_dir: str | None, backup_every: float
 ) -> None:
@@ -78,12 +94,7 @@ def _serve(
         host=host,
         port=port,
         log_level=os.environ.get("ROADSHOW_LOG_LEVEL", "warning"),
-        ws="websockets-sansio",
-        ws_max_size=64 * 1024,
-        ws_per_message_deflate=False,  # 2-7x memory per connection; the payloads are small
-        ws_ping_interval=None,  # browsers cannot answer protocol pings visibly; the page sends its own
-        ws_ping_timeout=None,
-        timeout_graceful_shutdown=3,
+        **UVICORN_OPTIONS,
     )
 
 
@@ -123,6 +134,19 @@ def main(argv: list[str] | None = None) -> int:
     p_pw = sub.add_parser("password", help="set a new host password (logs every host out)")
     p_pw.add_argument("db")
     p_pw.add_argument("--password")
+
+    p_import = sub.add_parser("import", help="turn a filled-in workbook (.xlsx) into an event file (.toml)")
+    p_import.add_argument("file", help="a workbook (.xlsx), or a projects list (.csv) with --base")
+    p_import.add_argument("--out", help="event file to write (default: print it)")
+    p_import.add_argument("--base", help="for a .csv: the event (.toml or .db) that gives everything but the projects")
+    p_import.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+
+    p_export = sub.add_parser("export", help="write an event database's event and results as files")
+    p_export.add_argument("db")
+    p_export.add_argument("--xlsx", help="the event as a workbook (the import template's layout)")
+    p_export.add_argument("--toml", help="the event as an event file")
+    p_export.add_argument("--results", help="the results workbook")
+    p_export.add_argument("--scores", help="every score submission, as CSV")
 
     args = parser.parse_args(argv)
     try:
@@ -183,6 +207,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         password = asyncio.run(reset_host_password(args.db, args.password))
         print(f"new host password: {password}")
         return 0
+    if args.command in ("import", "export"):
+        from .cli_documents import export_command, import_command
+
+        if args.command == "import":
+            return import_command(args.file, args.out, args.base, args.force)
+        return export_command(args.db, args.xlsx, args.toml, args.results, args.scores)
     return 1
 
 

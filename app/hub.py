@@ -2,11 +2,21 @@
 
 Each topic ("board", "host", "judge:<id>") has one pump task. Publishing merges sections into the
 topic's pending update (latest wins per section), so a burst of changes costs one fan-out. The pump
-gives the update the topic's next `seq`, serialises it once (orjson) and runs a plain send loop over
-the topic's subscribers. A subscriber whose send does not finish within `send_timeout` (it stopped
-reading) is dropped; its page reconnects and resyncs from a snapshot. Acknowledgements never go
-through the hub: they are written straight to the judge's own socket, so they never wait behind an
-audience fan-out.
+gives the update the topic's next `seq`, serialises it once (orjson), frames it once as a websocket
+binary frame, and offers that frame to every subscriber:
+
+- A subscriber that can write it straight to its socket (`offer` returns WRITTEN: a uvicorn
+  websockets-sansio connection, see `DirectSocket`) costs one `transport.write()`: no task switch,
+  no per-client serialisation or framing.
+- A subscriber that has more than `max_buffer` bytes still unsent (it stopped reading) answers
+  TOO_SLOW: it is cut off at once, so it can neither hold the others nor grow memory; its page
+  reconnects and resyncs from a snapshot.
+- Any other subscriber (another server, a test double) answers None and gets the ordinary awaited
+  `send()`, with `send_timeout`, after the direct pass.
+
+The direct pass yields to the event loop every `slice_size` subscribers, so a judge's command and its
+acknowledgement never wait for a whole audience fan-out. Acknowledgements never go through the hub:
+they are written straight to the judge's own socket.
 """
 
 from __future__ import annotations
@@ -14,7 +24,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import struct
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
@@ -22,11 +34,95 @@ import orjson
 
 log = logging.getLogger("roadshow.hub")
 
+# What Subscriber.offer() answers.
+WRITTEN = 1  # on its way (written to the socket, held until the snapshot is out, or the socket is already gone)
+TOO_SLOW = 2  # more than max_buffer bytes still unsent: drop it
+
 
 class Subscriber(Protocol):
     async def send(self, data: bytes) -> None: ...
 
     async def close(self, code: int = 1000, reason: str = "") -> None: ...
+
+    # Optional: `def offer(self, frame: bytes, data: bytes, max_buffer: int) -> int | None` writes the
+    # pre-framed message without awaiting (see module docstring).
+
+
+def binary_frame(data: bytes) -> bytes:
+    """One unfragmented, unmasked (server-to-client) websocket binary frame holding `data`."""
+    n = len(data)
+    if n < 126:
+        header = bytes((0x82, n))
+    elif n < 65536:
+        header = struct.pack("!BBH", 0x82, 126, n)
+    else:
+        header = struct.pack("!BBQ", 0x82, 127, n)
+    return header + data
+
+
+_sansio_class: Any = None
+
+
+def _sansio_protocol_class() -> Any:
+    global _sansio_class
+    if _sansio_class is None:
+        try:
+            from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+        except Exception:  # uvicorn missing or reorganised: everything takes the ordinary path
+            _sansio_class = False
+        else:
+            _sansio_class = WebSocketsSansIOProtocol
+    return _sansio_class
+
+
+class DirectSocket:
+    """Writes whole websocket frames straight to the transport of a uvicorn websockets-sansio connection.
+
+    That protocol writes every message as one complete frame in one synchronous `transport.write()`
+    (its `send()` only awaits back-pressure), so no other frame can ever be half-written when we write
+    ours. The ASGI `receive` callable that Starlette's WebSocket keeps is a bound method of the protocol
+    object (middleware wraps `send`, never `receive`); any other server, or a protocol with an
+    unexpected shape, gets None and the caller uses the ordinary ASGI path.
+    """
+
+    __slots__ = ("deflate", "protocol", "transport")
+
+    def __init__(self, protocol: Any) -> None:
+        self.protocol = protocol
+        self.transport = protocol.transport
+        # permessage-deflate keeps one compression context per connection: such a socket cannot take
+        # the shared pre-compressed frame, so each message is encoded by its own websockets protocol.
+        self.deflate = bool(protocol.conn.extensions)
+
+    @classmethod
+    def for_websocket(cls, websocket: Any) -> DirectSocket | None:
+        protocol = getattr(getattr(websocket, "_receive", None), "__self__", None)
+        sansio = _sansio_protocol_class()
+        if protocol is None or not sansio or type(protocol) is not sansio:
+            return None
+        if not protocol.handshake_complete or getattr(protocol, "transport", None) is None:
+            return None
+        return cls(protocol)
+
+    def open(self) -> bool:
+        p = self.protocol
+        return not (p.close_sent or p.disconnected or p.initial_response is not None or self.transport.is_closing())
+
+    def buffered(self) -> int:
+        return self.transport.get_write_buffer_size()
+
+    def write(self, frame: bytes, data: bytes) -> None:
+        """Write one message (`frame` = binary_frame(data)); the caller has checked open()."""
+        if self.deflate:
+            conn = self.protocol.conn
+            conn.send_binary(data)
+            self.transport.write(b"".join(conn.data_to_send()))
+        else:
+            self.transport.write(frame)
+
+    def abort(self) -> None:
+        """Cut the connection now, discarding what is buffered (a close frame could not get through)."""
+        self.transport.abort()
 
 
 class _Topic:
@@ -42,11 +138,22 @@ class _Topic:
 
 
 class Hub:
-    def __init__(self, send_timeout: float = 10.0) -> None:
-        self.send_timeout = send_timeout
+    def __init__(
+        self,
+        send_timeout: float = 10.0,
+        max_buffer: int = 256 * 1024,
+        slice_size: int = 256,
+        history: int = 2048,
+    ) -> None:
+        self.send_timeout = send_timeout  # for subscribers without a direct path
+        self.max_buffer = max_buffer  # unsent bytes after which a subscriber is dropped
+        self.slice_size = slice_size  # direct writes between two yields to the event loop
         self._topics: dict[str, _Topic] = {}
         self._closed = False
         self.dropped = 0  # subscribers dropped for not reading (exposed for tests and metrics)
+        # The last fan-outs, for metrics and the benchmark:
+        # (topic, seq, started, finished, recipients, direct, awaited, dropped, bytes), monotonic seconds.
+        self.fanouts: deque[tuple[str, int, float, float, int, int, int, int, int]] = deque(maxlen=history)
 
     def _topic(self, name: str) -> _Topic:
         topic = self._topics.get(name)
@@ -97,19 +204,64 @@ class Hub:
             sections, topic.pending = topic.pending, {}
             topic.seq += 1
             data = orjson.dumps({"type": "update", "seq": topic.seq, "server_now": time.time(), "sections": sections})
-            await self._send_all(topic, data)
-
-    async def _send_all(self, topic: _Topic, data: bytes) -> None:
-        for subscriber in list(topic.subscribers):
             try:
-                async with asyncio.timeout(self.send_timeout):
-                    await subscriber.send(data)
-            except Exception as exc:  # a dead or stuck socket must never stop the loop
-                topic.subscribers.pop(subscriber, None)
-                self.dropped += 1
-                log.info("dropped a %s subscriber: %s", topic.name, type(exc).__name__)
-                with contextlib.suppress(Exception):
-                    await subscriber.close(1013, "too slow; reconnect")
+                await self._send_all(topic, topic.seq, data)
+            except Exception:  # never let one bad fan-out stop the topic
+                log.exception("fan-out of %s seq %d failed", topic.name, topic.seq)
+
+    async def _send_all(self, topic: _Topic, seq: int, data: bytes) -> None:
+        started = time.monotonic()
+        frame = binary_frame(data)
+        max_buffer, slice_size = self.max_buffer, self.slice_size
+        subscribers = list(topic.subscribers)
+        awaited: list[Subscriber] = []
+        dropped = 0  # of the direct pass
+        for start in range(0, len(subscribers), slice_size):
+            if start:
+                await asyncio.sleep(0)  # let judges' commands and acks through between slices
+            for subscriber in subscribers[start : start + slice_size]:
+                offer = getattr(subscriber, "offer", None)
+                result = offer(frame, data, max_buffer) if offer is not None else None
+                if result is None:
+                    awaited.append(subscriber)
+                elif result == TOO_SLOW:
+                    dropped += 1
+                    self._drop(topic, subscriber, "buffer full")
+        direct = len(subscribers) - len(awaited) - dropped
+        if awaited:
+            results = await asyncio.gather(*(self._send_awaited(s, data) for s in awaited))
+            for subscriber, error in zip(awaited, results, strict=True):
+                if error is not None:
+                    dropped += 1
+                    self._drop(topic, subscriber, error)
+        finished = time.monotonic()
+        self.fanouts.append(
+            (topic.name, seq, started, finished, len(subscribers), direct, len(awaited), dropped, len(frame))
+        )
+
+    async def _send_awaited(self, subscriber: Subscriber, data: bytes) -> str | None:
+        try:
+            async with asyncio.timeout(self.send_timeout):
+                await subscriber.send(data)
+        except Exception as exc:  # a dead or stuck socket must never stop the fan-out
+            return type(exc).__name__
+        return None
+
+    def _drop(self, topic: _Topic, subscriber: Subscriber, why: str) -> None:
+        if subscriber in topic.subscribers:
+            del topic.subscribers[subscriber]
+            self.dropped += 1
+            log.info("dropped a %s subscriber: %s", topic.name, why)
+        # close() of a stuck socket aborts it (a close frame could not get through); never awaited here
+        task = asyncio.get_running_loop().create_task(subscriber.close(1013, "too slow; reconnect"))
+        task.add_done_callback(_ignore_result)
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "dropped": self.dropped,
+            "topics": {name: {"seq": t.seq, "subscribers": len(t.subscribers)} for name, t in self._topics.items()},
+            "fanouts": list(self.fanouts),
+        }
 
     async def close(self) -> None:
         self._closed = True
@@ -119,3 +271,8 @@ class Hub:
         for pump in pumps:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await pump
+
+
+def _ignore_result(task: asyncio.Task[None]) -> None:
+    if not task.cancelled():
+        task.exception()

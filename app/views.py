@@ -285,7 +285,12 @@ def judge_sections(state: EventState, judge: str, shared: dict[str, Any] | None 
     j = state.event.judge(judge)
     assert j is not None
     return {k: shared[k] for k in ("event", "projects", "current", "timer", "progress")} | {
-        "me": {"id": j.id, "name": j.name, "title": j.title},
+        "me": {
+            "id": j.id,
+            "name": j.name,
+            "title": j.title,
+            "recused": [pid for pid in state.order if (judge, pid) in state.recused],
+        },
         "my_scores": my_scores_section(state, judge),
     }
 

@@ -21,7 +21,7 @@ from . import i18n
 from .config import Settings
 from .hub import Hub
 from .live import LiveEvent
-from .routes import api, host_admin, live, pages
+from .routes import api, exports, host_admin, live, pages
 from .security import content_security_policy
 from .store import Store
 
@@ -109,6 +109,7 @@ def create_app(settings: Settings) -> Starlette:
             *pages.routes,
             *api.routes,
             *host_admin.routes,
+            *exports.routes,
             *live.routes,
             Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
         ],

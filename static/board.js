@@ -111,17 +111,29 @@ function showPanel() {
   app.dataset.tab = tab;
   app.dataset.shown = name;
   sceneLabel.textContent = t(`scene_${name}`);
-  if (name === shown) return;
+  if (name === shown) return false;
   const previous = shown;
   shown = name;
   for (const [key, el] of Object.entries(panels)) el.hidden = key !== name;
   if (!reducedMotion() && previous !== null) {
     panels[name].animate([{ opacity: 0 }, { opacity: 1 }], { duration: 450, easing: "ease-out" });
   }
+  return true;
 }
 
-function afterShow() {
-  if (shown === "leaderboard" && leaderboard.dirty) renderLeaderboard();
+function afterShow(justShown) {
+  if (shown === "leaderboard" && leaderboard.dirty) {
+    // Coming back to the leaderboard after a reveal: show the standings as they were for a moment,
+    // then let the rows slide to their new places, so the hall sees who moved.
+    const hasRows = panels.leaderboard.querySelector(".lb-row");
+    if (justShown && hasRows && !reducedMotion()) {
+      setTimeout(() => {
+        if (shown === "leaderboard" && leaderboard.dirty) renderLeaderboard();
+      }, 900);
+    } else {
+      renderLeaderboard();
+    }
+  }
   if (shown === "result") animateResult();
   if (shown === "ceremony") ceremonyRollScroll();
 }
@@ -268,21 +280,25 @@ function buildPresenting(p) {
     { class: "presenting", "data-project": p.id },
     h(
       "div",
-      { class: "presenting-head" },
-      h("p", { class: "kicker" }, t("now_presenting")),
-      categoryChip(p.category, p.category_name),
+      { class: "presenting-info" },
+      h(
+        "div",
+        { class: "presenting-head" },
+        h("p", { class: "kicker" }, t("now_presenting")),
+        categoryChip(p.category, p.category_name),
       h(
         "p",
         { class: "presenting-pos" },
         h("span", { class: "label" }, t("position_label")),
         " ",
         h("b", {}, String(p.position)),
-        h("span", { class: "of" }, ` / ${total}`)
-      )
+          h("span", { class: "of" }, ` / ${total}`)
+        )
+      ),
+      h("h1", { class: "presenting-title", "data-testid": "board-project-title" }, p.title),
+      teamLine.length ? h("p", { class: "presenting-team" }, teamLine) : null,
+      p.summary ? h("p", { class: "presenting-summary" }, p.summary) : null
     ),
-    h("h1", { class: "presenting-title", "data-testid": "board-project-title" }, p.title),
-    teamLine.length ? h("p", { class: "presenting-team" }, teamLine) : null,
-    p.summary ? h("p", { class: "presenting-summary" }, p.summary) : null,
     h("div", { class: "presenting-foot" }, refs.timer, refs.progress),
     refs.next
   );
@@ -348,7 +364,7 @@ function tickTimer() {
   const parts = [];
   if (!started) parts.push(t("timer_ready"));
   else if (!T.running) parts.push(t("paused"));
-  if (remaining < 0) parts.push(`${t("overtime")} ${clock}`);
+  if (remaining < 0) parts.push(t("overtime")); // the clock next to it reads "+00:12"
   else if (started && remaining < WARNING_SECONDS) parts.push(t("time_up_soon"));
   else if (T.running) parts.push(t("time_left"));
   const statusText = parts.join(" · ");
@@ -427,7 +443,7 @@ function renderResult() {
           "p",
           { class: "result-composite", "data-testid": "board-result-composite", "data-value": num(r.composite, d) },
           refs.composite,
-          h("span", { class: "of" }, " / 100")
+          h("span", { class: "of" }, t("out_of", { max: 100 }))
         ),
         refs.rank
       ),
@@ -619,13 +635,11 @@ function categoryStrip() {
           { class: `lb-cat-card cat-${categoryIndex(cat.id)}`, "data-category": cat.id },
           h("p", { class: "lb-cat-name" }, cat.name),
           rows.length
-            ? rows.slice(0, 2).map((r) =>
-                h(
-                  "p",
-                  { class: "lb-cat-leader" },
-                  h("span", { class: "lb-cat-title" }, r.title),
-                  h("span", { class: "lb-cat-score" }, num(r.composite))
-                )
+            ? h(
+                "p",
+                { class: "lb-cat-leader" },
+                h("span", { class: "lb-cat-title" }, rows.map((r) => r.title).join(" / ")),
+                h("span", { class: "lb-cat-score" }, num(rows[0].composite))
               )
             : h("p", { class: "lb-cat-leader is-empty" }, "—")
         );
@@ -676,7 +690,7 @@ function renderLeaderboard() {
   const before = new Map();
   if (visible) for (const el of panel.querySelectorAll(".lb-row")) before.set(el.dataset.key, el.getBoundingClientRect());
 
-  const twoColumns = !AUDIENCE && pageRows.length > 8;
+  const twoColumns = !AUDIENCE && pageRows.length > 6;
   const perColumn = twoColumns ? Math.ceil(pageRows.length / 2) : pageRows.length;
   const list = h(
     "ol",
@@ -709,7 +723,7 @@ function renderLeaderboard() {
   for (const el of list.querySelectorAll(".lb-row")) {
     const old = before.get(el.dataset.key);
     const now = el.getBoundingClientRect();
-    const mover = el.dataset.move === "up" || el.dataset.move === "down";
+    const mover = el.dataset.move === "up";
     if (!old) {
       el.animate([{ opacity: 0, transform: "translateY(1.5vh)" }, { opacity: 1, transform: "none" }], {
         duration: 500,
@@ -812,23 +826,35 @@ function ceremonyStage(c) {
   );
 }
 
+function unknownSlot(tag) {
+  // a winner not revealed yet: the data holds null, so there is nothing to show but a question mark
+  return h(
+    tag,
+    { class: "cer-slot is-unknown" },
+    h("span", { class: "cer-slot-rank" }),
+    h("span", { class: "cer-slot-name", "aria-hidden": "true" }, "?"),
+    h("span", { class: "sr-only" }, t("not_revealed"))
+  );
+}
+
 function awardColumn(award, index, cur) {
   const isHonour = award.kind === "honour_roll";
   const winners = award.winners || [];
   let body;
   if (isHonour) {
     const names = winners.filter(Boolean);
+    const onStage = cur && cur.award === index; // the stage shows every name: the column just counts them
     body = names.length
       ? h(
           "div",
           { class: "cer-col-roll" },
           h("p", { class: "cer-col-count" }, t("names_count", { n: names.length })),
-          h("p", { class: "cer-col-names" }, names.map((w) => h("span", {}, w.name)))
+          onStage ? null : h("p", { class: "cer-col-names" }, names.map((w) => h("span", {}, w.name)))
         )
       : h(
           "div",
           { class: "cer-col-roll is-hidden" },
-          h("p", { class: "cer-slot is-unknown" }, h("span", { class: "cer-slot-name" }, "?")),
+          unknownSlot("p"),
           h("p", { class: "cer-col-count" }, t("names_count", { n: award.total ?? winners.length }))
         );
   } else {
@@ -837,7 +863,7 @@ function awardColumn(award, index, cur) {
       { class: `cer-slots${winners.length > 7 ? " is-two" : ""}` },
       winners.map((w, j) => {
         const now = cur && cur.award === index && cur.winner === j;
-        if (!w) return h("li", { class: "cer-slot is-unknown" }, h("span", { class: "cer-slot-rank" }), h("span", { class: "cer-slot-name" }, "?"));
+        if (!w) return unknownSlot("li");
         return h(
           "li",
           { class: `cer-slot${now ? " is-now" : ""}` },
@@ -876,7 +902,11 @@ function renderCeremony() {
   const stageEl = ceremonyStage(c);
   const root = h(
     "div",
-    { class: "cer", "data-testid": "board-ceremony", "data-step": String(c?.step ?? 0) },
+    {
+      class: `cer${stageEl.classList.contains("is-honour") ? " is-honour-now" : ""}`,
+      "data-testid": "board-ceremony",
+      "data-step": String(c?.step ?? 0),
+    },
     stageEl,
     awards.length
       ? h(
@@ -994,8 +1024,7 @@ function onView(v, changed, kind) {
   const next = SCENES.includes(v.scene?.scene) ? v.scene.scene : "welcome";
   if (next !== scene && AUDIENCE && tab === "leaderboard") markNowTab(true);
   scene = next;
-  showPanel();
-  afterShow();
+  afterShow(showPanel());
   announceIfChanged();
 }
 
@@ -1010,8 +1039,7 @@ function setTab(name) {
     btn.setAttribute("aria-pressed", btn.dataset.tab === name ? "true" : "false");
   }
   if (name === "now") markNowTab(false);
-  showPanel();
-  afterShow();
+  afterShow(showPanel());
   announceIfChanged();
   window.scrollTo({ top: 0, behavior: "instant" });
 }

@@ -5,33 +5,43 @@
 // Stable data-testid attributes (for browser tests):
 //   conn-status                      connection status (data-status: connecting|online|reconnecting|offline|unauthorized)
 //   now-title, next-title            title of the current / next project
-//   start-next                       "Start next project" (shortcut S)
+//   start-next                       "Start next project" = view.current.next (shortcut S)
 //   order-list                       the running order <ol>
 //   order-item-<projectId>           one project in the order (data-status: pending|presenting|scoring|closed|revealed)
 //   start-<projectId>                start that (pending) project
-//   move-up-<projectId>, move-down-<projectId>   reorder a pending project (started projects have none)
-//   timer-presentation, timer-qa     clock + state text (data-state: idle|running|paused; data-overtime: true|false)
+//   move-up-<projectId>, move-down-<projectId>   reorder a pending project (only pending projects have them;
+//                                    a move skips over started projects, which keep their place)
+//   timer-presentation, timer-qa     clock + state text, e.g. "+01:05 Overtime · Running"
+//                                    (data-state: idle|running|paused; data-overtime: true|false)
 //   timer-<name>-start / -pause / -reset         timer buttons (<name>: presentation | qa)
-//   open-scoring, close-scoring, reveal          scoring buttons (shortcuts O, C, R)
+//   open-scoring, close-scoring, reveal          scoring buttons (shortcuts O, C, R); close and reveal confirm first
 //   progress                         "5 / 7 judges have scored" (data-submitted, data-expected)
 //   judge-row-<judgeId>              a judge for the current project
 //                                    (data-status: recused|submitted|scoring|connected|disconnected)
-//   recuse-<judgeId>                 recuse / lift recusal for the current project (asks a reason)
-//   judge-correct-<judgeId>          correct this judge's score for the current (closed) project
-//   scene-<scene>                    projector scene buttons (aria-pressed = current scene)
-//   standings                        the standings panel; standing-tab-<overall|categoryId> its tabs
+//   recuse-<judgeId>                 recuse / lift recusal for the current project (opens the confirmation
+//                                    dialog with a required reason-input)
+//   judge-correct-<judgeId>          correct this judge's score for the current project once it is closed
+//   scene-<scene>                    projector scene buttons (aria-pressed="true" on the current scene)
+//   standings                        the standings table; standing-tab-<overall|categoryId> its tabs
 //   standing-row-<projectId>         one ranked project (data-rank, data-tied, data-revealed)
-//   standing-details-<projectId>     expand/collapse the explanation of that project
-//   correct-<judgeId>-<projectId>    correct a score (in the explanation), reveal-<projectId> reveal a closed project
-//   start-ceremony, ceremony-next, ceremony-back, ceremony-status   (shortcuts N, B)
-//   confirm-ok, confirm-cancel       buttons of the confirmation dialog (also used for recusals)
-//   reason-input                     the reason field of that dialog (recuse / lift recusal)
-//   correct-input-<criterionId>, correct-comment, correct-reason, correct-ok, correct-cancel   correction dialog
-//   toast                            the error alert (role="alert"), shown when a command is refused
+//   standing-details-<projectId>     the project title button that opens / closes its explanation
+//   correct-<judgeId>-<projectId>    correct a score (in an open explanation; closed or revealed projects)
+//   reveal-<projectId>               reveal a closed, not yet revealed project (in its explanation)
+//   start-ceremony                   start the award ceremony (confirms first; hidden once started)
+//   ceremony-next, ceremony-back     ceremony steps (shortcuts N, B)
+//   ceremony-status                  "Step 2 of 5" / "Not started" (data-step, data-total)
+//   ceremony-now, ceremony-upnext    what the board shows now / what the next step reveals
+//   confirm-ok, confirm-cancel       the buttons of the confirmation dialog (close, reveal, ceremony, recusal)
+//   reason-input                     the reason field of that dialog (shown for recuse / lift recusal)
+//   correct-input-<criterionId>, correct-comment, correct-reason, correct-ok, correct-cancel
+//                                    the score correction dialog
+//   toast                            the error alert (role="alert") shown when a command is refused
 //
-// Keyboard shortcuts (off while typing, while a dialog is open, or when switched off in the header):
+// Keyboard shortcuts (not while typing in a field or while a dialog is open; the host can switch them off):
 //   S start next project · O open scoring · C close scoring · R reveal · N / B ceremony next / back ·
-//   P presentation timer start/pause · Q Q&A timer start/pause · Space start/pause the active timer.
+//   P presentation timer start/pause · Q Q&A timer start/pause · Space start/pause the running timer
+//   (resumes Q&A if it has run, else the presentation). A keyboard user on a button keeps Space's usual
+//   meaning; after a mouse click Space is the timer shortcut.
 
 import { LiveConnection, timerRemaining, formatClock, strings, h } from "./live.js";
 
@@ -59,6 +69,8 @@ const ui = {
   tab: "overall",
   shortcuts: localStorage.getItem(SHORTCUTS_KEY) !== "off",
   dialogOpen: false,
+  rev: 0, // bumped on every local UI change (pending commands, tabs, expanded rows)
+  ceremonyShown: null, // null until the first view; then whether the ceremony panel was showing
 };
 
 const live = new LiveConnection({
@@ -99,6 +111,20 @@ function currentProject() {
 }
 
 const online = () => ui.status === "online";
+
+// Regions are rebuilt only when one of their inputs changed (sections are replaced whole on update,
+// so identity is enough): a presence update must not rebuild the list the host is clicking in.
+const memo = new Map();
+function changed(region, deps) {
+  const previous = memo.get(region);
+  if (previous && previous.length === deps.length && previous.every((d, i) => d === deps[i])) return false;
+  memo.set(region, deps);
+  return true;
+}
+
+function bump() {
+  ui.rev += 1;
+}
 const isPending = (key) => ui.pending.has(key);
 
 function decimals() {
@@ -141,6 +167,7 @@ function commandLabel(command) {
 function run(key, name, args = {}) {
   if (isPending(key)) return Promise.resolve(null);
   ui.pending.set(key, true);
+  bump();
   const promise = live.command(name, args);
   render();
   return promise
@@ -148,6 +175,7 @@ function run(key, name, args = {}) {
     .catch(() => null)
     .finally(() => {
       ui.pending.delete(key);
+      bump();
       render();
     });
 }
@@ -362,6 +390,7 @@ function openCorrection(judgeId, projectId) {
     error.hidden = true;
     const key = `correct:${judgeId}:${projectId}`;
     ui.pending.set(key, true);
+    bump();
     live
       .command("correct_score", {
         judge: judgeId,
@@ -377,6 +406,7 @@ function openCorrection(judgeId, projectId) {
       })
       .finally(() => {
         ui.pending.delete(key);
+        bump();
         render();
       });
   };
@@ -504,7 +534,6 @@ function canStart(pid) {
 
 // ---------------------------------------------------------------------------------- render
 function render() {
-  const key = focusKey(document.activeElement);
   renderStatus();
   renderOrder();
   renderNow();
@@ -514,12 +543,34 @@ function render() {
   renderStandings();
   renderCeremony();
   renderShortcutHints();
-  // keep keyboard focus on the "same" control when its region was rebuilt
-  if (key && (!document.activeElement || document.activeElement === document.body) && !ui.dialogOpen) {
-    const el = findByKey(key);
-    if (el && !el.disabled) el.focus({ preventScroll: true });
+  // A control that lost focus (disabled while its command was pending, or its region rebuilt)
+  // gets it back, so a keyboard user keeps their place.
+  if (focus.last && !ui.dialogOpen && (!document.activeElement || document.activeElement === document.body)) {
+    const el = findByKey(focus.last);
+    if (el && !el.disabled && el.getClientRects().length) el.focus({ preventScroll: true });
   }
 }
+
+// Focus bookkeeping: the last focused control, and whether the user is using the pointer or the keyboard.
+const focus = { last: null, pointer: false };
+document.addEventListener(
+  "pointerdown",
+  () => {
+    focus.pointer = true;
+    focus.last = null; // a click on empty space leaves nothing to restore; focusin sets the new one
+  },
+  true,
+);
+document.addEventListener(
+  "keydown",
+  (event) => {
+    if (event.key === "Tab" || event.key.startsWith("Arrow")) focus.pointer = false;
+  },
+  true,
+);
+document.addEventListener("focusin", (event) => {
+  focus.last = focusKey(event.target);
+});
 
 function renderStatus() {
   const el = $("conn-status");
@@ -538,6 +589,7 @@ function renderStatus() {
 }
 
 function renderOrder() {
+  if (!changed("order", [ui.view.projects, ui.view.current, ui.view.ceremony, ui.status, ui.rev])) return;
   const list = $("order-list");
   const all = projects();
   const order = all.map((p) => p.id);
@@ -716,6 +768,7 @@ function renderScoring() {
   bar.max = Math.max(1, progress.expected || 0);
   bar.value = progress.submitted || 0;
 
+  if (!changed("judges", [ui.view.judges, ui.view.projects, ui.view.current, ui.view.event, ui.status, ui.rev])) return;
   const canRecuse = online() && current && status !== "revealed";
   const canCorrect = online() && current && (status === "closed" || status === "revealed");
   const rows = (ui.view.judges || []).map((j) => {
@@ -766,15 +819,15 @@ function renderScoring() {
       h("th", { scope: "row" }, h("span", { class: "judge-name" }, j.name), j.title ? h("span", { class: "judge-title" }, j.title) : null),
       h(
         "td",
-        null,
-        h("span", { class: `dot ${j.connected ? "dot-on" : "dot-off"}`, "aria-hidden": "true" }),
-        t(j.connected ? "connected" : "disconnected"),
-      ),
-      h(
-        "td",
-        null,
-        current ? h("span", { class: `chip chip-${st}` }, scoreText) : "—",
+        { class: "judge-state" },
+        current ? h("span", { class: `chip chip-${st}` }, scoreText) : null,
         j.submitted && j.version > 1 ? h("span", { class: "hint" }, ` (${t("amended")})`) : null,
+        h(
+          "span",
+          { class: "conn-line" },
+          h("span", { class: `dot ${j.connected ? "dot-on" : "dot-off"}`, "aria-hidden": "true" }),
+          t(j.connected ? "connected" : "disconnected"),
+        ),
       ),
       h("td", { class: "num" }, j.total === null || j.total === undefined ? "—" : num(j.total)),
       h("td", { class: "actions" }, actions),
@@ -803,6 +856,9 @@ function renderScenes() {
 
 // standings ---------------------------------------------------------------------------------
 function renderStandings() {
+  const names = (ui.view.judges || []).map((j) => `${j.id}:${j.name}`).join("|");
+  const deps = [ui.view.standings, ui.view.projects, names, ui.view.event, ui.status, ui.rev];
+  if (!changed("standings", deps)) return;
   const standings = ui.view.standings || { overall: [], by_category: {}, unranked: [] };
   const categories = (ui.view.event && ui.view.event.categories) || [];
   const tabs = [{ id: "overall", name: t("overall") }, ...categories];
@@ -825,6 +881,7 @@ function renderStandings() {
         class: "tab",
         onclick: () => {
           ui.tab = tab.id;
+          bump();
           render();
         },
       },
@@ -868,48 +925,42 @@ function renderStandings() {
         h(
           "th",
           { scope: "row", class: "st-project" },
-          h("span", { class: "st-title" }, row.title),
-          h("span", { class: "st-meta" }, [row.team, inCategory ? null : row.category_name].filter(Boolean).join(" · ")),
-          flagged ? h("span", { class: "warn" }, `⚠ ${t("flag_insufficient_panel")}`) : null,
-        ),
-        h("td", { class: "num strong" }, num(row.composite)),
-        h("td", { class: "num" }, num(row.panel)),
-        h(
-          "td",
-          { class: "rev" },
-          row.revealed
-            ? h("span", { class: "badge st-revealed" }, t("status_revealed"))
-            : h("span", { class: "badge st-hidden" }, t("revealed_no")),
-        ),
-        h(
-          "td",
-          { class: "toggle" },
           h(
             "button",
             {
               type: "button",
-              class: "btn btn-small btn-quiet",
+              class: "st-toggle",
               "data-testid": `standing-details-${row.project}`,
               "aria-expanded": open ? "true" : "false",
               "aria-controls": detailsId,
-              "aria-label": t("details_named", { title: row.title }),
+              title: t("details"),
               onclick: () => {
                 if (ui.expanded.has(row.project)) ui.expanded.delete(row.project);
                 else ui.expanded.add(row.project);
+                bump();
                 render();
               },
             },
-            open ? "▾" : "▸",
-            ` ${t("details")}`,
+            h("span", { class: "st-caret", "aria-hidden": "true" }, open ? "▾" : "▸"),
+            h("span", { class: "st-title" }, row.title),
+          ),
+          h("span", { class: "st-meta" }, [row.team, inCategory ? null : row.category_name].filter(Boolean).join(" · ")),
+          h(
+            "span",
+            { class: "st-badges" },
+            h("span", { class: `badge ${row.revealed ? "st-revealed" : "st-hidden"}` }, t(row.revealed ? "status_revealed" : "revealed_no")),
+            flagged ? h("span", { class: "warn" }, `⚠ ${t("flag_insufficient_panel")}`) : null,
           ),
         ),
+        h("td", { class: "num strong" }, num(row.composite)),
+        h("td", { class: "num" }, num(row.panel)),
       ),
     );
     body.push(
       h(
         "tr",
         { class: "explain-row", id: detailsId, hidden: !open },
-        h("td", { colspan: "6" }, open ? explanation(row) : null),
+        h("td", { colspan: "4" }, open ? explanation(row) : null),
       ),
     );
   }
@@ -926,8 +977,6 @@ function renderStandings() {
         h("th", { scope: "col" }, t("project")),
         h("th", { scope: "col", class: "num" }, t("composite")),
         h("th", { scope: "col", class: "num" }, t("panel_score")),
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("status_revealed"))),
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("details"))),
       ),
     ),
     h("tbody", null, body),
@@ -948,7 +997,7 @@ function explanation(row) {
   const recused = new Set(row.recused || []);
   const normalized = event.scoring && event.scoring.normalize && event.scoring.normalize !== "none";
   const canCorrect = online() && (status === "closed" || status === "revealed");
-  const names = (ids) => (ids && ids.length ? ids.map(judgeName).join("、") : t("none"));
+  const names = (ids) => (ids && ids.length ? ids.map(judgeName).join(t("list_separator")) : t("none"));
 
   const judgeRows = (ui.view.judges || []).map((j) => {
     const role = recused.has(j.id) ? "recused" : dropped.has(j.id) ? "dropped" : counted.has(j.id) ? "counted" : "none";
@@ -1115,6 +1164,8 @@ function renderCeremony() {
   const status = $("ceremony-status");
   const started = Boolean(ceremony && full);
   $("col-results").classList.toggle("ceremony-first", started);
+  if (started && ui.ceremonyShown === false) $("ceremony-panel").scrollIntoView({ block: "nearest" });
+  ui.ceremonyShown = started;
   const current = currentProject();
   $("start-ceremony").disabled =
     !online() || Boolean(ceremony) || (current && current.status === "scoring") || isPending("start_ceremony");
@@ -1131,6 +1182,7 @@ function renderCeremony() {
   status.dataset.total = String(total);
 
   const body = $("ceremony-body");
+  if (!changed("ceremony", [ceremony, full, ui.view.awards_preview, ui.view.event])) return;
   if (!started) {
     const preview = ui.view.awards_preview || [];
     body.replaceChildren(h("h3", null, t("awards_preview")), awardList(preview, null, null));
@@ -1187,7 +1239,7 @@ function awardList(awards, shown, nextStep) {
             state ? h("span", { class: `chip chip-w-${state}` }, t(`state_${state}`)) : null,
           ),
           winners.length
-            ? h("p", { class: "roll-names" }, winners.map((w) => w.name).join("、"))
+            ? h("p", { class: "roll-names" }, winners.map((w) => w.name).join(t("list_separator")))
             : h("p", { class: "hint" }, t("no_winners")),
         );
       }
@@ -1245,16 +1297,37 @@ function clickIfEnabled(id) {
   if (el && !el.disabled && !el.hidden) el.click();
 }
 
+let spaceTaken = false;
+for (const type of ["keypress", "keyup"]) {
+  document.addEventListener(
+    type,
+    (event) => {
+      if (spaceTaken && (event.key === " " || event.code === "Space")) {
+        if (type === "keyup") spaceTaken = false;
+        event.preventDefault();
+      }
+    },
+    true,
+  );
+}
+
 document.addEventListener("keydown", (event) => {
   if (!ui.shortcuts || ui.dialogOpen || event.defaultPrevented) return;
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const target = event.target;
   if (isTyping(target)) return;
   if (event.key === " " || event.code === "Space") {
-    // A keyboard user on a button/link/summary keeps Space's usual meaning.
+    // A keyboard user on a button/link/summary keeps Space's usual meaning (press the control).
     const interactive = target && target.closest && target.closest("button, a, summary, [role=tab], input");
-    if (interactive && interactive.matches(":focus-visible")) return;
+    if (interactive && !focus.pointer) return;
     event.preventDefault();
+    // Chrome clicks a focused button on Space's keyup whatever keydown did: a button focused by the
+    // mouse gives focus up, so the shortcut never also repeats the last clicked button.
+    if (interactive && document.activeElement === interactive) {
+      focus.last = null;
+      interactive.blur();
+    }
+    spaceTaken = true;
     if (!event.repeat) toggleActiveTimer();
     return;
   }
@@ -1322,9 +1395,24 @@ function wire() {
     if (event.key === "End") next = tabs.length - 1;
     event.preventDefault();
     ui.tab = tabs[next].id.replace(/^standing-tab-/, "");
+    bump();
     render();
     $(`standing-tab-${ui.tab}`).focus();
   });
+
+  // Reissuing a judge's link is a plain form POST (the page reloads at #links); confirm it first.
+  for (const form of document.querySelectorAll("form[data-confirm=reissue]")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const { ok } = await ask({
+        message: `${t("confirm_reissue")}\n${form.dataset.judgeName || ""}`,
+        okLabel: t("reissue"),
+        danger: true,
+      });
+      if (ok) form.submit();
+    });
+  }
+  if (location.hash === "#links") $("links").open = true;
 
   // Copy buttons of the judge links.
   for (const button of document.querySelectorAll("[data-copy]")) {

@@ -21,7 +21,7 @@
 //   submit-error         the translated error.message of the last failed submit (ack ok:false)
 //   my-scores            the collapsible list of this judge's own submitted scores (my-score-<projectId> rows)
 //
-// Page state: <main data-mode="form|review" data-phase="none|wait|open|closed">.
+// Page state: <main data-mode="form|review" data-phase="none|wait|open|closed|recused">.
 
 import { LiveConnection, timerRemaining, formatClock, strings, h } from "./live.js";
 
@@ -52,6 +52,7 @@ const state = {
   values: {}, // criterion id -> number | null (not scored yet)
   comment: "",
   mode: "form", // form | review
+  formScroll: 0, // where the form was scrolled when the review opened
   presence: "idle",
   results: {}, // project id -> {ok: true} | {ok: false, error}
   confirmed: {}, // project id -> {values, comment, total, at} acknowledged in this session
@@ -124,7 +125,12 @@ const maxTotal = () => criteria().reduce((sum, c) => sum + c.weight * c.max, 0);
 const projectById = (pid) => (state.view.projects || []).find((p) => p.id === pid) || null;
 const current = () => state.view.current || {};
 const projectStatus = () => (current().project === state.project ? current().status : null);
-const isOpen = () => state.ready && !!state.project && projectStatus() === "scoring" && state.status !== "unauthorized";
+const isRecused = () => {
+  const me = state.view.me || {};
+  return !!state.project && Array.isArray(me.recused) && me.recused.includes(state.project);
+};
+const isOpen = () =>
+  state.ready && !!state.project && projectStatus() === "scoring" && state.status !== "unauthorized" && !isRecused();
 const isClosed = () => ["closed", "revealed"].includes(projectStatus());
 
 /** Σ weight × value over the scored criteria (the server's formula), and how many are scored. */
@@ -316,11 +322,10 @@ function criterionRow(c, showWeights) {
       setNote(c, Math.abs(v - typed.value) > EPS ? adjustedText(c, v) : "", "warn");
     }
   });
-  input.addEventListener("change", () => showValue(c)); // on blur: the text becomes the stored value
   input.addEventListener("blur", () => {
+    // what was typed and not understood is replaced by the stored value: the warning is obsolete
+    if (parseTyped(input.value).bad) setNote(c, "");
     showValue(c);
-    const note = state.inputs[c.id] && state.inputs[c.id].note;
-    if (note && note.dataset.kind === "warn" && parseTyped(input.value).bad) setNote(c, "");
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
@@ -358,7 +363,7 @@ function wireStepButton(button, c, direction) {
   let held = false;
   const stop = () => {
     clearTimeout(holdTimer);
-    clearInterval(repeatTimer);
+    clearTimeout(repeatTimer);
     holdTimer = null;
     repeatTimer = null;
   };
@@ -368,11 +373,14 @@ function wireStepButton(button, c, direction) {
     stop();
     holdTimer = setTimeout(() => {
       held = true;
-      nudge(c, direction);
-      repeatTimer = setInterval(() => {
-        if (button.disabled) stop();
-        else nudge(c, direction);
-      }, 110);
+      let repeats = 0;
+      const repeat = () => {
+        if (button.disabled) return stop();
+        nudge(c, direction);
+        repeats += 1;
+        repeatTimer = setTimeout(repeat, repeats < 6 ? 160 : 60); // slow at first, then faster
+      };
+      repeat();
     }, 450);
   });
   for (const type of ["pointerup", "pointerleave", "pointercancel", "blur"]) button.addEventListener(type, stop);
@@ -476,6 +484,7 @@ function openReview() {
     state.inputs[missing[0].id].row.scrollIntoView({ block: "center", behavior: reducedMotion ? "auto" : "smooth" });
     return;
   }
+  state.formScroll = window.scrollY;
   state.mode = "review";
   renderReview();
   renderDynamic();
@@ -486,6 +495,7 @@ function openReview() {
 function closeReview() {
   state.mode = "form";
   renderDynamic();
+  window.scrollTo({ top: state.formScroll || 0, behavior: "auto" });
   $("review-btn").focus({ preventScroll: true });
 }
 
@@ -559,7 +569,7 @@ const CONN_TEXT = {
   online: "online",
   reconnecting: "reconnecting",
   offline: "offline",
-  unauthorized: "unauthorized",
+  unauthorized: "unauthorized_title",
 };
 
 function renderConnection() {
@@ -639,6 +649,7 @@ function renderPhase() {
   let kind = "none";
   if (state.project && state.ready && state.status !== "unauthorized") {
     kind = st === "scoring" ? "open" : st === "closed" || st === "revealed" ? "closed" : "wait";
+    if (isRecused()) kind = "recused";
   }
   app.dataset.phase = kind;
   phase.hidden = kind === "none";
@@ -650,6 +661,9 @@ function renderPhase() {
     const progress = state.view.progress || {};
     title = t("scoring_open");
     detail = progress.project === state.project && progress.expected ? t("progress", progress) : "";
+  } else if (kind === "recused") {
+    title = t("recused");
+    detail = t("recused_detail");
   } else if (kind === "closed") {
     title = t("scoring_closed");
     detail = t("closed_hint");
@@ -667,7 +681,7 @@ function submissionState() {
   if (!pid) return { kind: "none" };
   if (pendingFor(pid).length) return { kind: "saving", offline: state.status !== "online" };
   const result = state.results[pid];
-  if (result && !result.ok) return { kind: "error", error: result.error };
+  if (result && !result.ok) return { kind: "error", error: result.error, sheet: latestSheet(pid) };
   const match = savedMatch(pid);
   if (match) return { kind: "saved", sheet: match };
   const latest = latestSheet(pid);
@@ -684,12 +698,12 @@ function renderResult(sub) {
     content = h(
       "div",
       { class: "j-state j-state-saving", dataset: { testid: "saving", offline: String(sub.offline) } },
-      h("span", { class: "j-state-icon", "aria-hidden": "true" }, sub.offline ? "!" : "…"),
+      h("span", { class: "j-state-icon", "aria-hidden": "true" }, sub.offline ? "!" : h("span", { class: "j-spinner" })),
       h(
         "div",
         {},
-        h("strong", { class: "j-state-title" }, sub.offline ? t("not_saved") : t("saving")),
-        h("p", {}, sub.offline ? t("will_send") : t("saving_detail")),
+        h("strong", { class: "j-state-title" }, sub.offline ? t("will_send") : t("saving")),
+        h("p", {}, sub.offline ? t("kept_on_phone") : t("saving_detail")),
       ),
     );
   } else if (sub.kind === "error") {
@@ -703,6 +717,7 @@ function renderResult(sub) {
         h("strong", { class: "j-state-title" }, t("not_saved_title")),
         h("p", { class: "j-state-message", dataset: { testid: "submit-error", code: sub.error.code || "" } }, sub.error.message || sub.error.code || t("error")),
         h("p", {}, t("not_saved_keep")),
+        sub.sheet ? h("p", {}, t("submitted_was", { total: `${fmtNum(sub.sheet.total, decimals())} / ${max}`, time: fmtTime(sub.sheet.at) })) : null,
       ),
     );
   } else if (sub.kind === "saved") {
@@ -750,6 +765,7 @@ function renderFoot(sub) {
   totalEl.dataset.value = String(total);
   setText($("total-max"), ` / ${fmtNum(maxTotal())}`);
   let sub2 = t("scored_count", { done, count });
+  if (!isOpen() && state.mode === "form" && projectStatus() && !isClosed()) sub2 += ` · ${t("scoring_not_open")}`;
   if (sub.kind === "saving") sub2 += ` · ${sub.offline ? t("not_saved") : t("sending_short")}`;
   else if (sub.kind === "saved") sub2 += ` · ✓ ${t("saved_short")}`;
   else if (sub.kind === "changed" && !isClosed()) sub2 += ` · ${t("changed_short")}`;
@@ -927,6 +943,15 @@ $("confirm-btn").addEventListener("click", confirmSubmit);
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && state.mode === "review") closeReview();
 });
+
+// The footer is fixed: keep the page's bottom padding equal to its height, whatever it holds.
+if (window.ResizeObserver) {
+  new ResizeObserver(() => {
+    const foot = $("foot");
+    const height = foot.hidden ? 0 : foot.getBoundingClientRect().height;
+    document.documentElement.style.setProperty("--j-foot-h", `${Math.ceil(height)}px`);
+  }).observe($("foot"));
+}
 
 setInterval(renderTimer, 250);
 renderDynamic();

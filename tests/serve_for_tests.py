@@ -15,6 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
+from app.cli import UVICORN_OPTIONS
 from app.config import Settings
 from app.setup import demo_event_text, prepare
 from app.web import create_app
@@ -36,12 +37,7 @@ def main() -> None:
         host="127.0.0.1",
         port=port,
         log_level="warning",
-        ws="websockets-sansio",
-        ws_max_size=64 * 1024,
-        ws_per_message_deflate=False,
-        ws_ping_interval=None,
-        ws_ping_timeout=None,
-        timeout_graceful_shutdown=2,
+        **(UVICORN_OPTIONS | {"timeout_graceful_shutdown": 2}),
     )
 
 

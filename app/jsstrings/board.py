@@ -12,6 +12,7 @@ STRINGS: dict[str, str] = {
     "timer_ready": N_("Not started"),
     # result
     "rank_no": N_("No. {rank}"),
+    "out_of": N_("out of {max}"),
     "no_result": N_("No result has been revealed yet"),
     "col_component": N_("Component"),
     "col_weight": N_("Weight"),
@@ -27,6 +28,7 @@ STRINGS: dict[str, str] = {
     # ceremony
     "awards_pending": N_("The awards will be revealed one by one"),
     "names_count": N_("{n} names"),
+    "not_revealed": N_("Not revealed yet"),
     "tie_at_cut": N_("Tied at the cut-off: every tied project receives the award"),
     "reveal_step": N_("Reveal {step} of {total}"),
     # connection

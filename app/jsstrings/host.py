@@ -15,13 +15,11 @@ STRINGS: dict[str, str] = {
     "no_current": N_("No project has started yet"),
     "no_next": N_("No more projects waiting"),
     "position_of": N_("Project {n} of {total}"),
-    "start_next": N_("Start next project"),
     "start_named": N_("Start: {title}"),
     "move_up": N_("Move up"),
     "move_down": N_("Move down"),
     "move_up_named": N_("Move up: {title}"),
     "move_down_named": N_("Move down: {title}"),
-    "current_marker": N_("current"),
     "order_count": N_("{n} projects"),
     # timers
     "timer_ready": N_("Ready"),
@@ -29,7 +27,6 @@ STRINGS: dict[str, str] = {
     # scoring / judges
     "reopen_scoring": N_("Reopen scoring"),
     "judge_recused": N_("recused"),
-    "not_scored": N_("not scored"),
     "amended": N_("amended"),
     "lift_confirm": N_("Lift this judge's recusal for this project? Their score will count again."),
     "reason_missing": N_("Please enter a reason."),
@@ -37,7 +34,6 @@ STRINGS: dict[str, str] = {
     "correct": N_("Correct"),
     "correct_named": N_("Correct the score of {judge}"),
     "correct_title": N_("Correct {judge}'s score for “{project}”"),
-    "correct_save": N_("Save correction"),
     "scores_missing": N_("Enter a score for every criterion."),
     "recuse_named": N_("Recuse {judge}"),
     "unrecuse_named": N_("Lift recusal of {judge}"),
@@ -45,7 +41,6 @@ STRINGS: dict[str, str] = {
     "no_standings": N_("No project has been scored yet."),
     "unranked_count": N_("{n} projects not scored yet"),
     "details": N_("Details"),
-    "details_named": N_("Details: {title}"),
     "method": N_("Method"),
     "method_trimmed_mean": N_("Trimmed mean (highest and lowest dropped)"),
     "method_mean": N_("Mean"),
@@ -97,7 +92,13 @@ STRINGS: dict[str, str] = {
     "cmd_recuse": N_("Recusal changed"),
     "start_ceremony": N_("Start ceremony"),
     "confirm": N_("Confirm"),
+    "confirm_reissue": N_(
+        "Issue a new link for this judge? The old link and QR code stop working at once and their phone is "
+        "disconnected; hand them the new card."
+    ),
+    "reissue": N_("Reissue link"),
     "copied": N_("Copied"),
     "copy_failed": N_("Could not copy — select the text and copy it by hand."),
-    "dismiss": N_("Dismiss"),
+    # joins names in a list ("A, B, C"); a translation may use another separator
+    "list_separator": N_(", "),
 }

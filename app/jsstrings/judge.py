@@ -6,6 +6,7 @@ Placeholders in braces ({total}, {time}, ...) are filled in by the page; keep th
 from ..i18n import N_
 
 STRINGS: dict[str, str] = {
+    "recused_detail": N_("The host has recused you from this project (conflict of interest); you do not score it."),
     # connection
     "unauthorized": N_("This judge link is not valid. Ask the host for your current link or QR code."),
     "unauthorized_title": N_("This judge link is not valid"),
@@ -37,6 +38,7 @@ STRINGS: dict[str, str] = {
     "cannot_submit_offline": N_("You can submit now: the score will be sent when the connection returns."),
     # save state
     "will_send": N_("Not saved yet — will be sent when the connection returns"),
+    "kept_on_phone": N_("Your score is kept on this phone. Keep this page open."),
     "saving_detail": N_("Waiting for the server to confirm…"),
     "saved_total": N_("Total {total} · saved at {time}"),
     "saved_amend": N_("You can amend your score until scoring closes."),

@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from .. import i18n
 from ..domain.errors import DomainError
+from ..hub import TOO_SLOW, WRITTEN, DirectSocket, binary_frame
 from ..live import LiveEvent
 from ..protocol import Command, Ping, Presence, ProtocolError, Resync, decode
 from ..security import origin_allowed
@@ -35,7 +36,16 @@ _connection_ids = itertools.count(1)
 
 class Connection:
     """One websocket as a hub subscriber. Until the snapshot has been sent, updates from the hub are
-    held back, so the page always sees the snapshot first and then updates in order."""
+    held back, so the page always sees the snapshot first and then updates in order.
+
+    Under uvicorn's websockets-sansio protocol every frame is written straight to the socket
+    (`DirectSocket`), synchronously: the hub's pre-framed broadcast, and the snapshots, acks and pongs
+    of `send_now`. Elsewhere (other servers, test clients) the ordinary awaited ASGI send is used."""
+
+    __slots__ = ("_direct", "_held", "_last_refill", "_tokens", "id", "judge", "role", "strikes", "websocket")
+
+    CLOSE_TIMEOUT = 5.0  # a close frame that cannot be written within this long: cut the connection
+    MAX_UNSENT = 4 * 1024 * 1024  # send_now on a socket with more than this unsent: it stopped reading
 
     def __init__(self, websocket: WebSocket, role: str, judge: str | None) -> None:
         self.websocket = websocket
@@ -43,28 +53,65 @@ class Connection:
         self.judge = judge
         self.id = f"c{next(_connection_ids)}:{role}{':' + judge if judge else ''}"
         self._held: list[bytes] | None = []
+        self._direct = DirectSocket.for_websocket(websocket)
         self._tokens = RATE_BURST
         self._last_refill = time.monotonic()
         self.strikes = 0
+
+    def offer(self, frame: bytes, data: bytes, max_buffer: int) -> int | None:
+        """The hub's fast path: write a pre-framed update without awaiting (see app/hub.py)."""
+        if self._held is not None:
+            self._held.append(data)
+            return WRITTEN
+        direct = self._direct
+        if direct is None:
+            return None
+        if not direct.open():
+            return WRITTEN  # already going away; its receive loop ends and unsubscribes it
+        if direct.buffered() > max_buffer:
+            return TOO_SLOW
+        direct.write(frame, data)
+        return WRITTEN
 
     async def send(self, data: bytes) -> None:
         if self._held is not None:
             self._held.append(data)
             return
-        await self.websocket.send_bytes(data)
+        await self.send_now(data)
 
     async def send_now(self, data: bytes) -> None:
         """Bypasses the hold: snapshots, acks and pongs go straight to this socket."""
-        await self.websocket.send_bytes(data)
+        direct = self._direct
+        if direct is None:
+            await self.websocket.send_bytes(data)
+        elif direct.open():
+            if direct.buffered() > self.MAX_UNSENT:
+                direct.abort()  # e.g. a client asking for snapshots without reading them
+                return
+            direct.write(binary_frame(data), data)
 
     async def release(self) -> None:
-        held, self._held = self._held or [], None
-        for data in held:
-            await self.websocket.send_bytes(data)
+        """Send what was held back (in order), then stop holding. Updates that arrive while an awaited
+        send is under way are held too, and go out in the next round."""
+        while self._held:
+            held, self._held = self._held, []
+            for data in held:
+                await self.send_now(data)
+        self._held = None
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
-        if self.websocket.application_state == WebSocketState.CONNECTED:
-            await self.websocket.close(code, reason)
+        if self.websocket.application_state != WebSocketState.CONNECTED:
+            return
+        direct = self._direct
+        if direct is not None and direct.open() and direct.buffered() > direct.transport.get_write_buffer_limits()[1]:
+            direct.abort()  # it stopped reading: a close frame would never get through
+            return
+        try:
+            async with asyncio.timeout(self.CLOSE_TIMEOUT):
+                await self.websocket.close(code, reason)
+        except TimeoutError:
+            if direct is not None:
+                direct.abort()
 
     def allow(self) -> bool:
         """Token bucket: RATE_PER_SECOND sustained, RATE_BURST at once."""

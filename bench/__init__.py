@@ -1,0 +1,1 @@
+"""The fan-out benchmark: `python -m bench.fanout` (see docs/performance.md)."""

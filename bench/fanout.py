@@ -1,0 +1,963 @@
+"""The fan-out benchmark: thousands of live screens, 30 judges, Roadshow against two baselines.
+
+    python -m bench.fanout                      # the full run (docs/performance.md)
+    python -m bench.fanout --quick              # a few hundred viewers, seconds (CI: tests/test_bench_quick.py)
+    python -m bench.fanout --sizes 1000 --compression off --servers roadshow
+
+For every viewer count N and compression setting it starts each server in turn (the real Roadshow
+server, then the baselines of bench/baselines.py), always fresh, pinned to CPU 0, and:
+
+1. connects the control clients (projector, host, 30 judges); measures the judges' acknowledgement
+   latency with no viewers (pairs of submissions: A, then B a random moment later);
+2. connects N board viewers, spread over worker processes (bench/viewers.py) pinned to the other CPUs,
+   and reads the server's RSS (/proc/PID/status) idle and after the first broadcast;
+3. latency: isolated score submissions; for each, every viewer's arrival time minus the judge's send
+   time (one clock: CLOCK_MONOTONIC), and the server's own send-loop end (its /_bench/stats);
+4. judges under load: the A/B pairs again, B landing while A's fan-out is under way;
+5. a network blip: every viewer's connection dies and all reconnect at once;
+6. slow viewers: a few percent stop reading while C large updates go out; RSS sampled throughout.
+
+Reach (received ÷ expected) is computed for every broadcast. Results go to a JSON file and a
+Markdown summary on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import http.client
+import math
+import multiprocessing
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from array import array
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench.event import JUDGES, bench_event_text
+from bench.viewers import raise_nofile, worker_main
+from bench.wsclient import WsClient, connect
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVERS = ("roadshow", "websockets", "starlette")
+LABELS = {
+    "roadshow": "Roadshow",
+    "websockets": "websockets.broadcast()",
+    "starlette": "naive Starlette loop",
+}
+
+
+# ============================================================================ small helpers
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100); NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def summary_ms(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50": percentile(values, 50) * 1e3,
+        "p99": percentile(values, 99) * 1e3,
+        "max": (max(values) * 1e3) if values else math.nan,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine() -> dict[str, Any]:
+    model = platform.processor() or ""
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    mem_kib = 0
+    with contextlib.suppress(OSError), open("/proc/meminfo") as f:
+        mem_kib = int(f.readline().split()[1])
+    versions = {}
+    for package in ("uvicorn", "websockets", "starlette", "uvloop", "httptools", "orjson", "aiosqlite"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[package] = metadata.version(package)
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "ram_gib": round(mem_kib / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "versions": versions,
+        "somaxconn": Path("/proc/sys/net/core/somaxconn").read_text().strip(),
+    }
+
+
+# ============================================================================ servers
+class Server:
+    """One server process (Roadshow or a baseline) on a free 127.0.0.1 port, pinned to `cpus`."""
+
+    def __init__(self, kind: str, deflate: bool, workdir: Path, cpus: set[int] | None) -> None:
+        self.kind = kind
+        self.deflate = deflate
+        self.workdir = workdir
+        self.cpus = cpus
+        self.port = free_port()
+        self.db = workdir / f"{kind}-{self.port}.db"
+        self.login_key = os.urandom(12).hex()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = workdir / f"{kind}-{self.port}.log"
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def start(self) -> None:
+        if self.kind == "roadshow":
+            args = [sys.executable, "-m", "bench.roadshow_server", str(self.db), str(self.port)]
+        else:
+            args = [sys.executable, "-m", "bench.baselines", self.kind, str(self.port)]
+        if self.deflate:
+            args.append("--deflate")
+        env = os.environ | {"ROADSHOW_BENCH_LOGIN_KEY": self.login_key, "PYTHONUNBUFFERED": "1"}
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        if self.cpus:
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(self.proc.pid, self.cpus)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.kind} server exited:\n{self.log.read_text()[-3000:]}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                self.get("/_bench/stats")
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.kind} server did not start:\n{self.log.read_text()[-3000:]}")
+
+    def request(self, path: str, timeout: float = 10.0) -> tuple[int, dict[str, str], bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            conn.close()
+
+    def get(self, path: str, timeout: float = 10.0) -> Any:
+        status, _, body = self.request(path, timeout)
+        if status != 200:
+            raise http.client.HTTPException(f"{path}: {status}")
+        return orjson.loads(body)
+
+    def host_cookie(self) -> str:
+        status, headers, _ = self.request(f"/host/login?key={self.login_key}")
+        assert status == 303, status
+        return headers["set-cookie"].split(";", 1)[0]
+
+    def judge_tokens(self) -> dict[str, str]:
+        with contextlib.closing(sqlite3.connect(self.db)) as conn:
+            return dict(conn.execute("SELECT judge, token FROM judge_tokens").fetchall())
+
+    def rss(self) -> int:
+        return rss_kib(self.pid)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+# ============================================================================ control clients
+class Control:
+    """A protocol client in the coordinator (projector, host, judge, echo): decodes every frame."""
+
+    def __init__(self, name: str, record_updates: bool = False) -> None:
+        self.name = name
+        self.record_updates = record_updates
+        self.client: WsClient | None = None
+        self.waiting: dict[str, asyncio.Future[tuple[float, dict[str, Any]]]] = {}
+        self.updates: list[tuple[float, int, dict[str, Any]]] = []
+        self.snapshot: dict[str, Any] | None = None
+        self._snapshot_future: asyncio.Future[None] | None = None
+        self._next: asyncio.Future[float] | None = None
+        self._ids = 0
+
+    async def open(self, port: int, path: str, headers: dict[str, str] | None = None, raw: bool = False) -> Control:
+        loop = asyncio.get_running_loop()
+        self._snapshot_future = loop.create_future()
+        opened = loop.create_future()
+        self.client = await connect(
+            loop,
+            port,
+            path,
+            self.on_message,
+            headers=headers,
+            on_open=lambda c: opened.done() or opened.set_result(None),
+            on_lost=lambda c, why: opened.done() or opened.set_exception(ConnectionError(why)),
+        )
+        async with asyncio.timeout(30):
+            await opened
+            if not raw:
+                await self._snapshot_future
+        return self
+
+    def on_message(self, client: WsClient, payload: bytes, t: float) -> None:
+        if self._next is not None and not self._next.done():
+            self._next.set_result(t)
+            return
+        message = orjson.loads(payload)
+        kind = message.get("type")
+        if kind == "ack":
+            future = self.waiting.pop(message.get("id"), None)
+            if future is not None and not future.done():
+                future.set_result((t, message))
+        elif kind == "update":
+            if self.record_updates:
+                self.updates.append((t, message["seq"], message["sections"]))
+        elif kind == "snapshot":
+            self.snapshot = message
+            if self._snapshot_future is not None and not self._snapshot_future.done():
+                self._snapshot_future.set_result(None)
+
+    async def command(self, cmd: str, args: dict[str, Any]) -> tuple[float, float, dict[str, Any]]:
+        """Send one command; returns (sent, acknowledged, ack) with monotonic times."""
+        assert self.client is not None
+        self._ids += 1
+        cid = f"{self.name}-{self._ids}-{os.urandom(3).hex()}"
+        future = asyncio.get_running_loop().create_future()
+        self.waiting[cid] = future
+        payload = orjson.dumps({"type": "cmd", "id": cid, "cmd": cmd, "args": args})
+        sent = time.monotonic()
+        self.client.send(payload)
+        async with asyncio.timeout(60):
+            acked, ack = await future
+        return sent, acked, ack
+
+    async def echo(self, payload: bytes) -> float:
+        assert self.client is not None
+        self._next = asyncio.get_running_loop().create_future()
+        sent = time.monotonic()
+        self.client.send(payload, 0x2)
+        async with asyncio.timeout(10):
+            received = await self._next
+        self._next = None
+        return received - sent
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.abort()
+
+
+# ============================================================================ viewer workers
+class Workers:
+    """The viewer worker processes, driven over pipes."""
+
+    def __init__(self, count: int, cpus: list[int] | None) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.pipes = []
+        self.procs = []
+        for i in range(count):
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=worker_main, args=(child, i, cpus), daemon=True)
+            proc.start()
+            self.pipes.append(parent)
+            self.procs.append(proc)
+        for pipe in self.pipes:
+            assert pipe.recv().get("ready")
+        self.lock = threading.Lock()
+
+    def _call_all(self, name: str, args: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        with self.lock:
+            for pipe, a in zip(self.pipes, args, strict=True):
+                pipe.send((name, a))
+            results = [pipe.recv() for pipe in self.pipes]
+        for r in results:
+            if "error" in r:
+                raise RuntimeError(f"viewer worker: {name}: {r['error']}")
+        return results
+
+    async def call(self, name: str, args: dict[str, Any] | list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        per = args if isinstance(args, list) else [dict(args or {}) for _ in self.pipes]
+        return await asyncio.get_running_loop().run_in_executor(None, self._call_all, name, per)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._call_all("close", [{} for _ in self.pipes])
+        for proc in self.procs:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+
+
+# ============================================================================ one configuration
+@dataclass
+class Plan:
+    viewers: int
+    deflate: bool
+    workers: int
+    latency_ticks: int
+    ack_ticks: int
+    stuck_fraction: float
+    stuck_payload: int
+    stuck_count: int
+    blip: bool = True
+
+
+@dataclass
+class Submission:
+    phase: str
+    label: str
+    judge: int
+    project: Any
+    sent: float
+    acked: float
+    ack_seq: int
+    k: int = 0  # the k-th accepted submission on its project: the board shows progress.submitted == k
+    update_seq: int | None = None
+
+
+@dataclass
+class Run:
+    kind: str
+    plan: Plan
+    server: Server
+    workers: Workers | None = None
+    projector: Control | None = None
+    host: Control | None = None
+    judges: list[Control] = field(default_factory=list)
+    submissions: list[Submission] = field(default_factory=list)
+    recv: dict[int, array[float]] = field(default_factory=dict)  # update seq -> every viewer's arrival time
+    results: dict[str, Any] = field(default_factory=dict)
+    projects: list[Any] = field(default_factory=list)
+    project_index: int = -1
+    scored: set[int] = field(default_factory=set)
+    unable: set[tuple[Any, int]] = field(default_factory=set)
+    scores: dict[str, float] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- scoring rounds
+    @property
+    def project(self) -> Any:
+        return self.projects[self.project_index] if self.kind == "roadshow" else "p01"
+
+    async def ensure_free(self, need: int) -> None:
+        """Roadshow: move to the next project (host: start, open scoring) when too few judges are left."""
+        if self.kind != "roadshow":
+            return
+        free = [j for j in range(len(self.judges)) if j not in self.scored and (self.project, j) not in self.unable]
+        if self.project_index >= 0 and len(free) >= need:
+            return
+        assert self.host is not None
+        steps: list[tuple[str, dict[str, Any]]] = [("close_scoring", {})] if self.project_index >= 0 else []
+        self.project_index += 1
+        if self.project_index >= len(self.projects):
+            raise RuntimeError("the benchmark ran out of projects to score")
+        steps += [("start_project", {"project": self.project}), ("open_scoring", {})]
+        for cmd, args in steps:
+            _, _, ack = await self.host.command(cmd, args)
+            assert ack["ok"], ack
+        self.scored = set()
+        await asyncio.sleep(0.05 + self.plan.viewers * 20e-6)  # let the project change fan out
+
+    def pick(self) -> int:
+        if self.kind != "roadshow":
+            return random.randrange(len(self.judges))
+        free = [j for j in range(len(self.judges)) if j not in self.scored and (self.project, j) not in self.unable]
+        judge = random.choice(free)
+        self.scored.add(judge)
+        return judge
+
+    async def submit(self, judge: int, phase: str, label: str) -> Submission | None:
+        project = self.project
+        sent, acked, ack = await self.judges[judge].command(
+            "submit_score", {"project": project, "scores": self.scores, "comment": "benchmark"}
+        )
+        if not ack.get("ok"):
+            self.unable.add((project, judge))
+            return None
+        sub = Submission(phase, label, judge, project, sent, acked, int(ack.get("seq") or 0))
+        self.submissions.append(sub)
+        return sub
+
+    # ---------------------------------------------------------------- waiting for the viewers
+    async def wait_all_received(self, seq: int, expected: int, timeout: float = 20.0) -> float:
+        """Poll the workers until `expected` viewers have update `seq`; returns when that was seen."""
+        deadline = time.monotonic() + timeout
+        assert self.workers is not None
+        while time.monotonic() < deadline:
+            got = sum(r["count"] for r in await self.workers.call("count", {"seq": seq}))
+            if got >= expected:
+                return time.monotonic()
+            await asyncio.sleep(0.01)
+        raise TimeoutError(f"only some viewers received seq {seq} within {timeout}s")
+
+    def update_seq_for(self, sub: Submission) -> int | None:
+        assert self.projector is not None
+        for _, seq, sections in self.projector.updates:
+            progress = sections.get("progress")
+            if progress and progress.get("project") == sub.project and progress.get("submitted", 0) >= sub.k:
+                return seq
+        return None
+
+    async def update_seq_of(self, sub: Submission, timeout: float = 20.0) -> int:
+        """Wait until the projector has the update that carries `sub`; return its seq."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.number_submissions()
+            if sub.update_seq is not None:
+                return sub.update_seq
+            await asyncio.sleep(0.005)
+        raise TimeoutError(f"the projector never showed submission {sub}")
+
+    def number_submissions(self) -> None:
+        """k = rank of the submission's ack seq among its project's (the server's commit order)."""
+        by_project: dict[Any, list[Submission]] = {}
+        for sub in self.submissions:
+            by_project.setdefault(sub.project, []).append(sub)
+        for subs in by_project.values():
+            for k, sub in enumerate(sorted(subs, key=lambda s: s.ack_seq), start=1):
+                sub.k = k
+        for sub in self.submissions:
+            sub.update_seq = self.update_seq_for(sub)
+
+    async def collect(self) -> None:
+        assert self.workers is not None
+        for result in await self.workers.call("collect", {"reset": True}):
+            for seq, raw in result["recv"].items():
+                times = array("d")
+                times.frombytes(raw)
+                self.recv.setdefault(seq, array("d")).extend(times)
+
+
+async def run_config(kind: str, plan: Plan, workdir: Path, cpus: dict[str, Any], scores: dict[str, float]) -> dict:
+    server = Server(kind, plan.deflate, workdir, cpus["server"])
+    server.start()
+    run = Run(kind, plan, server, scores=scores)
+    out: dict[str, Any] = {"server": kind, "viewers": plan.viewers, "compression": plan.deflate}
+    try:
+        await _run_phases(run, out, cpus)
+    finally:
+        for control in [run.projector, run.host, *run.judges]:
+            if control is not None:
+                control.close()
+        if run.workers is not None:
+            run.workers.close()
+        server.stop()
+    return out
+
+
+async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> None:
+    plan, server, kind = run.plan, run.server, run.kind
+    port = server.port
+
+    # ---- control clients: the projector first (it is the first subscriber of the board topic)
+    run.projector = await Control("projector", record_updates=True).open(port, "/ws/board")
+    if kind == "roadshow":
+        run.host = await Control("host").open(port, "/ws/host", headers={"Cookie": server.host_cookie()})
+        tokens = server.judge_tokens()
+        paths = [f"/ws/judge/{tokens[f'j{i}']}" for i in range(1, JUDGES + 1)]
+        assert run.projector.snapshot is not None
+        run.projects = [p["id"] for p in run.projector.snapshot["sections"]["projects"]]
+    else:
+        paths = [f"/ws/judge/j{i}" for i in range(1, JUDGES + 1)]
+    run.judges = [await Control(f"judge{i + 1}").open(port, path) for i, path in enumerate(paths)]
+
+    # ---- judges' acknowledgements with no viewers
+    await ack_pairs(run, "ack_idle", plan.ack_ticks, window=0.005, interval=0.03)
+
+    # ---- N viewers
+    run.workers = Workers(plan.workers, cpus["clients"])
+    rss0 = server.rss()
+    share = [plan.viewers // plan.workers + (1 if i < plan.viewers % plan.workers else 0) for i in range(plan.workers)]
+    t0 = time.monotonic()
+    connected = await run.workers.call(
+        "connect", [{"port": port, "count": n, "deflate": plan.deflate, "parallel": 100} for n in share]
+    )
+    connect_seconds = time.monotonic() - t0
+    n_connected = sum(r["connected"] for r in connected)
+    await asyncio.sleep(2.0)
+    rss_idle = server.rss()
+    out["connect"] = {
+        "connected": n_connected,
+        "seconds": connect_seconds,
+        "failures": _merge([r["failures"] for r in connected]),
+    }
+
+    # ---- the first broadcast, then the memory again
+    await run.ensure_free(1)
+    first = await run.submit(run.pick(), "first", "A")
+    assert first is not None
+    await run.wait_all_received(await run.update_seq_of(first), n_connected)
+    await asyncio.sleep(1.0)
+    rss_first = server.rss()
+    out["memory"] = {
+        "rss_before_viewers_kib": rss0,
+        "rss_idle_kib": rss_idle,
+        "rss_after_first_broadcast_kib": rss_first,
+        "per_idle_viewer_kib": (rss_idle - rss0) / max(1, n_connected),
+        "per_viewer_after_first_broadcast_kib": (rss_first - rss0) / max(1, n_connected),
+    }
+
+    # ---- warm-up: how long until every viewer has a score (sets the pace of the next phases)
+    spans = []
+    for _ in range(3):
+        await run.ensure_free(1)
+        sub = await run.submit(run.pick(), "warmup", "A")
+        assert sub is not None
+        spans.append(await run.wait_all_received(await run.update_seq_of(sub), n_connected) - sub.sent)
+        await asyncio.sleep(0.05)
+    window = max(0.005, min(spans))
+    out["pace"] = {"warmup_all_received_s": spans, "window_s": window}
+
+    # ---- latency: isolated submissions
+    cpu0 = cpu_seconds(server.pid)
+    for _ in range(plan.latency_ticks):
+        await run.ensure_free(1)
+        await run.submit(run.pick(), "latency", "A")
+        await asyncio.sleep(window * 1.5 + 0.02 + random.random() * 0.01)
+    out["server_cpu_s_latency_phase"] = cpu_seconds(server.pid) - cpu0
+
+    # ---- judges under load: B lands while A's fan-out is under way
+    await ack_pairs(run, "ack_load", plan.ack_ticks, window=window, interval=window * 1.5 + 0.02)
+    await asyncio.sleep(window + 0.2)
+    await run.collect()
+    run.number_submissions()
+    stats = await asyncio.get_running_loop().run_in_executor(None, server.get, "/_bench/stats")
+    out.update(analyse(run, stats, n_connected))
+
+    # ---- a network blip: all viewers reconnect at once
+    if plan.blip:
+        await asyncio.sleep(0.5)
+        t0 = time.monotonic()
+        blips = await run.workers.call("blip", {"t0": t0})
+        await asyncio.sleep(0.5)
+        status = await run.workers.call("status")
+        out["reconnect"] = {
+            "seconds": max(b["elapsed"] for b in blips),
+            "median_s": percentile([b["p50"] for b in blips], 50),
+            "failed_handshakes": sum(b["failed"] for b in blips),
+            "failures": _merge([b["failures"] for b in blips]),
+            "synced_after": sum(s["synced"] for s in status),
+        }
+        await run.collect()  # discard: the blip is not a broadcast
+
+    # ---- slow viewers: a few percent stop reading
+    out["slow_viewers"] = await slow_viewers(run, n_connected)
+
+
+async def ack_pairs(run: Run, phase: str, ticks: int, window: float, interval: float) -> None:
+    """Judge A submits; judge B submits a random moment within `window` later (while A's fan-out runs)."""
+    for _ in range(ticks):
+        await run.ensure_free(2)
+        a, b = run.pick(), run.pick()
+        task_a = asyncio.create_task(run.submit(a, phase, "A"))
+        await asyncio.sleep(random.uniform(0, window))
+        task_b = asyncio.create_task(run.submit(b, phase, "B"))
+        await asyncio.gather(task_a, task_b)
+        await asyncio.sleep(interval + random.random() * 0.01)
+
+
+async def slow_viewers(run: Run, n_connected: int) -> dict[str, Any]:
+    plan, server = run.plan, run.server
+    assert run.workers is not None
+    stats_before = await asyncio.get_running_loop().run_in_executor(None, server.get, "/_bench/stats")
+    rss_before = server.rss()
+    stopped = sum(r["stopped"] for r in await run.workers.call("stop_reading", {"fraction": plan.stuck_fraction}))
+    samples: list[int] = []
+    stop_sampling = threading.Event()
+
+    def sample() -> None:
+        while not stop_sampling.is_set():
+            with contextlib.suppress(OSError):
+                samples.append(server.rss())
+            stop_sampling.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    t0 = time.monotonic()
+    path = f"/_bench/publish?size={plan.stuck_payload}&count={plan.stuck_count}"
+    timeout = 30 + plan.stuck_count * plan.viewers * 40e-6
+    try:
+        published = await asyncio.get_running_loop().run_in_executor(None, server.get, path, timeout)
+        seqs, stalled = published["seqs"], False
+    except (TimeoutError, OSError):
+        seqs, stalled = [], True
+    elapsed = time.monotonic() - t0
+    await asyncio.sleep(1.0)
+    stop_sampling.set()
+    sampler.join()
+    rss_peak = max(samples, default=rss_before)
+    rss_end = server.rss()
+    # what the reading viewers received (the stuck ones cannot have read anything yet)
+    counts: dict[int, int] = {}
+    for result in await run.workers.call("collect", {"reset": True}):
+        for seq, raw in result["recv"].items():
+            counts[int(seq)] = counts.get(int(seq), 0) + len(raw) // 8
+    reading = n_connected - stopped
+    reach = [counts.get(seq, 0) / reading for seq in seqs] if reading else []
+    stats_after = await asyncio.get_running_loop().run_in_executor(None, server.get, "/_bench/stats")
+    resumed = await run.workers.call("resume_reading", {"timeout": 30})
+    return {
+        "stopped_reading": stopped,
+        "broadcasts": plan.stuck_count,
+        "payload_bytes": plan.stuck_payload,
+        "published": len(seqs),
+        "stalled": stalled,
+        "seconds": elapsed,
+        "reading_viewers_reach_min": min(reach) if reach else (0.0 if stalled else math.nan),
+        "reading_viewers_reach_mean": (sum(reach) / len(reach)) if reach else math.nan,
+        "rss_before_kib": rss_before,
+        "rss_peak_kib": rss_peak,
+        "rss_end_kib": rss_end,
+        "rss_growth_peak_kib": rss_peak - rss_before,
+        "dropped_by_server": stats_after.get("dropped", 0) - stats_before.get("dropped", 0),
+        "reconnected_after_resume": sum(r["reconnected"] for r in resumed),
+        "all_open_after_resume": all(r["all_open"] for r in resumed),
+    }
+
+
+def analyse(run: Run, stats: dict[str, Any], n_viewers: int) -> dict[str, Any]:
+    fanout_end = {f[1]: f[3] for f in stats["fanouts"] if f[0] == "board"}
+    fanout_span = {f[1]: f[3] - f[2] for f in stats["fanouts"] if f[0] == "board"}
+    fanout_start = {f[1]: f[2] for f in stats["fanouts"] if f[0] == "board"}
+    projector_at = {}
+    assert run.projector is not None
+    for t, seq, _ in run.projector.updates:
+        projector_at.setdefault(seq, t)
+
+    def latencies(subs: list[Submission]) -> dict[str, Any]:
+        every: list[float] = []
+        last: list[float] = []
+        projector: list[float] = []
+        lag: list[float] = []
+        start: list[float] = []
+        for sub in subs:
+            if sub.update_seq is None:
+                continue
+            times = run.recv.get(sub.update_seq)
+            if times is None or not len(times):
+                continue
+            every.extend(t - sub.sent for t in times)
+            last.append(max(times) - sub.sent)
+            if sub.update_seq in projector_at:
+                projector.append(projector_at[sub.update_seq] - sub.sent)
+            if sub.update_seq in fanout_end:
+                lag.append(max(times) - fanout_end[sub.update_seq])
+                start.append(fanout_start[sub.update_seq] - sub.sent)
+        return {
+            "submissions": len(subs),
+            "every_viewer_ms": summary_ms(every),
+            "last_viewer_ms": summary_ms(last),
+            "projector_ms": summary_ms(projector),
+            "last_viewer_after_server_loop_ms": summary_ms(lag),
+            "server_loop_start_after_submit_ms": summary_ms(start),
+            "ack_ms": summary_ms([s.acked - s.sent for s in subs]),
+        }
+
+    phase = {p: [s for s in run.submissions if s.phase == p] for p in ("latency", "ack_idle", "ack_load")}
+    spans = [fanout_span[s.update_seq] for s in phase["latency"] if s.update_seq in fanout_span]
+    acks = {
+        name: {
+            "A_ms": summary_ms([s.acked - s.sent for s in subs if s.label == "A"]),
+            "B_ms": summary_ms([s.acked - s.sent for s in subs if s.label == "B"]),
+            "all_ms": summary_ms([s.acked - s.sent for s in subs]),
+        }
+        for name, subs in (("idle", phase["ack_idle"]), ("under_fanout", phase["ack_load"]))
+    }
+    # which B acknowledgements overlapped a fan-out to (nearly) every viewer
+    big = [(f[2], f[3]) for f in stats["fanouts"] if f[0] == "board" and f[4] >= max(1, n_viewers * 0.9)]
+    overlapped = [
+        s.acked - s.sent
+        for s in phase["ack_load"]
+        if s.label == "B" and any(start < s.acked and s.sent < end for start, end in big)
+    ]
+    acks["under_fanout"]["B_overlapping_fanout_ms"] = summary_ms(overlapped)
+    # reach: every update of the board topic seen by the projector, received by how many viewers
+    reach = []
+    for seq in sorted(projector_at):
+        if seq in run.recv:
+            reach.append(len(run.recv[seq]) / n_viewers)
+        elif seq > min(run.recv, default=seq + 1):  # sent after the viewers connected yet nobody got it
+            reach.append(0.0)
+    return {
+        "latency": latencies(phase["latency"]),
+        "queued_behind_fanout": latencies([s for s in phase["ack_load"] if s.label == "B"]),
+        "server_send_loop_ms": summary_ms(spans),
+        "acks": acks,
+        "reach": {
+            "broadcasts": len(reach),
+            "min": min(reach, default=math.nan),
+            "mean": (sum(reach) / len(reach)) if reach else math.nan,
+            "all_complete": bool(reach) and all(r >= 1.0 for r in reach),
+        },
+    }
+
+
+def _merge(dicts: list[dict[str, int]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for d in dicts:
+        for k, v in d.items():
+            out[k] = out.get(k, 0) + v
+    return out
+
+
+# ============================================================================ echo
+async def echo_round_trip(workdir: Path, cpus: dict[str, Any], count: int) -> dict[str, Any]:
+    """A bare websocket echo (websockets server, same client), for the score -> projector target."""
+    server = Server("websockets", False, workdir, cpus["server"])
+    server.start()
+    try:
+        client = await Control("echo").open(server.port, "/echo", raw=True)
+        payload = b"x" * 200
+        for _ in range(50):
+            await client.echo(payload)
+        rtts = [await client.echo(payload) for _ in range(count)]
+        client.close()
+    finally:
+        server.stop()
+    return summary_ms(rtts)
+
+
+# ============================================================================ the whole run
+def cpu_plan(pin: bool) -> dict[str, Any]:
+    cpus = sorted(os.sched_getaffinity(0))
+    if not pin or len(cpus) < 2:
+        return {"server": None, "clients": None, "note": "not pinned"}
+    return {"server": {cpus[0]}, "clients": cpus[1:], "note": f"server on CPU {cpus[0]}, clients on {cpus[1:]}"}
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    raise_nofile()
+    cpus = cpu_plan(not args.no_pin)
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="roadshow-bench-", dir=ROOT))
+    workdir.mkdir(parents=True, exist_ok=True)
+    from app.eventfile import parse_event
+
+    event = parse_event(bench_event_text())
+    scores = {c.id: float(c.max) for c in event.criteria}
+    report: dict[str, Any] = {
+        "command": "python -m bench.fanout " + " ".join(sys.argv[1:]),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "machine": machine(),
+        "pinning": cpus["note"],
+        "configs": [],
+    }
+    t_start = time.monotonic()
+    report["echo_round_trip_ms"] = await echo_round_trip(workdir, cpus, args.echo_count)
+    print(f"echo round trip: {report['echo_round_trip_ms']}", flush=True)
+    try:
+        for n in args.sizes:
+            for deflate in args.compression:
+                for kind in args.servers:
+                    plan = Plan(
+                        viewers=n,
+                        deflate=deflate,
+                        workers=args.workers or max(2, min(8, math.ceil(n / 2500))),
+                        latency_ticks=args.ticks,
+                        ack_ticks=args.ack_ticks,
+                        stuck_fraction=args.stuck_fraction,
+                        stuck_payload=args.stuck_payload,
+                        stuck_count=args.stuck_count,
+                    )
+                    t0 = time.monotonic()
+                    print(f"-- {kind} N={n} compression={'on' if deflate else 'off'}", flush=True)
+                    result = await run_config(kind, plan, workdir, cpus, scores)
+                    result["seconds"] = time.monotonic() - t0
+                    report["configs"].append(result)
+                    print(one_line(result), flush=True)
+    finally:
+        report["seconds"] = time.monotonic() - t_start
+        if not args.keep and not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return report
+
+
+def one_line(r: dict[str, Any]) -> str:
+    lat = r["latency"]
+    return (
+        f"   last viewer p50/p99 {lat['last_viewer_ms']['p50']:.1f}/{lat['last_viewer_ms']['p99']:.1f} ms, "
+        f"every viewer p99 {lat['every_viewer_ms']['p99']:.1f} ms, send loop p50 {r['server_send_loop_ms']['p50']:.1f}"
+        f" ms, client lag p99 {lat['last_viewer_after_server_loop_ms']['p99']:.2f} ms, "
+        f"ack idle/load p99 {r['acks']['idle']['all_ms']['p99']:.1f}/{r['acks']['under_fanout']['all_ms']['p99']:.1f}"
+        f" ms, {r['memory']['per_idle_viewer_kib']:.1f} KiB/viewer idle, "
+        f"reach min {r['reach']['min']:.3f}, reconnect {r.get('reconnect', {}).get('seconds', math.nan):.2f} s "
+        f"({r.get('reconnect', {}).get('failed_handshakes', '-')} failed), "
+        f"slow: +{r['slow_viewers']['rss_growth_peak_kib'] / 1024:.1f} MiB, "
+        f"dropped {r['slow_viewers']['dropped_by_server']}, ({r['seconds']:.0f} s)"
+    )
+
+
+# ============================================================================ report
+def markdown(report: dict[str, Any]) -> str:
+    lines = []
+    m = report["machine"]
+    lines.append(f"Command: `{report['command']}` ({report['started']}, {report['seconds'] / 60:.1f} min)")
+    lines.append("")
+    versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+    lines.append(
+        f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['ram_gib']} GiB RAM, Linux {m['kernel']}, "
+        f"Python {m['python']}; {versions}; somaxconn {m['somaxconn']}; {report['pinning']}."
+    )
+    echo = report["echo_round_trip_ms"]
+    lines.append("")
+    lines.append(f"Bare websocket echo round trip: p50 {echo['p50']:.3f} ms, p99 {echo['p99']:.3f} ms.")
+    lines.append("")
+    by = {(c["server"], c["viewers"], c["compression"]): c for c in report["configs"]}
+    sizes = sorted({c["viewers"] for c in report["configs"]})
+    modes = sorted({c["compression"] for c in report["configs"]})
+
+    def ratio(value: float, base: float) -> str:
+        return f"{value / base:.2f}×" if base and not math.isnan(base) and not math.isnan(value) else "–"
+
+    lines.append("Score submitted → received by every viewer (ms; ratios to the baselines in the same run):")
+    lines.append("")
+    lines.append(
+        "| N | compr. | server | every viewer p50 | p99 | max | last viewer p50 | last viewer p99 | max "
+        "| ÷ websockets | ÷ naive | server loop p50 | client lag p99 | projector p99 |"
+    )
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for n in sizes:
+        for deflate in modes:
+            ws = by.get(("websockets", n, deflate))
+            naive = by.get(("starlette", n, deflate))
+            for kind in SERVERS:
+                c = by.get((kind, n, deflate))
+                if c is None:
+                    continue
+                lat = c["latency"]
+                ev, last = lat["every_viewer_ms"], lat["last_viewer_ms"]
+                lines.append(
+                    f"| {n:,} | {'on' if deflate else 'off'} | {LABELS[kind]} | {ev['p50']:.1f} | {ev['p99']:.1f} "
+                    f"| {ev['max']:.1f} | {last['p50']:.1f} | {last['p99']:.1f} | {last['max']:.1f} "
+                    f"| {ratio(last['p99'], ws['latency']['last_viewer_ms']['p99']) if ws else '–'} "
+                    f"| {ratio(last['p99'], naive['latency']['last_viewer_ms']['p99']) if naive else '–'} "
+                    f"| {c['server_send_loop_ms']['p50']:.1f} | {lat['last_viewer_after_server_loop_ms']['p99']:.2f} "
+                    f"| {lat['projector_ms']['p99']:.2f} |"
+                )
+    lines.append("")
+    lines.append("Judges' acknowledgement (submit → ack, ms), without viewers and while a fan-out is under way:")
+    lines.append("")
+    lines.append(
+        "| N | compr. | server | idle p50 | idle p99 | under fan-out p50 | under fan-out p99 | ratio p99 "
+        "| B overlapping a fan-out: n, p99 |"
+    )
+    lines.append("|---|---|---|---|---|---|---|---|---|")
+    for n in sizes:
+        for deflate in modes:
+            for kind in SERVERS:
+                c = by.get((kind, n, deflate))
+                if c is None:
+                    continue
+                idle, load = c["acks"]["idle"]["all_ms"], c["acks"]["under_fanout"]["all_ms"]
+                over = c["acks"]["under_fanout"]["B_overlapping_fanout_ms"]
+                lines.append(
+                    f"| {n:,} | {'on' if deflate else 'off'} | {LABELS[kind]} | {idle['p50']:.2f} | {idle['p99']:.2f} "
+                    f"| {load['p50']:.2f} | {load['p99']:.2f} | {ratio(load['p99'], idle['p99'])} "
+                    f"| {over['n']}, {over['p99']:.2f} |"
+                )
+    lines.append("")
+    lines.append("Memory, reconnection, reach and slow viewers:")
+    lines.append("")
+    lines.append(
+        "| N | compr. | server | KiB/idle viewer | KiB/viewer after 1st broadcast | reconnect all (s) | failed handshakes "
+        "| reach min | slow viewers (stopped) | RSS growth (MiB) | dropped | reading viewers' reach |"
+    )
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for n in sizes:
+        for deflate in modes:
+            for kind in SERVERS:
+                c = by.get((kind, n, deflate))
+                if c is None:
+                    continue
+                mem, rec, slow = c["memory"], c.get("reconnect", {}), c["slow_viewers"]
+                lines.append(
+                    f"| {n:,} | {'on' if deflate else 'off'} | {LABELS[kind]} | {mem['per_idle_viewer_kib']:.1f} "
+                    f"| {mem['per_viewer_after_first_broadcast_kib']:.1f} | {rec.get('seconds', math.nan):.2f} "
+                    f"| {rec.get('failed_handshakes', '–')} | {c['reach']['min']:.3f} "
+                    f"| {slow['stopped_reading']} | {slow['rss_growth_peak_kib'] / 1024:.1f} | {slow['dropped_by_server']} "
+                    f"| {'stalled' if slow['stalled'] else format(slow['reading_viewers_reach_min'], '.3f')} |"
+                )
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="a few hundred viewers, seconds (CI)")
+    p.add_argument("--sizes", default="100,1000,5000,10000", help="viewer counts, comma-separated")
+    p.add_argument("--compression", default="off,on", help="off, on or off,on")
+    p.add_argument("--servers", default=",".join(SERVERS), help="roadshow,websockets,starlette")
+    p.add_argument("--workers", type=int, default=0, help="viewer processes (default: one per 2,500, at least 2)")
+    p.add_argument("--ticks", type=int, default=60, help="isolated score submissions measured per configuration")
+    p.add_argument("--ack-ticks", type=int, default=40, help="A/B submission pairs for the acknowledgement latency")
+    p.add_argument("--echo-count", type=int, default=1000)
+    p.add_argument("--stuck-fraction", type=float, default=0.03, help="viewers that stop reading")
+    p.add_argument("--stuck-payload", type=int, default=16384, help="bytes of padding per slow-phase update")
+    p.add_argument("--stuck-count", type=int, default=40, help="updates sent while viewers do not read")
+    p.add_argument("--no-pin", action="store_true", help="do not pin the server and the clients to CPUs")
+    p.add_argument("--out", default="", help="write the JSON results here")
+    p.add_argument("--markdown", default="", help="write the Markdown summary here")
+    p.add_argument("--workdir", default="", help="databases and server logs (default: a temporary directory)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.sizes, args.compression = "200", "off"
+        args.ticks, args.ack_ticks, args.echo_count = 8, 6, 200
+        args.stuck_count, args.stuck_payload = 6, 4096
+    args.sizes = [int(s) for s in str(args.sizes).split(",") if s]
+    args.compression = [c.strip() == "on" for c in str(args.compression).split(",") if c.strip()]
+    args.servers = [s.strip() for s in str(args.servers).split(",") if s.strip()]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    report = asyncio.run(main_async(args))
+    text = markdown(report)
+    print("\n" + text)
+    if args.out:
+        Path(args.out).write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
+    if args.markdown:
+        Path(args.markdown).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""The real Roadshow server for the benchmark: the real app, the real SQLite store, uvicorn with the
+production options (app.cli.UVICORN_OPTIONS).
+
+    python -m bench.roadshow_server DB PORT [--deflate]
+
+The event (bench/event.py) is created on first start; the host login key comes from
+ROADSHOW_BENCH_LOGIN_KEY. Two benchmark-only routes are added, on 127.0.0.1 only:
+- GET /_bench/stats: the hub's record of its last fan-outs (app/hub.py) and this process' pid;
+- GET /_bench/publish?size=S&count=C: C board updates of S bytes of padding, one fan-out each, through
+  the real hub (used to fill the buffers of viewers that stopped reading).
+The only setting that differs from production is the idle timeout: benchmark viewers do not send the
+page's 10-second ping, so it is an hour instead of 30 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+import orjson
+import uvicorn
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app.cli import UVICORN_OPTIONS
+from app.config import Settings
+from app.setup import prepare
+from app.web import create_app
+from bench.event import bench_event_text
+from bench.viewers import raise_nofile
+
+
+async def stats(request: Request) -> Response:
+    hub = request.app.state.hub
+    return Response(orjson.dumps(hub.stats() | {"pid": os.getpid()}), media_type="application/json")
+
+
+async def publish(request: Request) -> Response:
+    hub = request.app.state.hub
+    size = int(request.query_params.get("size", "1024"))
+    count = int(request.query_params.get("count", "1"))
+    seqs = []
+    for i in range(count):
+        hub.publish("board", {"bench_padding": {"i": i, "pad": "x" * size}})
+        target = hub.seq("board") + 1
+        while not any(f[0] == "board" and f[1] >= target for f in list(hub.fanouts)[-16:]):
+            await asyncio.sleep(0.001)
+        seqs.append(target)
+    return Response(orjson.dumps({"seqs": seqs}), media_type="application/json")
+
+
+def main() -> None:
+    db, port = sys.argv[1], int(sys.argv[2])
+    deflate = "--deflate" in sys.argv[3:]
+    raise_nofile()
+    prepared = asyncio.run(prepare(db, bench_event_text(), host_password="bench-host-password"))
+    settings = Settings(
+        db_path=db,
+        secret=prepared.secret,
+        host_login_key=os.environ["ROADSHOW_BENCH_LOGIN_KEY"],
+        idle_timeout=3600.0,
+    )
+    app = create_app(settings)
+    app.router.routes[:0] = [Route("/_bench/stats", stats), Route("/_bench/publish", publish)]
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        **(UVICORN_OPTIONS | {"ws_per_message_deflate": deflate}),
+    )
+
+
+if __name__ == "__main__":
+    main()
