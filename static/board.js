@@ -210,7 +210,7 @@ function scalableQr() {
 }
 
 // ---------------------------------------------------------------------------------- presenting
-const presenting = { project: null, refs: null };
+const presenting = { project: null, signature: null, refs: null };
 
 function activeTimerName(timer) {
   if (!timer) return "presentation";
@@ -225,6 +225,7 @@ function renderPresenting() {
   const p = currentProject();
   if (!p) {
     presenting.project = null;
+    presenting.signature = null;
     presenting.refs = null;
     const upcoming = (view.projects || []).find((x) => x.id === view.current?.next);
     panel.replaceChildren(
@@ -239,11 +240,14 @@ function renderPresenting() {
     );
     return;
   }
-  if (presenting.project !== p.id || !presenting.refs) buildPresenting(p);
+  const total = (view.projects || []).length;
+  const signature = JSON.stringify([p.id, p.title, p.team, p.leader, p.summary, p.category_name, p.position, total]);
+  if (presenting.signature !== signature || !presenting.refs) buildPresenting(p, presenting.project !== p.id);
+  presenting.signature = signature;
   updatePresenting(p);
 }
 
-function buildPresenting(p) {
+function buildPresenting(p, isNewProject) {
   const refs = {};
   const total = (view.projects || []).length;
   refs.timer = h(
@@ -305,7 +309,7 @@ function buildPresenting(p) {
   panels.presenting.replaceChildren(root);
   presenting.project = p.id;
   presenting.refs = refs;
-  if (!reducedMotion() && shown === "presenting") {
+  if (isNewProject && !reducedMotion() && shown === "presenting") {
     root.animate([{ opacity: 0, transform: "translateY(2vh)" }, { opacity: 1, transform: "none" }], {
       duration: 600,
       easing: "cubic-bezier(.2,.8,.2,1)",

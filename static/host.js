@@ -36,6 +36,7 @@
 //   correct-input-<criterionId>, correct-comment, correct-reason, correct-ok, correct-cancel
 //                                    the score correction dialog
 //   toast                            the error alert (role="alert") shown when a command is refused
+//   reissue-<judgeId>                issue a new personal link (form POST after confirm-ok; reloads at #links)
 //
 // Keyboard shortcuts (not while typing in a field or while a dialog is open; the host can switch them off):
 //   S start next project · O open scoring · C close scoring · R reveal · N / B ceremony next / back ·

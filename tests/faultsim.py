@@ -105,10 +105,7 @@ class Figures:
     problems: list[str] = field(default_factory=list)
 
     def add(self, other: Figures) -> None:
-        for name in (
-            "runs kills sent acknowledged acknowledged_duplicate retried resends in_flight_at_kills stored lost"
-            " duplicated reconnects restart_seconds chain_rows"
-        ).split():
+        for name in ["runs", "kills", "sent", "acknowledged", "acknowledged_duplicate", "retried", "resends", "in_flight_at_kills", "stored", "lost", "duplicated", "reconnects", "restart_seconds", "chain_rows"]:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.integrity = other.integrity if self.integrity in ("", "ok") else self.integrity
         self.standings_match = self.standings_match and other.standings_match

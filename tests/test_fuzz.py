@@ -48,11 +48,7 @@ PROJECTS = [p.id for p in EVENT.projects]
 JUDGES = [j.id for j in EVENT.judges]
 COMMANDS = sorted(HOST_COMMANDS | JUDGE_COMMANDS)
 ERROR_CODES = set(
-    "bad_message bad_args unknown_command forbidden rate_limited unknown_project unknown_judge not_open recused"
-    " bad_scores unknown_criterion missing_criterion not_a_number below_zero above_max off_step bad_comment"
-    " comment_too_long bad_order order_locked close_first already_started ceremony_running bad_timer no_current"
-    " bad_phase no_scores already_revealed bad_reason bad_scene nothing_revealed no_ceremony ceremony_bounds"
-    " still_open not_scored_yet reason_required".split()
+    ["bad_message", "bad_args", "unknown_command", "forbidden", "rate_limited", "unknown_project", "unknown_judge", "not_open", "recused", "bad_scores", "unknown_criterion", "missing_criterion", "not_a_number", "below_zero", "above_max", "off_step", "bad_comment", "comment_too_long", "bad_order", "order_locked", "close_first", "already_started", "ceremony_running", "bad_timer", "no_current", "bad_phase", "no_scores", "already_revealed", "bad_reason", "bad_scene", "nothing_revealed", "no_ceremony", "ceremony_bounds", "still_open", "not_scored_yet", "reason_required"]
 )  # docs/protocol.md, less `internal`: an internal error means the server failed on an input
 
 PURE = settings(max_examples=300, deadline=None, derandomize=True, database=None)

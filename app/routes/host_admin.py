@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from datetime import UTC, datetime
+from pathlib import Path
 
 import orjson
 from starlette.requests import Request
