@@ -57,18 +57,18 @@ NORMALIZE_LABELS = {
     ),
 }
 KIND_LABELS = {
-    "top_projects": ("优秀项目/团队", "Top projects", N_("Top projects")),
-    "team_leaders": ("优秀团队负责人", "Team leaders", N_("Team leaders")),
-    "honour_roll": ("荣誉榜", "Honour roll", N_("Honour roll")),
+    "top_projects": ("优秀项目/团队", "Top projects"),
+    "team_leaders": ("优秀团队负责人", "Team leaders"),
+    "honour_roll": ("荣誉榜", "Honour roll"),
 }
 FLAG_LABELS = {
     "insufficient_panel": ("有效评委不足", "Fewer judges than the minimum panel"),
     "no_scores": ("未评分", "No scores"),
 }
 STATUS_LABELS = {
-    "counted": ("计入", "counted", N_("counted")),
-    "dropped": ("去掉", "dropped", N_("dropped")),
-    "recused": ("回避（不计）", "recused (not counted)", N_("recused (not counted)")),
+    "counted": ("计入", "counted"),
+    "dropped": ("去掉", "dropped"),
+    "recused": ("回避（不计）", "recused (not counted)"),
 }
 
 
@@ -310,7 +310,7 @@ def results_workbook(state: EventState, generated_at: float | None = None) -> by
                 *[sheet.values.get(c.id) for c in event.criteria],
                 sheet.total,
                 *([adjusted] if zscore else []),
-                " / ".join(STATUS_LABELS[status][:2]),
+                " / ".join(STATUS_LABELS[status]),
                 sheet.version,
                 local_time(sheet.at),
                 sheet.comment,
@@ -391,7 +391,7 @@ def results_workbook(state: EventState, generated_at: float | None = None) -> by
     ws.cell(3, 1).font = Font(bold=True, color="C00000" if not final else "375623")
     r = first
     for award in awards:
-        kind = " / ".join(KIND_LABELS.get(award["kind"], (award["kind"], award["kind"]))[:2])
+        kind = " / ".join(KIND_LABELS.get(award["kind"], (award["kind"], award["kind"])))
         name = award["name"] + ("（含并列 / incl. tie at the cut）" if award.get("tie_at_cut") else "")
         if not award["winners"]:
             _write_row(ws, r, [name, kind, None, "（无 / none）"], {})
@@ -522,7 +522,7 @@ def rules_rows(event: Event) -> list[tuple[str, str, str]]:
         ),
     ]
     for a in event.awards:
-        kind_zh, kind_en, _ = KIND_LABELS[a.kind]
+        kind_zh, kind_en = KIND_LABELS[a.kind]
         detail = {
             "top_projects": f"前 {a.count} 名 / top {a.count}"
             + (
@@ -869,9 +869,7 @@ def results_page(state: EventState) -> dict[str, Any]:
             "weights": [(N_("Panel score"), event.panel_weight)] + [(i.name, i.weight) for i in event.indicators],
             "weight_total": event.composite_weight_total or 1.0,
         },
-        "method_labels": {k: v[2] for k, v in RULE_LABELS.items()},
-        "kind_labels": {k: v[2] for k, v in KIND_LABELS.items()},
-        "scored": sum(1 for pid in state.order if any(p == pid for (p, _j) in state.sheets)),
+        "scored": len(payload["overall"]),
         "project_count": len(event.projects),
     }
 

@@ -796,7 +796,8 @@ class _Reader:
         return entries
 
     def _rows(self, ws: Worksheet) -> Iterable[tuple[int, tuple[Any, ...]]]:
-        for r, row in enumerate(ws.iter_rows(min_row=2, max_row=MAX_ROWS + 1, values_only=True), start=2):
+        last = min(ws.max_row, MAX_ROWS + 1)  # iter_rows beyond max_row would create empty cells
+        for r, row in enumerate(ws.iter_rows(min_row=2, max_row=last, values_only=True), start=2):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
             yield r, row
@@ -811,6 +812,10 @@ class _Reader:
             for name in (column.header, column.zh, column.en, column.key):
                 by_name.setdefault(_norm(name), column)
         header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        if ws.max_row > MAX_ROWS + 1 and any(
+            v not in (None, "") for row in ws.iter_rows(min_row=MAX_ROWS + 2, values_only=True) for v in row
+        ):
+            self.problem(ws.title, None, None, f"has more than {MAX_ROWS} rows: Roadshow reads at most {MAX_ROWS}")
         found: dict[str, int] = {}
         has_data = {c for _, row in self._rows(ws) for c, v in enumerate(row, start=1) if v not in (None, "")}
         expected = ", ".join(f"'{c.header}'" for c in spec.columns)

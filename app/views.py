@@ -151,7 +151,9 @@ def _components(r: ProjectResult, decimals: int) -> list[dict[str, Any]]:
     ]
 
 
-def explained_row(event: Event, r: ProjectResult, revealed: bool) -> dict[str, Any]:
+def explained_row(
+    event: Event, r: ProjectResult, revealed: bool, sheets: dict[str, dict[str, float]] | None = None
+) -> dict[str, Any]:
     d = event.scoring.decimals
     return _row(event, r, d) | {
         "components": _components(r, d),
@@ -164,16 +166,22 @@ def explained_row(event: Event, r: ProjectResult, revealed: bool) -> dict[str, A
         "flags": list(r.flags),
         "first_places": r.first_places,
         "revealed": revealed,
+        "sheets": sheets or {},
     }
 
 
-def standings_payload(state: EventState, standings: Standings, explained: bool) -> dict[str, Any]:
+def standings_payload(
+    state: EventState, standings: Standings, explained: bool, include_sheets: bool = False
+) -> dict[str, Any]:
     event, d = state.event, state.event.scoring.decimals
     revealed = set(state.revealed)
 
     def row(pid: str) -> dict[str, Any]:
         r = standings.results[pid]
-        return explained_row(event, r, pid in revealed) if explained else _row(event, r, d)
+        if not explained:
+            return _row(event, r, d)
+        sheets = {j: s.values for (p, j), s in state.sheets.items() if p == pid} if include_sheets else None
+        return explained_row(event, r, pid in revealed, sheets)
 
     ranked = [pid for pid in standings.overall if standings.results[pid].rank is not None]
     return {
@@ -251,6 +259,8 @@ def judges_section(state: EventState, presence: dict[str, dict[str, Any]]) -> li
                 "activity": seen.get("activity", "idle"),
                 "submitted": sheet is not None,
                 "total": sheet.total if sheet else None,
+                "values": sheet.values if sheet else None,
+                "comment": sheet.comment if sheet else "",
                 "version": sheet.version if sheet else 0,
                 "recused": bool(pid) and (judge.id, pid) in state.recused,
             }
@@ -301,7 +311,7 @@ def host_sections(
     shared = shared or board_sections(state)
     return dict(shared) | {
         "judges": judges_section(state, presence),
-        "standings": standings_payload(state, state.standings(), explained=True),
+        "standings": standings_payload(state, state.standings(), explained=True, include_sheets=True),
         "awards_preview": awards_as_dicts(state.awards()),
         "host_ceremony": ceremony_section(state, reveal_all=True),
     }

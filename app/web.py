@@ -74,7 +74,7 @@ class SecurityHeaders:
                     headers.append((b"content-security-policy", policy.encode()))
                 headers += [
                     (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
+                    (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
                 ]
                 message["headers"] = headers

@@ -554,8 +554,10 @@ function leaderboardRows() {
   return (lb.overall || []).map((row) => ({ ...row, shownRank: row.rank, shownTied: row.tied }));
 }
 
-function updateMoves(rows) {
-  if (leaderboard.filter !== "overall") return;
+function updateMoves() {
+  // Movers are measured against the previous standings received (not only those shown), so a board
+  // that sat on the result scene during a reveal still shows who moved when it turns to the leaderboard.
+  const rows = view.leaderboard?.overall || [];
   const key = JSON.stringify(rows.map((r) => [r.project, r.rank]));
   if (key === leaderboard.ranksKey) return;
   const before = leaderboard.ranks;
@@ -680,7 +682,6 @@ function filterBar() {
 function renderLeaderboard() {
   const panel = panels.leaderboard;
   const rows = leaderboardRows();
-  updateMoves(rows);
   leaderboard.dirty = false;
   const total = (view.projects || []).length;
   const overallCount = (view.leaderboard?.overall || []).length;
@@ -1024,6 +1025,7 @@ function onView(v, changed, kind) {
   if (has("event", "projects", "current", "timer", "progress")) renderPresenting();
   if (has("event", "result")) renderResult();
   if (has("event", "ceremony")) renderCeremony();
+  if (has("leaderboard")) updateMoves();
   if (has("event", "leaderboard", "projects")) leaderboard.dirty = true;
   const next = SCENES.includes(v.scene?.scene) ? v.scene.scene : "welcome";
   if (next !== scene && AUDIENCE && tab === "leaderboard") markNowTab(true);

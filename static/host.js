@@ -301,6 +301,19 @@ function clampScore(value, criterion) {
   return Number(v.toFixed(Math.max(stepDecimals(criterion.step || 1), 0)));
 }
 
+/** The judge's latest values for a project: from the standings explanation, or the live judges table. */
+function currentSheet(judgeId, projectId) {
+  const standings = ui.view.standings || {};
+  const row = (standings.overall || []).find((r) => r.project === projectId);
+  if (row && row.sheets && row.sheets[judgeId]) return { values: row.sheets[judgeId], comment: "" };
+  const current = ui.view.current || {};
+  if (current.project === projectId) {
+    const judge = (ui.view.judges || []).find((j) => j.id === judgeId);
+    if (judge && judge.values) return { values: judge.values, comment: judge.comment || "" };
+  }
+  return null;
+}
+
 function openCorrection(judgeId, projectId) {
   const dialog = $("correct-dialog");
   if (dialog.open || ui.dialogOpen) return;
@@ -337,7 +350,15 @@ function openCorrection(judgeId, projectId) {
     );
   });
   $("correct-fields").replaceChildren(...fields);
-  $("correct-comment").value = "";
+  // Start from the judge's current sheet, so a correction changes only what was wrong.
+  const existing = currentSheet(judgeId, projectId);
+  if (existing) {
+    for (const c of criteria) {
+      const v = existing.values && existing.values[c.id];
+      if (typeof v === "number") $(`correct-input-${c.id}`).value = String(v);
+    }
+  }
+  $("correct-comment").value = (existing && existing.comment) || "";
   $("correct-reason").value = "";
   const error = $("correct-error");
   error.hidden = true;

@@ -105,7 +105,22 @@ class Figures:
     problems: list[str] = field(default_factory=list)
 
     def add(self, other: Figures) -> None:
-        for name in ["runs", "kills", "sent", "acknowledged", "acknowledged_duplicate", "retried", "resends", "in_flight_at_kills", "stored", "lost", "duplicated", "reconnects", "restart_seconds", "chain_rows"]:
+        for name in [
+            "runs",
+            "kills",
+            "sent",
+            "acknowledged",
+            "acknowledged_duplicate",
+            "retried",
+            "resends",
+            "in_flight_at_kills",
+            "stored",
+            "lost",
+            "duplicated",
+            "reconnects",
+            "restart_seconds",
+            "chain_rows",
+        ]:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.integrity = other.integrity if self.integrity in ("", "ok") else self.integrity
         self.standings_match = self.standings_match and other.standings_match
@@ -234,7 +249,8 @@ class OutboxClient:
             self.resends += 1
         pending.sends += 1
         pending.sent_gen = gen
-        await ws.send(orjson.dumps({"type": "cmd", "id": pending.id, "cmd": pending.cmd, "args": pending.args}).decode())
+        frame = {"type": "cmd", "id": pending.id, "cmd": pending.cmd, "args": pending.args}
+        await ws.send(orjson.dumps(frame).decode())
 
     async def _produce(self) -> None:
         while self.producing:
@@ -267,7 +283,8 @@ class OutboxClient:
 
 def judge_command(client: OutboxClient) -> tuple[str, dict[str, Any]]:
     n = len(client.created) + 1
-    return "submit_score", {"project": CHAOS_PROJECT, "scores": random_sheet(client.rng), "comment": f"{client.name} #{n}"}
+    args = {"project": CHAOS_PROJECT, "scores": random_sheet(client.rng), "comment": f"{client.name} #{n}"}
+    return "submit_score", args
 
 
 def host_command(client: OutboxClient) -> tuple[str, dict[str, Any]]:
@@ -550,9 +567,7 @@ def compare_standings(event: Event, rows: list[tuple[Any, ...]], results: dict[s
             problems.append(f"{pid}: API rank {a['rank']}/{a['category_rank']}, domain recomputation "
                             f"{r.rank}/{r.category_rank}")  # fmt: skip
         # the hand rank may differ only where two composites sit within a rounding step of each other
-        close = any(
-            abs(hand[o]["composite"] - h["composite"]) < 2 * 10**-d for o in hand if o != pid
-        )
+        close = any(abs(hand[o]["composite"] - h["composite"]) < 2 * 10**-d for o in hand if o != pid)
         if a["rank"] != h["rank"] and not close:
             problems.append(f"{pid}: API rank {a['rank']}, by hand {h['rank']}")
     return problems

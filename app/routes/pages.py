@@ -94,7 +94,8 @@ async def host(request: Request) -> Response:
         }
         for number, j in enumerate(live.event.judges, start=1)
     ]
-    return render(request, "host.html", {"judges": judges, "board_url": f"{base}/board"}, page="host")
+    context = {"judges": judges, "board_url": f"{base}/board", "pin_url": f"{base}/j"}
+    return render(request, "host.html", context, page="host")
 
 
 async def host_links(request: Request) -> Response:

@@ -1,0 +1,294 @@
+"""Spreadsheets in and out (app/spreadsheets.py, app/eventfile_export.py, `roadshow import|export`).
+
+Round trips: event -> TOML -> event and event -> .xlsx -> event give equal Events (demo and mini event).
+Every broken workbook is reported with its sheet, row and column, and nothing is produced.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from app.domain.models import Event, Indicator
+from app.eventfile import load_event_file, parse_event
+from app.eventfile_export import event_to_toml, seconds_to_minutes
+from app.setup import demo_event_text
+from app.spreadsheets import (
+    EXAMPLE_EVENT,
+    Problem,
+    event_workbook,
+    import_projects_csv,
+    import_workbook,
+    template_workbook,
+)
+from tests.conftest import MINI_EVENT
+from tests.server import ROOT
+
+DEMO = parse_event(demo_event_text())
+MINI = load_event_file(MINI_EVENT)
+EVENTS = {"demo": DEMO, "mini": MINI}
+
+
+@pytest.mark.parametrize("name", EVENTS)
+def test_toml_round_trip(name: str) -> None:
+    event = EVENTS[name]
+    text = event_to_toml(event, header="exported")
+    assert parse_event(text) == event
+    assert text.startswith("# exported\n")
+
+
+@pytest.mark.parametrize("name", EVENTS)
+def test_xlsx_round_trip(name: str) -> None:
+    event = EVENTS[name]
+    preview = import_workbook(event_workbook(event))
+    assert preview.problems == []
+    assert preview.ok and preview.event == event
+    assert preview.toml is not None and parse_event(preview.toml) == event
+
+
+def test_awkward_values_survive_both_round_trips() -> None:
+    """Quotes, newlines, a leading '=', a dotted id, fractional minutes, numbers-as-text."""
+    event = replace(
+        MINI,
+        title='=HYPERLINK("x") "quoted" \\ back\tslash',
+        subtitle="two\nlines",
+        indicators=(Indicator(id="sat.v2", name="Satisfaction", weight=40, max=120),),
+        projects=tuple(
+            replace(p, team="007", indicators={"sat.v2": 99.25}, members=("甲", "乙"), summary="=1+1")
+            for p in MINI.projects
+        ),
+        timing=replace(MINI.timing, presentation_seconds=395, qa_seconds=0),
+    )
+    assert parse_event(event_to_toml(event)) == event
+    data = event_workbook(event)
+    preview = import_workbook(data)
+    assert preview.problems == [] and preview.event == event
+    # text that looks like a formula is stored as text, never as a formula
+    wb = load_workbook(io.BytesIO(data))
+    cell = wb["活动 Event"]["C2"]
+    assert cell.value == event.title and cell.data_type == "s"
+
+
+def test_minutes_always_give_back_the_seconds() -> None:
+    assert all(int(60 * seconds_to_minutes(s)) == s for s in range(0, 20000))
+
+
+def test_template_is_a_valid_example_with_notes() -> None:
+    data = template_workbook()
+    preview = import_workbook(data)
+    assert preview.ok and preview.event == EXAMPLE_EVENT
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == [
+        "说明 README",
+        "活动 Event",
+        "类别 Categories",
+        "评分细则 Rubric",
+        "指标 Indicators",
+        "评委 Judges",
+        "项目 Projects",
+        "回避 Recusals",
+        "奖项 Awards",
+    ]
+    projects = wb["项目 Projects"]
+    assert projects["A1"].value == "项目编号 / Project ID"
+    assert projects["A1"].comment is not None and "Required" in projects["A1"].comment.text
+    assert projects["J1"].value == "居民满意度 [satisfaction]"
+    assert projects.column_dimensions["D"].width > 20
+    assert projects["A2"].value == "p01" and projects["A2"].font.i  # the example row, in italics
+    readme = "\n".join(str(c.value) for row in wb["说明 README"].iter_rows() for c in row if c.value)
+    assert "项目编号 / Project ID" in readme and "top_projects" in readme
+
+
+# ------------------------------------------------------------------------------ broken workbooks
+def mutated(event: Event, change: Callable[[Workbook], None]) -> bytes:
+    wb = load_workbook(io.BytesIO(event_workbook(event)))
+    change(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def set_cell(sheet: str, ref: str, value: object) -> Callable[[Workbook], None]:
+    def change(wb: Workbook) -> None:
+        wb[sheet][ref].value = value
+
+    return change
+
+
+BROKEN: dict[str, tuple[Callable[[Workbook], None], list[tuple[str | None, int | None, str | None, str]]]] = {
+    "missing sheet": (
+        lambda wb: wb.remove(wb["评委 Judges"]),
+        [("评委 Judges", None, None, "no sheet '评委 Judges'")],
+    ),
+    "wrong header": (
+        set_cell("项目 Projects", "D1", "Projekt"),
+        [
+            ("项目 Projects", 1, "D", "'Projekt' is not a column of this sheet"),
+            ("项目 Projects", 1, None, "the column '项目名称 / Title' is missing"),
+        ],
+    ),
+    "text in a number column": (
+        set_cell("评分细则 Rubric", "C3", "四十分"),
+        [("评分细则 Rubric", 3, "C", "'四十分' is not a number")],
+    ),
+    "text in an indicator column": (
+        set_cell("项目 Projects", "J2", "n/a"),
+        [("项目 Projects", 2, "J", "'n/a' is not a number")],
+    ),
+    "duplicate project id": (
+        set_cell("项目 Projects", "A4", "p1"),
+        [("项目 Projects", 4, "A", "'p1' is used twice (first in row 2)")],
+    ),
+    "unknown category": (
+        set_cell("项目 Projects", "C3", "blue"),
+        [("项目 Projects", 3, "C", "'blue' is not one of the categories (care, green)")],
+    ),
+    "missing required cells": (
+        lambda wb: [set_cell("项目 Projects", "E3", None)(wb), set_cell("活动 Event", "C2", None)(wb)],
+        [
+            ("活动 Event", 2, "C", "is required"),
+            ("项目 Projects", 3, "E", "is required"),
+        ],
+    ),
+    "indicator above its max": (
+        set_cell("项目 Projects", "J3", 101),
+        [("项目 Projects", 3, "J", "101 is above the maximum of 100")],
+    ),
+    "unknown setting and bad language": (
+        lambda wb: [set_cell("活动 Event", "A3", "subtitel")(wb), set_cell("活动 Event", "C7", "fr")(wb)],
+        [
+            ("活动 Event", 3, "A", "'subtitel' is not a known setting"),
+            ("活动 Event", 7, "C", "must be one of zh, en"),
+        ],
+    ),
+    "award refers to a later award": (
+        set_cell("奖项 Awards", "F3", "vol"),
+        [("奖项 Awards", 3, "F", "must name an earlier top_projects award")],
+    ),
+    "no projects": (
+        lambda wb: wb["项目 Projects"].delete_rows(2, 3),
+        [("项目 Projects", None, None, "has no rows")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_broken_workbook_lists_every_problem_and_produces_nothing(case: str) -> None:
+    change, expected = BROKEN[case]
+    preview = import_workbook(mutated(MINI, change))
+    assert not preview.ok
+    assert preview.event is None and preview.toml is None
+    found = [(p.sheet, p.row, p.column, p.message) for p in preview.problems]
+    assert len(found) == len(expected), found
+    for (sheet, row, column, message), problem in zip(expected, preview.problems, strict=True):
+        assert (problem.sheet, problem.row, problem.column) == (sheet, row, column), found
+        assert message in problem.message, found
+
+
+def test_problem_reads_well() -> None:
+    problem = Problem("项目 Projects", 4, "A", "'p1' is used twice", "项目编号 / Project ID")
+    assert str(problem) == "项目 Projects A4 (项目编号 / Project ID): 'p1' is used twice"
+
+
+def test_not_a_workbook() -> None:
+    preview = import_workbook(b"PK\x03\x04 this is no workbook")
+    assert not preview.ok and preview.problems[0].sheet is None
+    assert "not an .xlsx workbook" in preview.problems[0].message
+
+
+def test_lenient_where_it_is_safe() -> None:
+    """Sheets and headers may be named in one language only; numbers typed as text are numbers;
+    names split on Chinese and Western separators; a date cell becomes text; blank rows are skipped."""
+    import datetime
+
+    def change(wb: Workbook) -> None:
+        wb["项目 Projects"].title = "Projects"
+        ws = wb["Projects"]
+        ws["A1"].value = "项目编号"
+        ws["B1"].value = "order"
+        ws["J2"].value = " 90 "
+        ws["H2"].value = "Vol A，Vol B"
+        ws.insert_rows(3)
+        wb["活动 Event"]["C4"].value = datetime.datetime(2026, 12, 1)
+        wb["活动 Event"]["C7"].value = "English"
+
+    preview = import_workbook(mutated(MINI, change))
+    assert preview.problems == [] and preview.event == MINI
+
+
+def test_projects_csv_on_top_of_an_event() -> None:
+    wb = load_workbook(io.BytesIO(event_workbook(MINI)))
+    rows = [[c.value for c in row] for row in wb["项目 Projects"].iter_rows()]
+    rows.append(["p4", 4, "care", "New =project", "New Team", "", "", "Vol D、Vol E", "", 70])
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["" if v is None else v for v in row] for row in rows])
+    preview = import_projects_csv("\ufeff" + buffer.getvalue(), MINI)
+    assert preview.problems == []
+    assert preview.event is not None
+    assert [p.id for p in preview.event.projects] == ["p1", "p2", "p3", "p4"]
+    assert preview.event.project("p4").volunteers == ("Vol D", "Vol E")
+    assert replace(preview.event, projects=MINI.projects) == MINI
+
+    bad = buffer.getvalue().replace("care,New", "nowhere,New")
+    problems = import_projects_csv(bad, MINI, name="projects").problems
+    assert [(p.sheet, p.row, p.column) for p in problems] == [("projects", 5, "C")]
+
+
+# ------------------------------------------------------------------------------ command line
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_cli_import_writes_the_event_file_or_refuses(tmp_path: Path) -> None:
+    (tmp_path / "good.xlsx").write_bytes(event_workbook(MINI))
+    done = run("import", "good.xlsx", "--out", "event.toml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert load_event_file(tmp_path / "event.toml") == MINI
+    assert run("check", "event.toml", cwd=tmp_path).returncode == 0
+    again = run("import", "good.xlsx", "--out", "event.toml", cwd=tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+    (tmp_path / "bad.xlsx").write_bytes(mutated(MINI, set_cell("项目 Projects", "A4", "p1")))
+    refused = run("import", "bad.xlsx", "--out", "bad.toml", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "项目 Projects A4 (项目编号 / Project ID): 'p1' is used twice" in refused.stderr
+    assert not (tmp_path / "bad.toml").exists()
+
+
+def test_cli_export_from_a_database(tmp_path: Path) -> None:
+    assert run("init", str(MINI_EVENT), "--db", "mini.db", "--password", "pw-123", cwd=tmp_path).returncode == 0
+    done = run(
+        "export",
+        "mini.db",
+        "--xlsx",
+        "e.xlsx",
+        "--toml",
+        "e.toml",
+        "--results",
+        "r.xlsx",
+        "--scores",
+        "s.csv",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert load_event_file(tmp_path / "e.toml") == MINI
+    assert import_workbook((tmp_path / "e.xlsx").read_bytes()).event == MINI
+    assert "总排名 Overall" in load_workbook(tmp_path / "r.xlsx").sheetnames
+    assert (tmp_path / "s.csv").read_text(encoding="utf-8").startswith("\ufeffseq,time,kind")
+    nothing = run("export", "mini.db", cwd=tmp_path)
+    assert nothing.returncode == 2 and "nothing to export" in nothing.stderr
