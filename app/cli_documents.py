@@ -38,7 +38,12 @@ def import_command(source: str, out: str | None, base: str | None = None, force:
         except UnicodeDecodeError:
             print(f"error: {path} is not UTF-8 text; save it as 'CSV UTF-8'", file=sys.stderr)
             return 2
-        preview = import_projects_csv(text, _base_event(base), name=path.stem)
+        try:
+            base_event = _base_event(base)
+        except ChainError as exc:
+            print(f"error: {base}: {exc}", file=sys.stderr)
+            return 2
+        preview = import_projects_csv(text, base_event, name=path.stem)
     elif suffix in (".xlsx", ".xlsm"):
         preview = import_workbook(path.read_bytes())
     else:

@@ -164,7 +164,7 @@ function announcement() {
     return [`ceremony:${c.step}`, w ? t("announce_winner", { award: award.name, name: w.name }) : award.name];
   }
   if (name === "leaderboard") return ["leaderboard", t("scene_leaderboard")];
-  return ["welcome", `${t("scene_welcome")}: ${view.event?.title || ""}`];
+  return ["welcome", t("announce_welcome", { title: view.event?.title || "" })];
 }
 
 function announceIfChanged() {
@@ -272,6 +272,7 @@ function buildPresenting(p, isNewProject) {
     (refs.status = h("p", { class: "progress-status" }))
   );
   refs.next = h("p", { class: "presenting-next" });
+  const longTitle = [...(p.title || "")].length > 20; // three lines at full size would crowd the timer
   const teamLine = [];
   if (p.team) teamLine.push(h("span", { class: "presenting-teamname" }, p.team));
   if (p.leader) {
@@ -284,7 +285,7 @@ function buildPresenting(p, isNewProject) {
     { class: "presenting", "data-project": p.id },
     h(
       "div",
-      { class: "presenting-info" },
+      { class: `presenting-info${longTitle ? " is-long" : ""}` },
       h(
         "div",
         { class: "presenting-head" },
@@ -299,7 +300,11 @@ function buildPresenting(p, isNewProject) {
           h("span", { class: "of" }, ` / ${total}`)
         )
       ),
-      h("h1", { class: "presenting-title", "data-testid": "board-project-title" }, p.title),
+      h(
+        "h1",
+        { class: `presenting-title${longTitle ? " is-long" : ""}`, "data-testid": "board-project-title" },
+        p.title
+      ),
       teamLine.length ? h("p", { class: "presenting-team" }, teamLine) : null,
       p.summary ? h("p", { class: "presenting-summary" }, p.summary) : null
     ),
@@ -330,7 +335,9 @@ function updatePresenting(p) {
   refs.progress.classList.toggle("is-complete", expected > 0 && submitted >= expected);
   if (refs.pips.childElementCount !== expected || refs.pips.dataset.filled !== String(submitted)) {
     const pips = [];
-    for (let i = 0; i < Math.min(expected, 40); i += 1) pips.push(h("span", { class: i < submitted ? "pip on" : "pip" }));
+    for (let i = 0; i < Math.min(expected, 40); i += 1) {
+      pips.push(h("span", { class: i < submitted ? "pip on" : "pip" }));
+    }
     refs.pips.replaceChildren(...pips);
     refs.pips.dataset.filled = String(submitted);
   }
@@ -414,7 +421,7 @@ function renderResult() {
       h("span", { class: "comp-points" }, c.contribution == null ? "—" : `+${num(c.contribution, d)}`)
     );
   });
-  const flags = (r.flags || []).map((f) => h("li", {}, t(`flag_${f}`)));
+  const flags = (r.flags || []).filter((f) => S[`flag_${f}`]).map((f) => h("li", {}, t(`flag_${f}`)));
   refs.composite = h("span", { class: "num" }, num(r.composite, d));
   refs.panel = h("span", { class: "num" }, num(r.panel, d));
   refs.rank = h(
@@ -458,7 +465,12 @@ function renderResult() {
           "div",
           { class: "result-panel", "data-testid": "board-result-panel", "data-value": num(r.panel, d) },
           h("p", { class: "result-label" }, t("panel_score")),
-          h("p", { class: "result-panel-value" }, refs.panel, h("span", { class: "of" }, ` / ${plainNumber(r.panel_max)}`))
+          h(
+            "p",
+            { class: "result-panel-value" },
+            refs.panel,
+            h("span", { class: "of" }, ` / ${plainNumber(r.panel_max)}`)
+          )
         ),
         h(
           "div",
@@ -693,20 +705,28 @@ function renderLeaderboard() {
   // FLIP: where each row is now (only meaningful while the panel is on screen)
   const visible = !panel.hidden;
   const before = new Map();
-  if (visible) for (const el of panel.querySelectorAll(".lb-row")) before.set(el.dataset.key, el.getBoundingClientRect());
+  if (visible) {
+    for (const el of panel.querySelectorAll(".lb-row")) before.set(el.dataset.key, el.getBoundingClientRect());
+  }
 
   const twoColumns = !AUDIENCE && pageRows.length > 6;
   const perColumn = twoColumns ? Math.ceil(pageRows.length / 2) : pageRows.length;
   const list = h(
     "ol",
     { class: `lb-rows${twoColumns ? " is-two" : ""}` },
-    pageRows.map((row) => leaderboardRow(row, leaderboard.filter === "overall" ? leaderboard.moves.get(row.project) : null))
+    pageRows.map((row) =>
+      leaderboardRow(row, leaderboard.filter === "overall" ? leaderboard.moves.get(row.project) : null)
+    )
   );
   list.style.setProperty("--per-column", String(Math.max(1, perColumn)));
+  const scopeName =
+    leaderboard.filter === "overall"
+      ? t("overall")
+      : (view.event?.categories || []).find((c) => c.id === leaderboard.filter)?.name || "";
   const meta = h(
     "p",
     { class: "lb-meta" },
-    h("span", { class: "lb-scope" }, leaderboard.filter === "overall" ? t("overall") : (view.event?.categories || []).find((c) => c.id === leaderboard.filter)?.name || ""),
+    h("span", { class: "lb-scope" }, scopeName),
     h("span", {}, t("revealed_count", { n: overallCount, total })),
     pages > 1 ? h("span", { class: "lb-page" }, `${leaderboard.page + 1} / ${pages}`) : null
   );
@@ -716,7 +736,12 @@ function renderLeaderboard() {
   panel.replaceChildren(
     h(
       "div",
-      { class: "lb", "data-testid": "board-leaderboard", "data-count": String(pageRows.length), "data-filter": leaderboard.filter },
+      {
+        class: "lb",
+        "data-testid": "board-leaderboard",
+        "data-count": String(pageRows.length),
+        "data-filter": leaderboard.filter,
+      },
       h("header", { class: "lb-head" }, h("h1", { class: "lb-title" }, t("leaderboard")), meta),
       AUDIENCE ? filterBar() : null,
       body,
@@ -831,12 +856,12 @@ function ceremonyStage(c) {
   );
 }
 
-function unknownSlot(tag) {
+function unknownSlot(tag, withRank = true) {
   // a winner not revealed yet: the data holds null, so there is nothing to show but a question mark
   return h(
     tag,
     { class: "cer-slot is-unknown" },
-    h("span", { class: "cer-slot-rank" }),
+    withRank ? h("span", { class: "cer-slot-rank" }) : null,
     h("span", { class: "cer-slot-name", "aria-hidden": "true" }, "?"),
     h("span", { class: "sr-only" }, t("not_revealed"))
   );
@@ -859,13 +884,13 @@ function awardColumn(award, index, cur) {
       : h(
           "div",
           { class: "cer-col-roll is-hidden" },
-          unknownSlot("p"),
+          unknownSlot("p", false),
           h("p", { class: "cer-col-count" }, t("names_count", { n: award.total ?? winners.length }))
         );
   } else {
     body = h(
       "ol",
-      { class: `cer-slots${winners.length > 7 ? " is-two" : ""}` },
+      { class: `cer-slots${winners.length > 6 ? " is-two" : ""}` },
       winners.map((w, j) => {
         const now = cur && cur.award === index && cur.winner === j;
         if (!w) return unknownSlot("li");
@@ -955,14 +980,20 @@ function celebrate(stageEl) {
         { transform: `translate(0, -10vh) rotate(0deg)`, opacity: 1 },
         { transform: `translate(${drift}vw, 95vh) rotate(${Math.random() * 900}deg)`, opacity: 0.9 },
       ],
-      { duration: 2600 + Math.random() * 2200, delay: Math.random() * 600, easing: "cubic-bezier(.3,.6,.5,1)", fill: "both" }
+      {
+        duration: 2600 + Math.random() * 2200,
+        delay: Math.random() * 600,
+        easing: "cubic-bezier(.3,.6,.5,1)",
+        fill: "both",
+      }
     );
   }
   setTimeout(() => confetti.replaceChildren(), 6000);
 }
 
 function ceremonyRollScroll() {
-  // A long honour roll scrolls slowly (or turns pages when motion is reduced), so a projector needs no one at the mouse.
+  // A long honour roll scrolls slowly (or turns pages when motion is reduced): nobody needs to be at
+  // the mouse of the projector.
   clearInterval(ceremony.rollTimer);
   ceremony.rollTimer = null;
   const viewport = panels.ceremony.querySelector(".cer-roll-viewport");
@@ -1051,7 +1082,9 @@ function setTab(name) {
 }
 
 if (AUDIENCE) {
-  for (const btn of document.querySelectorAll(".board-tab")) btn.addEventListener("click", () => setTab(btn.dataset.tab));
+  for (const btn of document.querySelectorAll(".board-tab")) {
+    btn.addEventListener("click", () => setTab(btn.dataset.tab));
+  }
 } else {
   // Projector comforts: F toggles full screen; the pointer hides itself; the screen stays awake.
   document.addEventListener("keydown", (event) => {

@@ -269,6 +269,15 @@ def test_cli_import_writes_the_event_file_or_refuses(tmp_path: Path) -> None:
     assert "项目 Projects A4 (项目编号 / Project ID): 'p1' is used twice" in refused.stderr
     assert not (tmp_path / "bad.toml").exists()
 
+    # a projects list as CSV, on top of an event file
+    projects = load_workbook(tmp_path / "good.xlsx")["项目 Projects"]
+    lines = [",".join("" if c.value is None else str(c.value) for c in row) for row in projects.iter_rows()]
+    (tmp_path / "projects.csv").write_text("\n".join(lines[:3]) + "\n", encoding="utf-8-sig")
+    assert run("import", "projects.csv", "--out", "x.toml", cwd=tmp_path).returncode == 2  # no --base
+    done = run("import", "projects.csv", "--base", "event.toml", "--out", "two.toml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [p.id for p in load_event_file(tmp_path / "two.toml").projects] == ["p1", "p2"]
+
 
 def test_cli_export_from_a_database(tmp_path: Path) -> None:
     assert run("init", str(MINI_EVENT), "--db", "mini.db", "--password", "pw-123", cwd=tmp_path).returncode == 0

@@ -35,6 +35,7 @@ STRINGS: dict[str, str] = {
     "conn_refused": N_("Connection refused — please reload the page"),
     "board_offline": N_("Offline — reconnecting when the network returns"),
     # screen-reader announcements
+    "announce_welcome": N_("Welcome: {title}"),
     "announce_presenting": N_("Now presenting: {title}"),
     "announce_result": N_("Result for {title}: composite {score}, rank {rank}"),
     "announce_winner": N_("{award}: {name}"),

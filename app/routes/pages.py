@@ -167,7 +167,7 @@ def public_base(request: Request) -> str:
 
 def _qr_svg(url: str, scale: int) -> str:
     # segno writes a self-contained <svg>; the URL is ours (host + 128-bit url-safe token).
-    return segno.make(url, error="m").svg_inline(scale=scale, dark="#111", light="#fff")
+    return segno.make(url, error="m").svg_inline(scale=scale, dark="#111", light="#fff", omitsize=True)
 
 
 async def favicon(request: Request) -> Response:
