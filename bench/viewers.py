@@ -18,6 +18,7 @@ import contextlib
 import random
 import resource
 import socket
+import threading
 import time
 from array import array
 from multiprocessing.connection import Connection
@@ -247,13 +248,17 @@ class Worker:
         return {"closed": True}
 
     # ------------------------------------------------------------------ the command loop
-    def on_pipe(self) -> None:
-        try:
-            name, args = self.pipe.recv()
-        except EOFError:
-            self.done.set()
-            return
-        self.loop.create_task(self.run(name, args))
+    def read_pipe(self) -> None:
+        """A thread blocks on the pipe (the event loop would make its socket non-blocking)."""
+        while True:
+            try:
+                name, args = self.pipe.recv()
+            except (EOFError, OSError):
+                self.loop.call_soon_threadsafe(self.done.set)
+                return
+            self.loop.call_soon_threadsafe(lambda n=name, a=args: self.loop.create_task(self.run(n, a)))
+            if name == "close":
+                return
 
     async def run(self, name: str, args: dict[str, Any]) -> None:
         try:
@@ -267,7 +272,7 @@ class Worker:
 
 async def _main(pipe: Connection, worker_id: int) -> None:
     worker = Worker(pipe, worker_id)
-    worker.loop.add_reader(pipe.fileno(), worker.on_pipe)
+    threading.Thread(target=worker.read_pipe, daemon=True).start()
     pipe.send({"ready": True})
     await worker.done.wait()
     await asyncio.sleep(0.05)

@@ -49,7 +49,7 @@ export class LiveConnection {
 
   start() {
     window.addEventListener("online", () => this._reconnectNow());
-    window.addEventListener("offline", () => this._setStatus("offline"));
+    window.addEventListener("offline", () => this._goOffline());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this._checkAlive();
     });
@@ -132,6 +132,24 @@ export class LiveConnection {
     ws.onerror = () => {
       /* onclose follows */
     };
+  }
+
+  _goOffline() {
+    // The device says the network is gone: the socket cannot carry anything now, even if the
+    // browser has not noticed yet. Drop it; commands wait in the outbox until `online`.
+    const old = this.ws;
+    this.ws = null;
+    if (old) {
+      try {
+        old.close();
+      } catch (err) {
+        /* already closing */
+      }
+    }
+    clearTimeout(this._timer);
+    this._setStatus("offline");
+    // Keep trying slowly in case the `online` event never comes (some phones never send it).
+    this._timer = setTimeout(() => this._connect(), BACKOFF_MAX_MS);
   }
 
   _scheduleReconnect() {
@@ -233,6 +251,7 @@ export class LiveConnection {
         this._acknowledged(message);
         break;
       case "pong":
+        if (this.seq !== null) this._setStatus("online");
         break;
       case "error":
         if (this.options.onError) this.options.onError(message.error || {});

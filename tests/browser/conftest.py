@@ -91,9 +91,7 @@ class ConsoleWatch:
 def new_page(browser, server: RunningServer, options: dict, lang: str | None = None, host: bool = False):
     context = browser.new_context(**options, locale="zh-CN" if lang == "zh" else "en-US")
     if host:
-        context.add_cookies(
-            [{"name": k, "value": v, "url": server.base} for k, v in server.host_cookies().items()]
-        )
+        context.add_cookies([{"name": k, "value": v, "url": server.base} for k, v in server.host_cookies().items()])
     page = context.new_page()
     page.set_default_timeout(10_000)
     return context, page, ConsoleWatch(page)
