@@ -18,5 +18,10 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "no
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+
+# axe-core (from npm) for the automated accessibility check in the browser tests.
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "warning: npm could not install axe-core" >&2
+fi
 python3 -m ruff check .
 exec python3 -m pytest "$@"

@@ -100,7 +100,7 @@ def test_a_whole_event_through_the_pages(browser, demo_web, shots, lang) -> None
     first_item = host.locator(f'{tid("order-list")} [data-testid^="order-item-"]').first
     first_item.wait_for()
     host.wait_for_function(
-        "() => document.querySelector('[data-testid=\"order-list\"] [data-testid^=\"order-item-\"]')"
+        '() => document.querySelector(\'[data-testid="order-list"] [data-testid^="order-item-"]\')'
         ".dataset.testid === 'order-item-p02'"
     )
 
@@ -125,7 +125,7 @@ def test_a_whole_event_through_the_pages(browser, demo_web, shots, lang) -> None
         sheets = SHEETS[project_id]
         offline_judge = "j4" if round_number == 2 else None
         for judge_id, (ctx, page, _) in judges.items():
-            page.locator(f'{tid("review")}:not([disabled])').wait_for()
+            page.locator(f"{tid('review')}:not([disabled])").wait_for()
             if judge_id == offline_judge:
                 # The phone loses the network mid-score: typing continues, the score waits in the outbox.
                 ctx.set_offline(True)
@@ -151,7 +151,7 @@ def test_a_whole_event_through_the_pages(browser, demo_web, shots, lang) -> None
             enter_scores(page, AMENDED_J2_P02)
             review_and_submit(page)
             page.locator(tid("saved")).wait_for()
-            host.locator(f'{tid("judge-row-j2")}').filter(has_text=str(int(total(AMENDED_J2_P02)))).wait_for()
+            host.locator(f"{tid('judge-row-j2')}").filter(has_text=str(int(total(AMENDED_J2_P02)))).wait_for()
             totals[1] = total(AMENDED_J2_P02)
         if offline_judge:
             ctx, page, _ = judges[offline_judge]
