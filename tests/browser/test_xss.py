@@ -100,13 +100,13 @@ def test_xss_corpus_is_inert_everywhere(browser, tmp_path: Path) -> None:
         ]
         opened = []
         for path, options, as_host in pages[:5]:  # live pages watch the whole cycle
-            context, page, console = new_page(browser, server, options, "en", host=as_host)
+            context, page, _ = new_page(browser, server, options, "en", host=as_host)
             page.goto(f"{server.base}{path}")
             page.wait_for_load_state("networkidle")
             opened.append((path, context, page))
         run_in_thread(drive(server))
         for path, options, as_host in pages[5:]:
-            context, page, console = new_page(browser, server, options, "en", host=as_host)
+            context, page, _ = new_page(browser, server, options, "en", host=as_host)
             page.goto(f"{server.base}{path}")
             opened.append((path, context, page))
         for path, context, page in opened:
