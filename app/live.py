@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import hmac
 import logging
 import time
@@ -22,6 +23,7 @@ from .domain.models import Event
 from .domain.state import Change, EventState
 from .eventfile import parse_event
 from .hub import Hub
+from .i18n import N_
 from .protocol import Command
 from .store import Store
 from .views import board_sections, host_sections, judge_sections
@@ -82,7 +84,8 @@ class LiveEvent:
 
     # ------------------------------------------------------------------ judges and tokens
     def judge_for_token(self, token: str) -> str | None:
-        return self._judge_by_token.get(token)
+        judge = self._judge_by_token.get(token)
+        return judge if judge is not None and self.event.judge(judge) is not None else None
 
     def token_for(self, judge: str) -> str | None:
         return self._tokens.get(judge)
@@ -144,6 +147,41 @@ class LiveEvent:
             self.state.apply(Change(kind, data), entry.at)
         self.refresh()
 
+    # ------------------------------------------------------------------ editing the event
+    async def update_event(self, source: str, connection: str | None = None) -> Event:
+        """Replace the event definition (the setup area, an import). Raises EventFileError for a
+        malformed definition and DomainError for a change the running event cannot take: once
+        scoring has started the rubric, the weights and the scoring rule are fixed, and nothing that
+        already took part in the event (a started project, a judge who scored) can be removed."""
+        new_event = parse_event(source)
+        async with self._lock:
+            entries = await self.store.journal()
+            if any(e.kind in ("score", "correction") for e in entries):
+                locked = structure_changes(self.event, new_event)
+                if locked:
+                    raise DomainError("scoring_started", LOCKED_MESSAGES[locked[0]])
+            used_projects = {e.data["project"] for e in entries if isinstance(e.data.get("project"), str)}
+            used_judges = {e.data["judge"] for e in entries if isinstance(e.data.get("judge"), str)}
+            gone = sorted(used_projects - {p.id for p in new_event.projects}) + sorted(
+                used_judges - {j.id for j in new_event.judges}
+            )
+            if gone:
+                raise DomainError(
+                    "in_use", "{ids} already took part in the event and cannot be removed.", ids=", ".join(gone)
+                )
+            await self.store.set_meta("event_toml", source)
+            digest = hashlib.sha256(source.encode()).hexdigest()
+            entry = await self.store.append("host", "event_updated", {"sha256": digest}, connection=connection)
+            state = EventState.new(new_event)
+            for e in [*entries, entry]:
+                state.apply(Change(e.kind, e.data), e.at)
+            self.event, self.state = new_event, state
+            self._tokens = await self.store.ensure_judge_tokens([j.id for j in new_event.judges])
+            self._judge_by_token = {t: j for j, t in self._tokens.items()}
+            self.pins = await self.store.judge_pins()
+        self.refresh()
+        return new_event
+
     # ------------------------------------------------------------------ presence
     def judge_connected(self, judge: str, conn: Any = None) -> None:
         if conn is not None:
@@ -196,6 +234,7 @@ class LiveEvent:
         return BOARD_TOPIC
 
     def _all_sections(self, host_only: bool = False) -> dict[str, dict[str, Any]]:
+        # a judge added by an edit gets a topic; one removed keeps none
         shared = board_sections(self.state)
         out = {HOST_TOPIC: host_sections(self.state, self.presence, shared)}
         if not host_only:
@@ -220,3 +259,27 @@ class LiveEvent:
         """Publish every section that changed since the last refresh."""
         for topic, sections in self._remember(self._all_sections(host_only)).items():
             self.hub.publish(topic, sections)
+
+
+LOCKED_MESSAGES = {
+    "rubric": N_("Scoring has started, so the rubric can no longer be changed."),
+    "weights": N_("Scoring has started, so the composite weights can no longer be changed."),
+    "rule": N_("Scoring has started, so the scoring rule can no longer be changed."),
+}
+
+
+def structure_changes(old: Event, new: Event) -> list[str]:
+    """Which of the parts that fix how scores are computed differ between two definitions."""
+    changed = []
+    if [(c.id, c.max, c.weight, c.step) for c in old.criteria] != [
+        (c.id, c.max, c.weight, c.step) for c in new.criteria
+    ]:
+        changed.append("rubric")
+    if (old.panel_weight, [(i.id, i.weight, i.max) for i in old.indicators]) != (
+        new.panel_weight,
+        [(i.id, i.weight, i.max) for i in new.indicators],
+    ):
+        changed.append("weights")
+    if old.scoring != new.scoring:
+        changed.append("rule")
+    return changed

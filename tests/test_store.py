@@ -142,3 +142,43 @@ def test_state_apply_ignores_unknown_kinds() -> None:
     state = EventState.new(load_event_file(MINI_EVENT))
     state.apply(Change("from_the_future", {"x": 1}), 0.0)
     assert state.current is None
+
+
+async def test_event_edits_before_and_after_scoring(tmp_path: Path) -> None:
+    from app.domain.errors import DomainError
+    from app.eventfile import EventFileError
+
+    db = await make_db(tmp_path)
+    source = MINI_EVENT.read_text(encoding="utf-8")
+    async with Store.open(db) as store:
+        live = await LiveEvent.load(store, Hub())
+        # before the event: anything goes, including a new project and a new rubric maximum
+        edited = source.replace('title = "Repair Café"', 'title = "Repair Café (renamed)"').replace(
+            "max = 40", "max = 50"
+        )
+        await live.update_event(edited)
+        assert live.event.project("p3").title == "Repair Café (renamed)"
+        assert live.event.panel_max == 110
+        with pytest.raises(EventFileError):
+            await live.update_event(edited.replace('category = "care"', 'category = "nowhere"'))
+        await live.execute("host", None, Command("a", "start_project", {"project": "p1"}), "c")
+        await live.execute("host", None, Command("b", "open_scoring", {}), "c")
+        command = Command("s", "submit_score", {"project": "p1", "scores": {"impact": 50, "pitch": 45}})
+        await live.execute("judge", "j1", command, "c")
+        # after scoring started: the rubric and weights are fixed; names can still be corrected
+        with pytest.raises(DomainError) as locked:
+            await live.update_event(edited.replace("max = 50", "max = 40"))
+        assert locked.value.code == "scoring_started" and "rubric" in str(locked.value)
+        with pytest.raises(DomainError, match="weights"):
+            await live.update_event(edited.replace("panel_weight = 60", "panel_weight = 70"))
+        without_p1 = edited.replace('id = "p1"', 'id = "p9"')
+        with pytest.raises(DomainError) as in_use:
+            await live.update_event(without_p1)
+        assert in_use.value.code == "in_use" and "p1" in str(in_use.value)
+        await live.update_event(edited.replace("Lee", "Lee Wen"))
+        assert live.event.project("p1").leader == "Lee Wen"
+        assert live.state.sheets[("p1", "j1")].total == 95.0  # the score survived the edit
+        await live.hub.close()
+    async with Store.open(db) as store:  # and a restart reads the edited definition
+        again = await LiveEvent.load(store, Hub())
+        assert again.event.project("p1").leader == "Lee Wen" and again.state.current == "p1"

@@ -305,7 +305,11 @@ class EventState:
         """Fold one journalled change into the state. Never raises for a change `decide` produced."""
         kind, data = change.kind, change.data
         if kind == "order":
-            self.order = list(data["order"])
+            # Tolerate an event definition edited since (setup before the event): ids that no longer
+            # exist are skipped and projects added since keep their place at the end.
+            known = set(self.status)
+            order = [pid for pid in data["order"] if pid in known]
+            self.order = order + [pid for pid in self.event.default_order() if pid not in order]
         elif kind == "start":
             previous = self.current
             if previous and self.status[previous] == "presenting":
