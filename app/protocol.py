@@ -45,7 +45,10 @@ Message = Command | Ping | Resync | Presence
 
 def decode(frame: str | bytes) -> Message:
     """Turn one websocket frame into a message, or raise ProtocolError saying what is wrong."""
-    size = len(frame.encode() if isinstance(frame, str) else frame)
+    try:
+        size = len(frame.encode() if isinstance(frame, str) else frame)
+    except UnicodeEncodeError as exc:  # lone surrogates: not valid text
+        raise ProtocolError("bad_message", "Message is not valid JSON.") from exc
     if size > MAX_FRAME_BYTES:
         raise ProtocolError("bad_message", "Message too large.")
     try:

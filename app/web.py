@@ -22,6 +22,7 @@ from .config import Settings
 from .hub import Hub
 from .live import LiveEvent
 from .routes import api, exports, host_admin, live, pages
+from .routes import setup as setup_routes
 from .security import content_security_policy
 from .store import Store
 
@@ -110,6 +111,7 @@ def create_app(settings: Settings) -> Starlette:
             *api.routes,
             *host_admin.routes,
             *exports.routes,
+            *setup_routes.routes,
             *live.routes,
             Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
         ],

@@ -32,14 +32,23 @@ def client_frame(payload: bytes, opcode: int = 0x1) -> bytes:
 
 
 def handshake_request(path: str, host: str, deflate: bool, headers: dict[str, str] | None = None) -> bytes:
+    # What a phone's browser sends (Chrome on Android), so the server holds as much per connection as
+    # it would in the hall. Browsers always offer permessage-deflate; `deflate` decides whether the
+    # client can take compressed frames (the server only compresses if it is configured to).
     lines = [
         f"GET {path} HTTP/1.1",
         f"Host: {host}",
-        "Upgrade: websocket",
         "Connection: Upgrade",
-        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}",
-        "Sec-WebSocket-Version: 13",
+        "Pragma: no-cache",
+        "Cache-Control: no-cache",
+        "User-Agent: Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Mobile Safari/537.36",
+        "Upgrade: websocket",
         f"Origin: http://{host}",
+        "Sec-WebSocket-Version: 13",
+        "Accept-Encoding: gzip, deflate",
+        "Accept-Language: zh-CN,zh;q=0.9,en;q=0.8",
+        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}",
     ]
     if deflate:
         lines.append("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits")

@@ -254,6 +254,11 @@ export class LiveConnection {
         if (this.seq !== null) this._setStatus("online");
         break;
       case "error":
+        // A rate-limited command got no ack: send the outbox again once the limit has refilled.
+        if (message.error && message.error.code === "rate_limited") {
+          clearTimeout(this._retryTimer);
+          this._retryTimer = setTimeout(() => this._flushOutbox(), 1000 + Math.random() * 1000);
+        }
         if (this.options.onError) this.options.onError(message.error || {});
         break;
       default:

@@ -33,6 +33,12 @@ def demo_server(tmp_path: Path) -> Iterator[RunningServer]:
         server.stop()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Fast tests first, real-browser tests last (a failure shows up sooner, and the browser
+    modules' sync Playwright never shares the thread with asyncio tests)."""
+    items.sort(key=lambda item: "/browser/" in str(item.fspath))
+
+
 def cookie_header(server: RunningServer) -> dict[str, str]:
     cookies = server.host_cookies()
     return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}

@@ -4,9 +4,10 @@
   nothing acknowledged is lost, nothing is stored twice, the standings match the journal.
 - Duplicated and reordered commands are applied once; an old amendment re-sent is a no-op.
 - A client that stops reading neither blocks the others nor makes the server grow.
-- A judge on two devices at once; a silent connection closed by the idle timeout.
+- A judge on two devices at once; a silent connection closed by the idle timeout; a page reconnecting
+  after a kill starts again from a snapshot.
 
-Every loop is bounded and every wait has a timeout; the whole file runs in well under a minute.
+Every loop is bounded and every wait has a timeout: the file takes about 45 s on an idle 2-CPU machine.
 """
 
 from __future__ import annotations
@@ -173,17 +174,20 @@ def rss_bytes(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
-def stuck_socket(server: RunningServer, path: str) -> socket.socket:
+def stuck_socket(server: RunningServer, path: str, headers: dict[str, str] | None = None) -> socket.socket:
     """A websocket (handshake done by hand) with a tiny receive buffer, which the test never reads."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.settimeout(5)
     sock.connect(("127.0.0.1", server.port))
     key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall(
+    request = (
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        + "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        + "\r\n"
     )
+    sock.sendall(request.encode())
     return sock
 
 
@@ -211,10 +215,7 @@ async def cut_off(sock: socket.socket, timeout: float) -> bool:
 
 
 async def test_a_client_that_stops_reading_neither_blocks_others_nor_grows_the_server(tmp_path: Path) -> None:
-    send_timeout = 1.0
-    server = RunningServer(
-        tmp_path / "stuck.db", fat_event(tmp_path), extra_env={"ROADSHOW_SEND_TIMEOUT": str(send_timeout)}
-    )
+    server = RunningServer(tmp_path / "stuck.db", fat_event(tmp_path), extra_env={"ROADSHOW_SEND_TIMEOUT": "1"})
     server.start()
     stuck: list[socket.socket] = []
     try:
@@ -223,28 +224,42 @@ async def test_a_client_that_stops_reading_neither_blocks_others_nor_grows_the_s
         j1 = await judge_client(server, "j1")
         await hosts[0].ok("start_project", {"project": "p3"})  # p3 keeps its place in every reorder below
         await hosts[0].ok("open_scoring")
-        stuck.append(stuck_socket(server, "/ws/board"))  # an audience phone that stopped reading
-        stuck.append(stuck_socket(server, f"/ws/judge/{server.judge_tokens()['j2']}"))
-        await asyncio.sleep(0.5)
-        baseline = rss_bytes(server.proc.pid)
-
+        host_cookie = cookie_header(server)
+        judge_path = f"/ws/judge/{server.judge_tokens()['j2']}"
         orders = (["p2", "p1", "p3"], ["p1", "p2", "p3"])
         worst = 0.0
-        rounds = 90  # ~45 MB of board updates: far more than any socket buffer holds
-        for i in range(rounds):
-            want = orders[i % 2]
-            started = time.monotonic()
-            await hosts[i % 3].ok("reorder", {"order": want})
-            await board.wait_for(lambda v, want=want: [p["id"] for p in v["projects"]] == want, timeout=10)
-            await j1.wait_for(lambda v, want=want: [p["id"] for p in v["projects"]] == want, timeout=10)
-            worst = max(worst, time.monotonic() - started)
-            if i % 15 == 0:  # scores still go through and are acknowledged promptly
-                t = time.monotonic()
-                await j1.ok("submit_score", {"project": "p3", "scores": GOOD})
-                assert time.monotonic() - t < send_timeout + 2
-        grown = rss_bytes(server.proc.pid) - baseline
-        assert worst < send_timeout + 2, f"a reading client waited {worst:.2f}s for an update"
-        assert grown < 30 * 1024 * 1024, f"the server grew by {grown / 2**20:.1f} MB"
+
+        async def rounds(first: int, count: int) -> None:
+            nonlocal worst
+            for i in range(first, first + count):
+                want = orders[i % 2]
+                started = time.monotonic()
+                await hosts[i % 3].ok("reorder", {"order": want})
+                await board.wait_for(lambda v, want=want: [p["id"] for p in v["projects"]] == want, timeout=10)
+                await j1.wait_for(lambda v, want=want: [p["id"] for p in v["projects"]] == want, timeout=10)
+                worst = max(worst, time.monotonic() - started)
+                if i % 15 == 0:  # scores still go through and are acknowledged promptly
+                    t = time.monotonic()
+                    await j1.ok("submit_score", {"project": "p3", "scores": GOOD})
+                    assert time.monotonic() - t < 5
+
+        # Each round publishes a ~0.5 MB update to the board, the host and every judge. A first batch of
+        # stuck sockets lets the server's allocator reach its working size; a second batch must then not
+        # make it grow: ~30 MB are published to each of those four sockets.
+        stuck += [stuck_socket(server, "/ws/board"), stuck_socket(server, judge_path)]
+        await asyncio.sleep(0.3)
+        await rounds(0, 30)
+        settled = rss_bytes(server.proc.pid)
+        stuck += [stuck_socket(server, "/ws/board"), stuck_socket(server, "/ws/board")]
+        stuck += [stuck_socket(server, judge_path), stuck_socket(server, "/ws/host", host_cookie)]
+        await asyncio.sleep(0.3)
+        await rounds(30, 60)
+        grown = rss_bytes(server.proc.pid) - settled
+        print(
+            f"stuck readers: worst update latency {worst:.3f}s, RSS growth in the second batch {grown / 2**20:.1f} MB"
+        )
+        assert worst < 5, f"a reading client waited {worst:.2f}s for an update"
+        assert grown < 20 * 2**20, f"the server grew by {grown / 2**20:.1f} MB"
         async with httpx.AsyncClient(base_url=server.base, timeout=5) as http:
             assert (await http.get("/healthz")).status_code == 200
         # the stuck sockets were dropped (their pages would reconnect and resync)
@@ -261,26 +276,30 @@ async def test_a_client_that_stops_reading_neither_blocks_others_nor_grows_the_s
 async def test_a_client_asking_for_snapshots_without_reading_is_cut_off(tmp_path: Path) -> None:
     server = RunningServer(tmp_path / "resync.db", fat_event(tmp_path), extra_env={"ROADSHOW_SEND_TIMEOUT": "1"})
     server.start()
-    sock = stuck_socket(server, "/ws/board")
+    socks = [stuck_socket(server, "/ws/board") for _ in range(4)]
     try:
         board = await board_client(server)
         host = await host_client(server)
         await asyncio.sleep(0.3)
         baseline = rss_bytes(server.proc.pid)
         resync = client_frame('{"type": "resync"}')
-        with contextlib.suppress(OSError):  # the server may cut it off before the last one is written
-            sock.settimeout(5)
-            for _ in range(50):  # each answer is a ~0.5 MB snapshot: 25 MB asked for, within the rate limit
-                sock.sendall(resync)
+        for sock in socks:  # each answer is a ~0.5 MB snapshot: ~110 MB asked for, within the rate limit
+            with contextlib.suppress(OSError):  # the server may cut it off before the last one is written
+                for _ in range(55):
+                    sock.sendall(resync)
         await asyncio.sleep(0.5)
-        assert rss_bytes(server.proc.pid) - baseline < 30 * 1024 * 1024
+        grown = rss_bytes(server.proc.pid) - baseline
+        print(f"resync flood: RSS growth {grown / 2**20:.1f} MB")
+        assert grown < 50 * 2**20, f"the server grew by {grown / 2**20:.1f} MB"
         await host.ok("start_project", {"project": "p1"})
         await board.wait_for(lambda v: v["current"]["project"] == "p1", timeout=5)
-        assert await cut_off(sock, timeout=10), "the server kept a socket that stopped reading"
+        for sock in socks:
+            assert await cut_off(sock, timeout=10), "the server kept a socket that stopped reading"
         await board.close()
         await host.close()
     finally:
-        sock.close()
+        for sock in socks:
+            sock.close()
         server.stop()
 
 
@@ -328,7 +347,7 @@ async def test_a_silent_connection_is_closed_after_the_idle_timeout(tmp_path: Pa
     try:
         host = await LiveClient(f"{server.ws_base}/ws/host", cookie_header(server)).connect()
         talker = await judge_client(server, "j2")
-        tasks = [asyncio.create_task(pinging(c, idle / 4)) for c in (host, talker)]
+        tasks = [asyncio.create_task(pinging(c, idle / 6)) for c in (host, talker)]
         started = time.monotonic()
         silent = await judge_client(server, "j1")
         await host.wait_for(lambda v: next(j for j in v["judges"] if j["id"] == "j1")["connected"] is True)
@@ -337,7 +356,7 @@ async def test_a_silent_connection_is_closed_after_the_idle_timeout(tmp_path: Pa
             await silent._reader
         waited = time.monotonic() - started
         assert silent.ws.close_code == 1001 and silent.ws.close_reason == "idle"
-        assert idle * 0.9 <= waited < idle + 4, waited
+        assert idle * 0.9 <= waited < idle + 8, waited
         # the host sees it gone; the judge that kept pinging is still connected and answered
         await host.wait_for(lambda v: next(j for j in v["judges"] if j["id"] == "j1")["connected"] is False)
         assert next(j for j in host.view["judges"] if j["id"] == "j2")["connected"] is True

@@ -270,12 +270,10 @@ def test_decide_returns_changes_or_raises_domain_error_and_replays(script: list[
     assert replayed.standings().overall == state.standings().overall
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: validate_values lets OverflowError escape for integers beyond float")
 def test_decide_with_a_huge_integer_score_raises_domain_error() -> None:
-    """app/domain/scoring.py validate_values calls math.isfinite(raw) on an int, which raises OverflowError
-    for |raw| >= 2**1024. Not reachable over the websocket (orjson turns such numbers into floats), but
-    decide() promises DomainError for every bad input. Fix: catch OverflowError there (or test
-    `isinstance(raw, int)` first and compare it with the maximum before converting)."""
+    """An integer beyond any float (|raw| >= 2**1024) once escaped validate_values as OverflowError. Not
+    reachable over the websocket (orjson turns such numbers into floats), but decide() promises
+    DomainError for every bad input."""
     state = EventState.new(EVENT)
     for change in state.decide("host", "", "start_project", {"project": "p1"}, 1.0):
         state.apply(change, 1.0)

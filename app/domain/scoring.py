@@ -61,9 +61,14 @@ def validate_values(event: Event, values: Any) -> dict[str, float]:
         if criterion.id not in values:
             raise DomainError("missing_criterion", "A score for {criterion} is missing.", criterion=criterion.name)
         raw = values[criterion.id]
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise DomainError("not_a_number", "The score for {criterion} is not a number.", criterion=criterion.name)
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer beyond any float is certainly above the maximum
+            value = math.inf
+        if math.isnan(value) or (math.isinf(value) and isinstance(raw, float)):
+            raise DomainError("not_a_number", "The score for {criterion} is not a number.", criterion=criterion.name)
         if value < 0:
             raise DomainError("below_zero", "The score for {criterion} is below 0.", criterion=criterion.name)
         if value > criterion.max + _STEP_TOLERANCE:

@@ -39,8 +39,10 @@ def _have_chromium() -> bool:
     return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope, not session: sync Playwright runs an event loop in this thread while it is open,
+    # and the asyncio tests that follow a browser module need the thread to themselves again.
     if not _have_chromium():
         pytest.skip("Debian chromium is not installed (scripts/test.sh installs it)")
     from playwright.sync_api import sync_playwright

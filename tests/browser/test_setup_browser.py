@@ -1,0 +1,232 @@
+"""The setup area in a real browser: edit the event and see it on the host console; problems shown next
+to their fields; the rubric locked once scoring started; a spreadsheet previewed, then used."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from app.eventfile import load_event_file
+from app.spreadsheets import event_workbook
+from tests.browser.conftest import DESKTOP, new_page
+from tests.browser.test_accessibility import AXE, serious_violations
+from tests.conftest import MINI_EVENT, host_client, judge_client
+from tests.server import RunningServer
+
+pytestmark = pytest.mark.browser
+
+MINI = load_event_file(MINI_EVENT)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def field(path: str) -> str:
+    return f'[data-field="{path}"]'
+
+
+def open_setup(browser, server: RunningServer, lang: str = "en"):
+    context, page, console = new_page(browser, server, DESKTOP, lang, host=True)
+    page.goto(f"{server.base}/host/setup?lang={lang}")
+    page.wait_for_selector("#setup-form:not([hidden])")
+    return context, page, console
+
+
+def saved_definition(page) -> dict:
+    origin = page.url.split("/host/", 1)[0]
+    response = page.request.get(f"{origin}/host/setup/event.json")
+    assert response.ok
+    return response.json()["definition"]
+
+
+def test_edit_the_event_and_see_it_on_the_host_console(browser, mini_web, shots) -> None:
+    context, page, console = open_setup(browser, mini_web)
+    page.fill(field("projects[1].title"), "Elder Care Circle 2.0")
+    page.fill(field("judges[0].name"), "Judge Number One")
+    page.fill(field("event.subtitle"), "Spring round")
+
+    page.click('[data-testid="add-projects"]')
+    # the new row gets the next id and order, and the focus is on its title
+    assert page.input_value(field("projects[3].id")) == "p4"
+    assert page.input_value(field("projects[3].order")) == "4"
+    assert page.evaluate("document.activeElement.dataset.field") == "projects[3].title"
+    page.keyboard.type("Bike Kitchen")
+    page.fill(field("projects[3].team"), "Spoke Team")
+    page.select_option(field("projects[3].category"), "care")
+    page.fill(field("projects[3].indicators.sat"), "77.5")
+    page.click('[data-toggle="3"]')
+    page.fill(field("projects[3].volunteers"), "Vol P\u3001Vol Q\nVol R")
+    assert page.is_visible('[data-testid="setup-dirty"]')
+
+    # the weights: 60 + 40 = 100, then 50 + 40 is a warning, not an error
+    assert "100" in page.inner_text('[data-testid="weights-sum"]')
+    page.fill(field("composite.panel_weight"), "50")
+    assert "90" in page.inner_text('[data-testid="weights-sum"]')
+    assert "is-warn" in (page.get_attribute('[data-testid="weights-sum"]', "class") or "")
+
+    page.click('[data-testid="setup-save"]')
+    page.wait_for_selector('[data-testid="setup-status"]:has-text("Saved")')
+    assert page.is_hidden('[data-testid="setup-dirty"]')
+    assert page.is_hidden('[data-testid="setup-problems"]')
+    page.screenshot(path=str(shots / "setup-saved.png"), full_page=True)
+
+    saved = saved_definition(page)
+    assert saved["projects"][3]["title"] == "Bike Kitchen"
+    assert saved["projects"][3]["volunteers"] == ["Vol P", "Vol Q", "Vol R"]
+    assert saved["composite"]["panel_weight"] == 50
+
+    host = context.new_page()
+    host.goto(f"{mini_web.base}/host?lang=en")
+    order = host.locator('[data-testid="order-list"]')
+    order.filter(has_text="Bike Kitchen").wait_for()
+    order.filter(has_text="Elder Care Circle 2.0").wait_for()
+    host.locator("text=Judge Number One").first.wait_for()
+    board = context.new_page()
+    board.goto(f"{mini_web.base}/board?lang=en")
+    board.wait_for_load_state("networkidle")
+    assert console.errors == []
+    context.close()
+
+
+def test_a_cleared_maximum_is_shown_next_to_its_field_and_nothing_is_saved(browser, mini_web, shots) -> None:
+    context, page, console = open_setup(browser, mini_web)
+    max_input = page.locator(field("criteria[0].max"))
+    max_input.fill("")
+    max_input.press("Tab")
+    message = page.locator(f"#msg-{max_input.get_attribute('id')}")
+    message.wait_for()
+    assert "Enter a number" in message.inner_text()
+    assert max_input.get_attribute("aria-invalid") == "true"
+    assert message.get_attribute("id") in (max_input.get_attribute("aria-describedby") or "")
+
+    page.click('[data-testid="setup-save"]')
+    summary = page.locator('[data-testid="setup-problems"]')
+    summary.wait_for()
+    assert "Rubric · Criterion 1 (impact) · Maximum" in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "problems"
+    page.screenshot(path=str(shots / "setup-problem.png"))
+    summary.locator("button.linkish").first.click()
+    assert page.evaluate("document.activeElement.dataset.field") == "criteria[0].max"
+    assert saved_definition(page)["criteria"][0]["max"] == 60
+
+    # fixing it clears the message and the summary
+    max_input.fill("60")
+    page.wait_for_selector(f"#msg-{max_input.get_attribute('id')}", state="detached")
+    summary.wait_for(state="hidden")
+
+    # a problem only the server finds is shown next to the field it names (projects[1] = the 2nd row)
+    page.route(
+        "**/host/setup/save",
+        lambda route: route.fulfill(
+            status=422,
+            content_type="application/json",
+            body='{"ok": false, "problems": [{"field": "projects[1].category", "line": 3,'
+            ' "message": "\'care\' is not one of the categories (green)"}]}',
+        ),
+    )
+    page.fill(field("event.title"), "Changed")
+    page.click('[data-testid="setup-save"]')
+    category = page.locator(field("projects[1].category"))
+    page.wait_for_selector(f"#msg-{category.get_attribute('id')}")
+    assert category.get_attribute("aria-invalid") == "true"
+    assert "Projects · Project 2 (p2) · Category" in summary.inner_text()
+    page.screenshot(path=str(shots / "setup-server-problem.png"))
+    page.unroute("**/host/setup/save")
+    assert console.errors == [] or all("422" in e for e in console.errors)
+    context.close()
+
+
+def test_once_scoring_started_the_rubric_and_weights_are_locked(browser, mini_web, shots) -> None:
+    async def score() -> None:
+        host = await host_client(mini_web)
+        judge = await judge_client(mini_web, "j1")
+        await host.ok("start_project", {"project": "p1"})
+        await host.ok("open_scoring")
+        await judge.ok("submit_score", {"project": "p1", "scores": {"impact": 50, "pitch": 30}})
+        await judge.close()
+        await host.close()
+
+    # the sync Playwright API runs its own event loop in this thread: the protocol clients get another
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, score()).result(timeout=60)
+    context, page, console = open_setup(browser, mini_web)
+    assert page.is_visible('[data-testid="lock-banner"]')
+    for path in ("criteria[0].max", "criteria[0].weight", "criteria[0].id", "composite.panel_weight",
+                 "indicators[0].weight", "scoring.rule", "scoring.decimals"):  # fmt: skip
+        assert page.is_disabled(field(path)), path
+    for path in ("criteria[0].name", "event.title", "projects[2].title", "judges[1].name"):
+        assert page.is_enabled(field(path)), path
+    assert page.is_disabled('[data-testid="add-criteria"]')
+    assert page.is_disabled('[data-remove="projects"][data-index="0"]')  # p1 took part
+    assert page.is_disabled(field("projects[0].id"))
+    assert page.is_enabled('[data-remove="projects"][data-index="2"]')
+    page.screenshot(path=str(shots / "setup-locked.png"))
+
+    page.fill(field("event.title"), "Renamed on the day")
+    page.click('[data-testid="setup-save"]')
+    page.wait_for_selector('[data-testid="setup-status"]:has-text("Saved")')
+    assert saved_definition(page)["event"]["title"] == "Renamed on the day"
+    assert console.errors == []
+    context.close()
+
+
+def _broken(event_bytes: bytes) -> bytes:
+    wb = load_workbook(io.BytesIO(event_bytes))
+    wb["评分细则 Rubric"]["C2"].value = "forty"
+    wb["项目 Projects"]["C3"].value = "nowhere"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_import_a_workbook_with_a_preview(browser, mini_web, shots, tmp_path: Path) -> None:
+    context, page, console = open_setup(browser, mini_web)
+    page.set_input_files(
+        '[data-testid="import-file"]',
+        files=[{"name": "broken.xlsx", "mimeType": XLSX, "buffer": _broken(event_workbook(MINI))}],
+    )
+    page.click('[data-testid="import-check"]')
+    problems = page.locator('[data-testid="import-problems"]')
+    problems.wait_for()
+    text = problems.inner_text()
+    assert "评分细则 Rubric" in text and "C2" in text and "C3" in text
+    assert page.locator('[data-testid="import-apply"]').count() == 0
+    page.locator("#sec-import").screenshot(path=str(shots / "setup-import-problems.png"))
+
+    extra = replace(MINI.projects[2], id="p4", order=4, title="Soup Run", team="Soup Team")
+    good = event_workbook(replace(MINI, title="Imported Roadshow", projects=(*MINI.projects, extra)))
+    page.set_input_files('[data-testid="import-file"]', files=[{"name": "good.xlsx", "mimeType": XLSX, "buffer": good}])
+    page.click('[data-testid="import-check"]')
+    page.locator('[data-testid="import-apply"]').wait_for()
+    counts = page.inner_text('[data-testid="import-counts"]')
+    assert "4" in counts
+    assert "p4" in page.inner_text('[data-testid="import-result"]')
+    page.locator("#sec-import").screenshot(path=str(shots / "setup-import-preview.png"))
+    assert saved_definition(page)["event"]["title"] != "Imported Roadshow"  # nothing saved yet
+
+    page.click('[data-testid="import-apply"]')
+    expect(page.locator(field("event.title"))).to_have_value("Imported Roadshow")
+    assert page.input_value(field("projects[3].title")) == "Soup Run"
+    assert saved_definition(page)["event"]["title"] == "Imported Roadshow"
+    assert console.errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_setup_page_has_no_serious_accessibility_violations(browser, mini_web, lang) -> None:
+    if not AXE.exists():
+        pytest.skip("axe-core not installed (scripts/test.sh installs it with npm)")
+    context, page, _ = new_page(browser, mini_web, DESKTOP | {"bypass_csp": True}, lang, host=True)
+    page.goto(f"{mini_web.base}/host/setup?lang={lang}")
+    page.wait_for_selector("#setup-form:not([hidden])")
+    page.click('[data-toggle="0"]')  # one project's extra fields open too
+    page.fill(field("criteria[0].max"), "")
+    page.click('[data-testid="setup-save"]')  # with a problem shown
+    page.locator('[data-testid="setup-problems"]').wait_for()
+    assert serious_violations(page) == []
+    context.close()
