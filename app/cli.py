@@ -124,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     p_init.add_argument("--db", help="database file (default: the event file's name with .db)")
     p_init.add_argument("--password", help="host password (default: generated and printed once)")
 
+    p_new = sub.add_parser("new", help="write a small starter event file to fill in (or edit in /host/setup)")
+    p_new.add_argument("event_file")
+
     p_check = sub.add_parser("check", help="validate an event file")
     p_check.add_argument("event_file")
 
@@ -183,6 +186,18 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"{db} already holds an event; nothing changed.", file=sys.stderr)
             return 1
         print(f"created {db}\nhost password (shown once; keep it): {prepared.host_password}")
+        return 0
+    if args.command == "new":
+        from .eventfile_export import event_to_toml
+        from .spreadsheets import example_event
+
+        target = Path(args.event_file)
+        if target.exists():
+            print(f"{target} already exists; nothing written.", file=sys.stderr)
+            return 1
+        header = "Starter event: edit this file, or serve it and edit everything at /host/setup."
+        target.write_text(event_to_toml(example_event(), header=header), encoding="utf-8")
+        print(f"wrote {target}: serve it with `roadshow serve {target}` and finish it in the host console's setup area")
         return 0
     if args.command == "check":
         event = load_event_file(args.event_file)

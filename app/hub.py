@@ -14,7 +14,7 @@ binary frame, and offers that frame to every subscriber:
 - Any other subscriber (another server, a test double) answers None and gets the ordinary awaited
   `send()`, with `send_timeout`, after the direct pass.
 
-The direct pass yields to the event loop every `slice_size` subscribers, so a judge's command and its
+The direct pass yields to the event loop every `slice_seconds` (1 ms), so a judge's command and its
 acknowledgement never wait for a whole audience fan-out. Acknowledgements never go through the hub:
 they are written straight to the judge's own socket.
 """
@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import struct
 import time
 from collections import deque
@@ -33,6 +34,8 @@ from typing import Any, Protocol
 import orjson
 
 log = logging.getLogger("roadshow.hub")
+
+SEND_BUFFER = 64 * 1024  # SO_SNDBUF for each websocket (Linux doubles it: 128 KiB of kernel buffer)
 
 # What Subscriber.offer() answers.
 WRITTEN = 1  # on its way (written to the socket, held until the snapshot is out, or the socket is already gone)
@@ -93,6 +96,11 @@ class DirectSocket:
         # permessage-deflate keeps one compression context per connection: such a socket cannot take
         # the shared frame, so each message is compressed and framed by the connection's own protocol.
         self.deflate = bool(protocol.conn.extensions)
+        # Cap the kernel's send buffer (Linux autotunes it up to tcp_wmem's 4 MiB for a peer that stops
+        # reading): a stuck viewer then costs at most SEND_BUFFER in the kernel plus the hub's max_buffer
+        # in this process before it is dropped. Every Roadshow message, snapshots included, fits easily.
+        with contextlib.suppress(AttributeError, OSError):
+            self.transport.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
         # uvicorn keeps the parsed upgrade request and the 101 response (every header, as objects) for
         # the connection's lifetime but never reads them once the handshake is complete: about 3 KiB
         # per idle viewer (docs/performance.md). The ASGI scope keeps its own copy of the headers.
@@ -145,13 +153,13 @@ class Hub:
     def __init__(
         self,
         send_timeout: float = 10.0,
-        max_buffer: int = 256 * 1024,
-        slice_size: int = 256,
+        max_buffer: int = 128 * 1024,
+        slice_seconds: float = 0.001,
         history: int = 2048,
     ) -> None:
         self.send_timeout = send_timeout  # for subscribers without a direct path
         self.max_buffer = max_buffer  # unsent bytes after which a subscriber is dropped
-        self.slice_size = slice_size  # direct writes between two yields to the event loop
+        self.slice_seconds = slice_seconds  # longest stretch of direct writes between two yields to the loop
         self._topics: dict[str, _Topic] = {}
         self._closed = False
         self.dropped = 0  # subscribers dropped for not reading (exposed for tests and metrics)
@@ -216,21 +224,22 @@ class Hub:
     async def _send_all(self, topic: _Topic, seq: int, data: bytes) -> None:
         started = time.monotonic()
         frame = binary_frame(data)
-        max_buffer, slice_size = self.max_buffer, self.slice_size
+        max_buffer, slice_seconds, clock = self.max_buffer, self.slice_seconds, time.perf_counter
         subscribers = list(topic.subscribers)
         awaited: list[Subscriber] = []
         dropped = 0  # of the direct pass
-        for start in range(0, len(subscribers), slice_size):
-            if start:
+        deadline = clock() + slice_seconds
+        for i, subscriber in enumerate(subscribers):
+            if not i & 15 and clock() >= deadline:
                 await asyncio.sleep(0)  # let judges' commands and acks through between slices
-            for subscriber in subscribers[start : start + slice_size]:
-                offer = getattr(subscriber, "offer", None)
-                result = offer(frame, data, max_buffer) if offer is not None else None
-                if result is None:
-                    awaited.append(subscriber)
-                elif result == TOO_SLOW:
-                    dropped += 1
-                    self._drop(topic, subscriber, "buffer full")
+                deadline = clock() + slice_seconds
+            offer = getattr(subscriber, "offer", None)
+            result = offer(frame, data, max_buffer) if offer is not None else None
+            if result is None:
+                awaited.append(subscriber)
+            elif result == TOO_SLOW:
+                dropped += 1
+                self._drop(topic, subscriber, "buffer full")
         direct = len(subscribers) - len(awaited) - dropped
         if awaited:
             results = await asyncio.gather(*(self._send_awaited(s, data) for s in awaited))

@@ -1001,7 +1001,7 @@ def _language(value: Any) -> Any:
 
 
 # ------------------------------------------------------------------------------------------ example
-def _example_event() -> Event:
+def example_event() -> Event:
     text = """
 [event]
 title = "2026年度社区微创投项目终期评审路演"
@@ -1069,4 +1069,4 @@ kind = "honour_roll"
     return parse_event(text)
 
 
-EXAMPLE_EVENT = _example_event()
+EXAMPLE_EVENT = example_event()

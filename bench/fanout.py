@@ -101,6 +101,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tcp_memory_kib() -> int:
+    """Memory in every TCP socket buffer of the machine (kernel; /proc/net/sockstat counts pages)."""
+    with open("/proc/net/sockstat") as f:
+        for line in f:
+            if line.startswith("TCP:"):
+                fields = line.split()
+                return int(fields[fields.index("mem") + 1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    return 0
+
+
 def machine() -> dict[str, Any]:
     model = platform.processor() or ""
     with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
@@ -509,7 +519,11 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
     share = [plan.viewers // plan.workers + (1 if i < plan.viewers % plan.workers else 0) for i in range(plan.workers)]
     t0 = time.monotonic()
     connected = await run.workers.call(
-        "connect", [{"port": port, "count": n, "deflate": plan.deflate, "parallel": 100} for n in share]
+        "connect",
+        [
+            {"port": port, "count": n, "deflate": plan.deflate, "parallel": 100, "slow_fraction": plan.stuck_fraction}
+            for n in share
+        ],
     )
     connect_seconds = time.monotonic() - t0
     n_connected = sum(r["connected"] for r in connected)
@@ -600,14 +614,17 @@ async def slow_viewers(run: Run, n_connected: int) -> dict[str, Any]:
     assert run.workers is not None
     stats_before = await asyncio.get_running_loop().run_in_executor(None, server.get, "/_bench/stats")
     rss_before = server.rss()
-    stopped = sum(r["stopped"] for r in await run.workers.call("stop_reading", {"fraction": plan.stuck_fraction}))
+    stopped = sum(r["stopped"] for r in await run.workers.call("stop_reading"))
     samples: list[int] = []
+    kernel: list[int] = []
+    kernel_before = tcp_memory_kib()
     stop_sampling = threading.Event()
 
     def sample() -> None:
         while not stop_sampling.is_set():
             with contextlib.suppress(OSError):
                 samples.append(server.rss())
+                kernel.append(tcp_memory_kib())
             stop_sampling.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -648,6 +665,7 @@ async def slow_viewers(run: Run, n_connected: int) -> dict[str, Any]:
         "rss_peak_kib": rss_peak,
         "rss_end_kib": rss_end,
         "rss_growth_peak_kib": rss_peak - rss_before,
+        "kernel_tcp_growth_peak_kib": max(kernel, default=kernel_before) - kernel_before,
         "dropped_by_server": stats_after.get("dropped", 0) - stats_before.get("dropped", 0),
         "reconnected_after_resume": sum(r["reconnected"] for r in resumed),
         "all_open_after_resume": all(r["all_open"] for r in resumed),

@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import random
 import resource
-import socket
 import threading
 import time
 from array import array
@@ -29,6 +28,7 @@ from bench.wsclient import WsClient, connect
 UPDATE_PREFIX = b'{"type":"update","seq":'
 SNAPSHOT_PREFIX = b'{"type":"snapshot","seq":'
 RESYNC = b'{"type":"resync"}'
+SLOW_RCVBUF = 4096
 
 
 def raise_nofile() -> None:
@@ -63,6 +63,7 @@ class Worker:
         self.counters: dict[str, int] = {}
         self.failures: dict[str, int] = {}
         self.done = asyncio.Event()
+        self.slow = 0
 
     def count(self, name: str, n: int = 1) -> None:
         self.counters[name] = self.counters.get(name, 0) + n
@@ -103,7 +104,7 @@ class Worker:
             viewer.snapshot.set_exception(ConnectionError(reason))
         elif self.reconnect:
             self.count("lost")
-            self.loop.create_task(self.open(viewer, retry=True, count_as="reconnects"))
+            self.loop.create_task(self.open(viewer, retry=True, count_as="reconnects", rcvbuf=self.rcvbuf(viewer)))
 
     # ------------------------------------------------------------------ connecting
     async def open(self, viewer: Viewer, retry: bool, count_as: str = "connects", rcvbuf: int | None = None) -> bool:
@@ -137,6 +138,9 @@ class Worker:
                     return False
                 await asyncio.sleep(0.2 + random.random() * 0.3)
 
+    def rcvbuf(self, viewer: Viewer) -> int | None:
+        return SLOW_RCVBUF if viewer.index < self.slow else None
+
     @staticmethod
     def abandon(viewer: Viewer) -> None:
         client, viewer.client = viewer.client, None
@@ -149,12 +153,15 @@ class Worker:
         count, parallel = args["count"], args.get("parallel", 200)
         start = len(self.viewers)
         new = [Viewer(start + i) for i in range(count)]
+        # The first `slow_fraction` viewers are phones on a poor link: a small receive buffer (set before
+        # connecting, so the TCP window stays small). They read normally until told to stop.
+        self.slow = round(count * args.get("slow_fraction", 0.0))
         self.viewers.extend(new)
         gate = asyncio.Semaphore(parallel)
 
         async def one(viewer: Viewer) -> bool:
             async with gate:
-                return await self.open(viewer, retry=True)
+                return await self.open(viewer, retry=True, rcvbuf=self.rcvbuf(viewer))
 
         t0 = time.monotonic()
         results = await asyncio.gather(*(one(v) for v in new))
@@ -169,7 +176,7 @@ class Worker:
         firsts: list[float] = []
 
         async def one(viewer: Viewer) -> None:
-            await self.open(viewer, retry=True, count_as="blip_reconnects")
+            await self.open(viewer, retry=True, count_as="blip_reconnects", rcvbuf=self.rcvbuf(viewer))
             firsts.append(time.monotonic())
 
         await asyncio.gather(*(one(v) for v in self.viewers))
@@ -183,15 +190,12 @@ class Worker:
 
     # ------------------------------------------------------------------ slow viewers
     def cmd_stop_reading(self, args: dict[str, Any]) -> dict[str, Any]:
-        k = round(len(self.viewers) * args["fraction"])
+        """The slow viewers (see cmd_connect) stop reading: a phone asleep, a browser tab frozen."""
         stopped = 0
-        for viewer in self.viewers[:k]:
+        for viewer in self.viewers[: self.slow]:
             client = viewer.client
             if client is None or client.transport is None:
                 continue
-            with contextlib.suppress(OSError):
-                sock = client.transport.get_extra_info("socket")
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, args.get("rcvbuf", 4096))
             client.transport.pause_reading()
             viewer.stuck = True
             viewer.reading = False

@@ -103,6 +103,15 @@ def test_demo_prints_every_link_and_serves_them(tmp_path: Path) -> None:
         stop(proc)
 
 
+def test_new_writes_a_valid_starter_event(tmp_path: Path) -> None:
+    made = run("new", str(tmp_path / "starter.toml"), cwd=tmp_path)
+    assert made.returncode == 0
+    checked = run("check", str(tmp_path / "starter.toml"), cwd=tmp_path)
+    assert checked.returncode == 0 and checked.stdout.startswith("ok:")
+    again = run("new", str(tmp_path / "starter.toml"), cwd=tmp_path)
+    assert again.returncode == 1
+
+
 def test_check_init_backup_password(tmp_path: Path) -> None:
     ok = run("check", str(MINI_EVENT), cwd=tmp_path)
     assert ok.returncode == 0 and "3 projects" in ok.stdout
