@@ -101,9 +101,13 @@ class DirectSocket:
         # in this process before it is dropped. Every Roadshow message, snapshots included, fits easily.
         with contextlib.suppress(AttributeError, OSError):
             self.transport.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
-        # uvicorn keeps the parsed upgrade request and the 101 response (every header, as objects) for
-        # the connection's lifetime but never reads them once the handshake is complete: about 3 KiB
-        # per idle viewer (docs/performance.md). The ASGI scope keeps its own copy of the headers.
+        # The parsed upgrade request and our 101 response stay referenced for the connection's lifetime
+        # (by uvicorn's protocol, and the request also by the websockets parser's generator) although
+        # nothing reads them once the handshake is complete; their header objects are ~4 KiB of every
+        # idle viewer (docs/performance.md). The ASGI scope keeps its own copy of the request headers.
+        for message in (protocol.request, protocol.response):
+            with contextlib.suppress(AttributeError, TypeError):
+                message.headers.clear()
         protocol.request = protocol.response = None
 
     @classmethod
@@ -163,7 +167,7 @@ class Hub:
         self._topics: dict[str, _Topic] = {}
         self._closed = False
         self.dropped = 0  # subscribers dropped for not reading (exposed for tests and metrics)
-        # The last fan-outs, for metrics and the benchmark:
+        # The last fan-outs to more than one subscriber (the audience), for metrics and the benchmark:
         # (topic, seq, started, finished, recipients, direct, awaited, dropped, bytes), monotonic seconds.
         self.fanouts: deque[tuple[str, int, float, float, int, int, int, int, int]] = deque(maxlen=history)
 
@@ -247,10 +251,11 @@ class Hub:
                 if error is not None:
                     dropped += 1
                     self._drop(topic, subscriber, error)
-        finished = time.monotonic()
-        self.fanouts.append(
-            (topic.name, seq, started, finished, len(subscribers), direct, len(awaited), dropped, len(frame))
-        )
+        if len(subscribers) > 1:
+            finished = time.monotonic()
+            self.fanouts.append(
+                (topic.name, seq, started, finished, len(subscribers), direct, len(awaited), dropped, len(frame))
+            )
 
     async def _send_awaited(self, subscriber: Subscriber, data: bytes) -> str | None:
         try:

@@ -13,6 +13,8 @@ the cost of the fan-out alone. `/echo` (websockets only) echoes, for the bare ro
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sys
 import time
 from collections import deque
@@ -23,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 
 from bench.event import JUDGES
-from bench.viewers import raise_nofile
+from bench.viewers import padding, raise_nofile
 
 SNAPSHOT_SECTIONS = {"padding": "x" * 10_000}
 
@@ -37,7 +39,9 @@ class Broadcaster:
         self.fanouts: deque[tuple[Any, ...]] = deque(maxlen=4096)
 
     def snapshot(self) -> bytes:
-        return orjson.dumps({"type": "snapshot", "seq": self.seq, "server_now": time.time(), "sections": SNAPSHOT_SECTIONS})
+        return orjson.dumps(
+            {"type": "snapshot", "seq": self.seq, "server_now": time.time(), "sections": SNAPSHOT_SECTIONS}
+        )
 
     def update(self, sections: dict[str, Any]) -> bytes:
         self.seq += 1
@@ -94,7 +98,7 @@ def run_websockets(port: int, deflate: bool) -> None:
         size, count = int(query.get("size", ["1024"])[0]), int(query.get("count", ["1"])[0])
         seqs = []
         for i in range(count):
-            data = state.update({"bench_padding": {"i": i, "pad": "x" * size}})
+            data = state.update({"bench_padding": {"i": i, "pad": padding(size)}})
             started = time.monotonic()
             broadcast(viewers, data)
             state.record(started, len(viewers), len(data))
@@ -111,6 +115,9 @@ def run_websockets(port: int, deflate: bool) -> None:
         return None
 
     async def main() -> None:
+        # Nothing to keep: stop at once (a graceful close would wait for every closing handshake).
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(sig, os._exit, 0)
         async with serve(
             handler,
             "127.0.0.1",
@@ -183,7 +190,7 @@ def run_starlette(port: int, deflate: bool) -> None:
         size, count = int(request.query_params.get("size", "1024")), int(request.query_params.get("count", "1"))
         seqs = []
         for i in range(count):
-            await send_to_all(state.update({"bench_padding": {"i": i, "pad": "x" * size}}))
+            await send_to_all(state.update({"bench_padding": {"i": i, "pad": padding(size)}}))
             seqs.append(state.seq)
         return Response(orjson.dumps({"seqs": seqs}), media_type="application/json")
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import contextlib
 import http.client
 import math
@@ -137,6 +138,16 @@ def machine() -> dict[str, Any]:
 
 
 # ============================================================================ servers
+_running: set[subprocess.Popen[bytes]] = set()
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    for proc in list(_running):
+        if proc.poll() is None:
+            proc.kill()
+
+
 class Server:
     """One server process (Roadshow or a baseline) on a free 127.0.0.1 port, pinned to `cpus`."""
 
@@ -166,6 +177,7 @@ class Server:
         env = os.environ | {"ROADSHOW_BENCH_LOGIN_KEY": self.login_key, "PYTHONUNBUFFERED": "1"}
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _running.add(self.proc)
         if self.cpus:
             with contextlib.suppress(OSError):
                 os.sched_setaffinity(self.proc.pid, self.cpus)
@@ -210,10 +222,11 @@ class Server:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
             try:
-                self.proc.wait(15)
+                self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
+        _running.discard(self.proc)  # type: ignore[arg-type]
 
 
 # ============================================================================ control clients
@@ -477,13 +490,42 @@ class Run:
                 self.recv.setdefault(seq, array("d")).extend(times)
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds spent by the whole machine (all CPUs, everything but idle and iowait)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(pid)
+    return total
+
+
 async def run_config(kind: str, plan: Plan, workdir: Path, cpus: dict[str, Any], scores: dict[str, float]) -> dict:
     server = Server(kind, plan.deflate, workdir, cpus["server"])
     server.start()
     run = Run(kind, plan, server, scores=scores)
     out: dict[str, Any] = {"server": kind, "viewers": plan.viewers, "compression": plan.deflate}
+    # Other work on the machine during this configuration: everything the CPUs did that was not this
+    # benchmark's processes (the server, the viewer workers, this coordinator).
+    busy0, t0 = machine_busy_seconds(), time.monotonic()
+    ours0 = tree_cpu_seconds([os.getpid(), server.pid])
+    worker_cpu = 0.0
     try:
         await _run_phases(run, out, cpus)
+        if run.workers is not None:
+            worker_cpu = tree_cpu_seconds([p.pid for p in run.workers.procs if p.pid])
+        ours = tree_cpu_seconds([os.getpid(), server.pid]) - ours0 + worker_cpu
+        elapsed = time.monotonic() - t0
+        out["other_load"] = {
+            "seconds": elapsed,
+            "other_cpu_s": max(0.0, machine_busy_seconds() - busy0 - ours),
+            "other_cpu_share": max(0.0, machine_busy_seconds() - busy0 - ours) / (elapsed * (os.cpu_count() or 1)),
+        }
     finally:
         for control in [run.projector, run.host, *run.judges]:
             if control is not None:
@@ -497,6 +539,14 @@ async def run_config(kind: str, plan: Plan, workdir: Path, cpus: dict[str, Any],
 async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> None:
     plan, server, kind = run.plan, run.server, run.kind
     port = server.port
+    phases: dict[str, float] = {}
+    out["phase_seconds"] = phases
+    clock = [time.monotonic()]
+
+    def phase(name: str) -> None:
+        now = time.monotonic()
+        phases[name] = round(now - clock[0], 2)
+        clock[0] = now
 
     # ---- control clients: the projector first (it is the first subscriber of the board topic)
     run.projector = await Control("projector", record_updates=True).open(port, "/ws/board")
@@ -510,9 +560,11 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
         paths = [f"/ws/judge/j{i}" for i in range(1, JUDGES + 1)]
     run.judges = [await Control(f"judge{i + 1}").open(port, path) for i, path in enumerate(paths)]
 
+    phase("controls")
     # ---- judges' acknowledgements with no viewers
-    await ack_pairs(run, "ack_idle", plan.ack_ticks, window=0.005, interval=0.03)
+    await ack_pairs(run, "ack_idle", plan.ack_ticks, window=0.005, expected=0)
 
+    phase("ack_idle")
     # ---- N viewers
     run.workers = Workers(plan.workers, cpus["clients"])
     rss0 = server.rss()
@@ -535,6 +587,7 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
         "failures": _merge([r["failures"] for r in connected]),
     }
 
+    phase("connect")
     # ---- the first broadcast, then the memory again
     await run.ensure_free(1)
     first = await run.submit(run.pick(), "first", "A")
@@ -550,6 +603,7 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
         "per_viewer_after_first_broadcast_kib": (rss_first - rss0) / max(1, n_connected),
     }
 
+    phase("first_broadcast")
     # ---- warm-up: how long until every viewer has a score (sets the pace of the next phases)
     spans = []
     for _ in range(3):
@@ -561,22 +615,29 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
     window = max(0.005, min(spans))
     out["pace"] = {"warmup_all_received_s": spans, "window_s": window}
 
-    # ---- latency: isolated submissions
+    phase("warmup")
+    # ---- latency: isolated submissions (each once every viewer has the one before)
     cpu0 = cpu_seconds(server.pid)
     for _ in range(plan.latency_ticks):
         await run.ensure_free(1)
-        await run.submit(run.pick(), "latency", "A")
-        await asyncio.sleep(window * 1.5 + 0.02 + random.random() * 0.01)
+        sub = await run.submit(run.pick(), "latency", "A")
+        if sub is not None:
+            await run.wait_all_received(await run.update_seq_of(sub), n_connected)
+        await asyncio.sleep(0.02 + random.random() * 0.01)
     out["server_cpu_s_latency_phase"] = cpu_seconds(server.pid) - cpu0
 
+    phase("latency")
     # ---- judges under load: B lands while A's fan-out is under way
-    await ack_pairs(run, "ack_load", plan.ack_ticks, window=window, interval=window * 1.5 + 0.02)
+    await ack_pairs(run, "ack_load", plan.ack_ticks, window=window, expected=n_connected)
     await asyncio.sleep(window + 0.2)
     await run.collect()
     run.number_submissions()
     stats = await asyncio.get_running_loop().run_in_executor(None, server.get, "/_bench/stats")
     out.update(analyse(run, stats, n_connected))
+    if "timings" in stats:
+        out["score_path_ms"] = {name: summary_ms(values) for name, values in stats["timings"].items()}
 
+    phase("ack_load")
     # ---- a network blip: all viewers reconnect at once
     if plan.blip:
         await asyncio.sleep(0.5)
@@ -593,20 +654,27 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
         }
         await run.collect()  # discard: the blip is not a broadcast
 
+    phase("blip")
     # ---- slow viewers: a few percent stop reading
     out["slow_viewers"] = await slow_viewers(run, n_connected)
+    phase("slow_viewers")
 
 
-async def ack_pairs(run: Run, phase: str, ticks: int, window: float, interval: float) -> None:
-    """Judge A submits; judge B submits a random moment within `window` later (while A's fan-out runs)."""
+async def ack_pairs(run: Run, phase: str, ticks: int, window: float, expected: int) -> None:
+    """Judge A submits; judge B submits a random moment within `window` later (while A's fan-out runs);
+    the next pair once every viewer has both."""
     for _ in range(ticks):
         await run.ensure_free(2)
         a, b = run.pick(), run.pick()
         task_a = asyncio.create_task(run.submit(a, phase, "A"))
         await asyncio.sleep(random.uniform(0, window))
         task_b = asyncio.create_task(run.submit(b, phase, "B"))
-        await asyncio.gather(task_a, task_b)
-        await asyncio.sleep(interval + random.random() * 0.01)
+        subs = await asyncio.gather(task_a, task_b)
+        if expected:
+            for sub in subs:
+                if sub is not None:
+                    await run.wait_all_received(await run.update_seq_of(sub), expected)
+        await asyncio.sleep(0.02 + random.random() * 0.01)
 
 
 async def slow_viewers(run: Run, n_connected: int) -> dict[str, Any]:
@@ -774,6 +842,23 @@ async def echo_round_trip(workdir: Path, cpus: dict[str, Any], count: int) -> di
     return summary_ms(rtts)
 
 
+def fsync_latency(workdir: Path, count: int) -> dict[str, float]:
+    """fsync() of a 4 KiB append where the databases live: the floor under a durable SQLite commit."""
+    path = workdir / "fsync-probe"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    times = []
+    try:
+        for _ in range(count):
+            os.write(fd, os.urandom(4096))
+            t0 = time.perf_counter()
+            os.fsync(fd)
+            times.append(time.perf_counter() - t0)
+    finally:
+        os.close(fd)
+        path.unlink()
+    return summary_ms(times)
+
+
 # ============================================================================ the whole run
 def cpu_plan(pin: bool) -> dict[str, Any]:
     cpus = sorted(os.sched_getaffinity(0))
@@ -799,6 +884,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "configs": [],
     }
     t_start = time.monotonic()
+    report["fsync_ms"] = fsync_latency(workdir, 200)
     report["echo_round_trip_ms"] = await echo_round_trip(workdir, cpus, args.echo_count)
     print(f"echo round trip: {report['echo_round_trip_ms']}", flush=True)
     try:
@@ -839,7 +925,8 @@ def one_line(r: dict[str, Any]) -> str:
         f"reach min {r['reach']['min']:.3f}, reconnect {r.get('reconnect', {}).get('seconds', math.nan):.2f} s "
         f"({r.get('reconnect', {}).get('failed_handshakes', '-')} failed), "
         f"slow: +{r['slow_viewers']['rss_growth_peak_kib'] / 1024:.1f} MiB, "
-        f"dropped {r['slow_viewers']['dropped_by_server']}, ({r['seconds']:.0f} s)"
+        f"dropped {r['slow_viewers']['dropped_by_server']}, ({r['seconds']:.0f} s, "
+        f"other load {r.get('other_load', {}).get('other_cpu_share', math.nan):.0%})"
     )
 
 
@@ -854,9 +941,12 @@ def markdown(report: dict[str, Any]) -> str:
         f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['ram_gib']} GiB RAM, Linux {m['kernel']}, "
         f"Python {m['python']}; {versions}; somaxconn {m['somaxconn']}; {report['pinning']}."
     )
-    echo = report["echo_round_trip_ms"]
+    echo, fsync = report["echo_round_trip_ms"], report["fsync_ms"]
     lines.append("")
-    lines.append(f"Bare websocket echo round trip: p50 {echo['p50']:.3f} ms, p99 {echo['p99']:.3f} ms.")
+    lines.append(
+        f"Bare websocket echo round trip: p50 {echo['p50']:.3f} ms, p99 {echo['p99']:.3f} ms. "
+        f"fsync of a 4 KiB append on the database's disk: p50 {fsync['p50']:.2f} ms, p99 {fsync['p99']:.2f} ms."
+    )
     lines.append("")
     by = {(c["server"], c["viewers"], c["compression"]): c for c in report["configs"]}
     sizes = sorted({c["viewers"] for c in report["configs"]})
@@ -912,13 +1002,14 @@ def markdown(report: dict[str, Any]) -> str:
                     f"| {over['n']}, {over['p99']:.2f} |"
                 )
     lines.append("")
-    lines.append("Memory, reconnection, reach and slow viewers:")
+    lines.append("Memory, reconnection, reach and slow viewers (RSS of the server process; kernel = all TCP buffers):")
     lines.append("")
     lines.append(
-        "| N | compr. | server | KiB/idle viewer | KiB/viewer after 1st broadcast | reconnect all (s) | failed handshakes "
-        "| reach min | slow viewers (stopped) | RSS growth (MiB) | dropped | reading viewers' reach |"
+        "| N | compr. | server | KiB/idle viewer | KiB/viewer after 1st broadcast | reconnect all (s) "
+        "| failed handshakes | reach min | stopped reading | RSS growth (MiB) | kernel TCP growth (MiB) "
+        "| dropped | reading viewers' reach | other load |"
     )
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         for deflate in modes:
             for kind in SERVERS:
@@ -926,13 +1017,24 @@ def markdown(report: dict[str, Any]) -> str:
                 if c is None:
                     continue
                 mem, rec, slow = c["memory"], c.get("reconnect", {}), c["slow_viewers"]
-                lines.append(
-                    f"| {n:,} | {'on' if deflate else 'off'} | {LABELS[kind]} | {mem['per_idle_viewer_kib']:.1f} "
-                    f"| {mem['per_viewer_after_first_broadcast_kib']:.1f} | {rec.get('seconds', math.nan):.2f} "
-                    f"| {rec.get('failed_handshakes', '–')} | {c['reach']['min']:.3f} "
-                    f"| {slow['stopped_reading']} | {slow['rss_growth_peak_kib'] / 1024:.1f} | {slow['dropped_by_server']} "
-                    f"| {'stalled' if slow['stalled'] else format(slow['reading_viewers_reach_min'], '.3f')} |"
-                )
+                reading = "stalled" if slow["stalled"] else format(slow["reading_viewers_reach_min"], ".3f")
+                cells = [
+                    f"{n:,}",
+                    "on" if deflate else "off",
+                    LABELS[kind],
+                    f"{mem['per_idle_viewer_kib']:.1f}",
+                    f"{mem['per_viewer_after_first_broadcast_kib']:.1f}",
+                    f"{rec.get('seconds', math.nan):.2f}",
+                    str(rec.get("failed_handshakes", "–")),
+                    f"{c['reach']['min']:.3f}",
+                    str(slow["stopped_reading"]),
+                    f"{slow['rss_growth_peak_kib'] / 1024:.1f}",
+                    f"{slow.get('kernel_tcp_growth_peak_kib', math.nan) / 1024:.1f}",
+                    str(slow["dropped_by_server"]),
+                    reading,
+                    f"{c.get('other_load', {}).get('other_cpu_share', math.nan):.0%}",
+                ]
+                lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -6,17 +6,22 @@ production options (app.cli.UVICORN_OPTIONS).
 The event (bench/event.py) is created on first start; the host login key comes from
 ROADSHOW_BENCH_LOGIN_KEY. Two benchmark-only routes are added, on 127.0.0.1 only:
 - GET /_bench/stats: the hub's record of its last fan-outs (app/hub.py) and this process' pid;
-- GET /_bench/publish?size=S&count=C: C board updates of S bytes of padding, one fan-out each, through
+- GET /_bench/publish?size=S&count=C: C board updates of S bytes of random text, one fan-out each, through
   the real hub (used to fill the buffers of viewers that stopped reading).
 The only setting that differs from production is the idle timeout: benchmark viewers do not send the
-page's 10-second ping, so it is an hour instead of 30 s.
+page's 10-second ping, so it is an hour instead of 30 s. Store.append and LiveEvent.refresh are timed
+(two perf_counter calls each) so the report can say where a score's time goes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import sys
+import time
+from collections import deque
+from typing import Any
 
 import orjson
 import uvicorn
@@ -26,15 +31,46 @@ from starlette.routing import Route
 
 from app.cli import UVICORN_OPTIONS
 from app.config import Settings
+from app.live import LiveEvent
 from app.setup import prepare
+from app.store import Store
 from app.web import create_app
 from bench.event import bench_event_text
-from bench.viewers import raise_nofile
+from bench.viewers import padding, raise_nofile
+
+# Where a score's time goes before its fan-out starts: the durable append (SQLite commit, fsync) and
+# the recomputation of every topic's view (LiveEvent.refresh). Timed here, in the benchmark server only.
+TIMINGS: dict[str, deque[float]] = {"store_append": deque(maxlen=4096), "live_refresh": deque(maxlen=4096)}
+
+
+def _timed_async(name: str, func: Any) -> Any:
+    @functools.wraps(func)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return await func(*args, **kwargs)
+        finally:
+            TIMINGS[name].append(time.perf_counter() - t0)
+
+    return wrapper
+
+
+def _timed(name: str, func: Any) -> Any:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            TIMINGS[name].append(time.perf_counter() - t0)
+
+    return wrapper
 
 
 async def stats(request: Request) -> Response:
     hub = request.app.state.hub
-    return Response(orjson.dumps(hub.stats() | {"pid": os.getpid()}), media_type="application/json")
+    timings = {name: list(values) for name, values in TIMINGS.items()}
+    return Response(orjson.dumps(hub.stats() | {"pid": os.getpid(), "timings": timings}), media_type="application/json")
 
 
 async def publish(request: Request) -> Response:
@@ -43,7 +79,7 @@ async def publish(request: Request) -> Response:
     count = int(request.query_params.get("count", "1"))
     seqs = []
     for i in range(count):
-        hub.publish("board", {"bench_padding": {"i": i, "pad": "x" * size}})
+        hub.publish("board", {"bench_padding": {"i": i, "pad": padding(size)}})
         target = hub.seq("board") + 1
         while not any(f[0] == "board" and f[1] >= target for f in list(hub.fanouts)[-16:]):
             await asyncio.sleep(0.001)
@@ -62,15 +98,29 @@ def main() -> None:
         host_login_key=os.environ["ROADSHOW_BENCH_LOGIN_KEY"],
         idle_timeout=3600.0,
     )
+    Store.append = _timed_async("store_append", Store.append)  # type: ignore[method-assign]
+    LiveEvent.refresh = _timed("live_refresh", LiveEvent.refresh)  # type: ignore[method-assign]
     app = create_app(settings)
     app.router.routes[:0] = [Route("/_bench/stats", stats), Route("/_bench/publish", publish)]
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        **(UVICORN_OPTIONS | {"ws_per_message_deflate": deflate}),
-    )
+    profile = os.environ.get("ROADSHOW_BENCH_PROFILE")  # a file: profile the whole server run (cProfile)
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    try:
+        uvicorn.run(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            **(UVICORN_OPTIONS | {"ws_per_message_deflate": deflate}),
+        )
+    finally:
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
 
 
 if __name__ == "__main__":

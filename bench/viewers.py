@@ -14,7 +14,9 @@ clock in every process of the machine) is all the benchmark needs.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import os
 import random
 import resource
 import threading
@@ -31,8 +33,13 @@ RESYNC = b'{"type":"resync"}'
 SLOW_RCVBUF = 4096
 
 
+def padding(size: int) -> str:
+    """`size` characters of random text: compression cannot shrink it."""
+    return base64.b64encode(os.urandom(size * 3 // 4 + 3)).decode()[:size]
+
+
 def raise_nofile() -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
@@ -286,8 +293,6 @@ def worker_main(pipe: Connection, worker_id: int, cpus: list[int] | None = None)
     raise_nofile()
     if cpus:
         with contextlib.suppress(OSError):
-            import os
-
             os.sched_setaffinity(0, cpus)
     try:
         import uvloop

@@ -194,7 +194,9 @@ async def connect(
     try:
         async with asyncio.timeout(timeout):
             await loop.sock_connect(sock, ("127.0.0.1", port))
-            _, protocol = await loop.create_connection(lambda: _client(request, on_message, on_open, on_lost, state), sock=sock)
+            _, protocol = await loop.create_connection(
+                lambda: _client(request, on_message, on_open, on_lost, state), sock=sock
+            )
     except BaseException:
         sock.close()
         raise

@@ -1,0 +1,48 @@
+"""The fan-out benchmark's quick mode (bench/fanout.py, docs/performance.md) keeps working.
+
+It runs the real Roadshow server and both baselines with a few hundred viewers. Nothing here is about
+time: the assertions are that it completes and that every viewer received every broadcast.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_quick_benchmark_completes_and_every_viewer_gets_every_broadcast(tmp_path: Path) -> None:
+    out = tmp_path / "quick.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.fanout", "--quick", "--out", str(out), "--workdir", str(tmp_path / "work")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert {c["server"] for c in report["configs"]} == {"roadshow", "websockets", "starlette"}
+    for config in report["configs"]:
+        name = f"{config['server']} N={config['viewers']}"
+        assert config["connect"]["connected"] == config["viewers"], name
+        # every broadcast, to every viewer
+        assert config["reach"]["broadcasts"] > 0, name
+        assert config["reach"]["all_complete"], (name, config["reach"])
+        latency = config["latency"]
+        assert latency["every_viewer_ms"]["n"] == latency["submissions"] * config["viewers"], name
+        # after the blip every viewer is back and in sync
+        assert config["reconnect"]["synced_after"] == config["viewers"], (name, config["reconnect"])
+        # while a few stop reading, the others still get everything
+        slow = config["slow_viewers"]
+        assert slow["stopped_reading"] > 0, name
+        assert slow["published"] == slow["broadcasts"], (name, slow)
+        assert slow["reading_viewers_reach_min"] == 1.0, (name, slow)
+    roadshow = next(c for c in report["configs"] if c["server"] == "roadshow")
+    assert roadshow["slow_viewers"]["all_open_after_resume"], roadshow["slow_viewers"]
