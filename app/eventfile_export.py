@@ -4,7 +4,7 @@ to an equal Event.
 `event_to_data()` gives the same nested dict/list shape that `tomllib` produces for an event file;
 `dump_toml()` writes such a dict as TOML text (the small subset the event file uses: tables, arrays of
 tables, strings, numbers, booleans, lists of strings and inline tables of numbers). The spreadsheet
-import (app/spreadsheets.py) builds the same shape from a workbook and writes it with `dump_toml()`.
+import (app/spreadsheets/) builds the same shape from a workbook and writes it with `dump_toml()`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Spreadsheets in and out (app/spreadsheets.py, app/eventfile_export.py, `roadshow import|export`).
+"""Spreadsheets in and out (app/spreadsheets/, app/eventfile_export.py, `roadshow import|export`).
 
 Round trips: event -> TOML -> event and event -> .xlsx -> event give equal Events (demo and mini event).
 Every broken workbook is reported with its sheet, row and column, and nothing is produced.

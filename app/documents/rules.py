@@ -1,0 +1,113 @@
+"""The scoring rules of an event as bilingual (item, setting, explanation) rows: the Rules sheet of
+the results workbook."""
+
+from __future__ import annotations
+
+from ..domain.models import Event
+from ..eventfile_export import seconds_to_minutes
+from .formatting import KIND_LABELS, NORMALIZE_LABELS, RULE_LABELS, fmt_score
+
+
+def rules_rows(event: Event) -> list[tuple[str, str, str]]:
+    """The rules as (item, setting, explanation) rows, bilingual, for the workbook."""
+    s = event.scoring
+    rule_zh, rule_en, _ = RULE_LABELS[s.rule]
+    norm_zh, norm_en, _ = NORMALIZE_LABELS[s.normalize]
+    total_weight = event.composite_weight_total or 1.0
+    trim_from = max(s.trim_min_judges, 2 * s.trim + 1)
+    rows = [
+        ("活动 / Event", event.title, " · ".join(x for x in (event.date, event.venue, event.organizer) if x)),
+        (
+            "评委总分 / A judge's total",
+            f"满分 / max {fmt_score(event.panel_max)}",
+            "评委总分 = Σ 权重 × 各项得分 / A judge's total = Σ weight × score per criterion",
+        ),
+    ]
+    for c in event.criteria:
+        rows.append(
+            (
+                f"评分项 / Criterion: {c.name}",
+                f"0–{fmt_score(c.max)}, 步长 step {fmt_score(c.step)}, 权重 weight {fmt_score(c.weight)}",
+                c.description,
+            )
+        )
+    rows += [
+        (
+            "汇总规则 / Aggregation rule",
+            f"{rule_zh} / {rule_en} ({s.rule})",
+            "评委评分由有效评委的总分按此规则汇总；回避评委的分数从不计入。 The panel score combines the totals of the "
+            "judges who counted by this rule; a recused judge's score never counts.",
+        ),
+        (
+            "去分 / Trim",
+            f"{s.trim} 高 + {s.trim} 低 / {s.trim} highest + {s.trim} lowest",
+            f"有效评委不少于 {trim_from} 位时去掉；否则取平均。并列时，最高分中去掉评委编号较后者，"
+            f"最低分中去掉较前者。 Applied when at least {trim_from} judges counted; "
+            "otherwise the plain mean. Among equal totals the later judge id is dropped at the top, the earlier at "
+            "the bottom."
+            if s.rule == "trimmed_mean"
+            else "不适用 / not used by this rule",
+        ),
+        ("标准分校正 / Normalisation", f"{norm_zh} / {norm_en} ({s.normalize})", ""),
+        (
+            "最少有效评委 / Minimum panel",
+            str(s.min_panel),
+            "少于此数的项目被标记，且不能获得优秀项目类奖项。 A project with fewer judges is flagged and cannot win a "
+            "top-projects award.",
+        ),
+        (
+            "小数位 / Decimals",
+            str(s.decimals),
+            "结果按此精度显示和排名。 Results are shown and ranked at this precision.",
+        ),
+        (
+            "综合得分权重 / Composite weight: 评委评分 Panel",
+            f"{fmt_score(event.panel_weight)} ({100 * event.panel_weight / total_weight:.4g}%)",
+            f"评委评分换算为百分制：100 × 评委评分 / {fmt_score(event.panel_max)} / "
+            f"Panel score on 100: 100 × panel / {fmt_score(event.panel_max)}",
+        ),
+    ]
+    for i in event.indicators:
+        rows.append(
+            (
+                f"综合得分权重 / Composite weight: {i.name}",
+                f"{fmt_score(i.weight)} ({100 * i.weight / total_weight:.4g}%)",
+                f"满分 / max {fmt_score(i.max)}; 100 × 值 / {fmt_score(i.max)}. {i.description}".strip(),
+            )
+        )
+    rows += [
+        (
+            "综合得分 / Composite",
+            "Σ 权重 × 百分制得分 / Σ 权重",
+            "Composite = Σ weight × score out of 100 / Σ weight",
+        ),
+        (
+            "排名 / Ranking",
+            "1. 综合得分 composite  2. 评委评分 panel  3. 第一名票数 first places",
+            "依次比较（按保留的小数位）；三项都相同则并列同名次（如 1, 2, 2, 4）。 Compared in turn, rounded to the "
+            "decimals; projects equal on all three share a rank (1, 2, 2, 4). First places: how many judges gave the "
+            "project their highest total of the event.",
+        ),
+        (
+            "陈述 / 问答时间 Timing",
+            f"{seconds_to_minutes(event.timing.presentation_seconds):g} + "
+            f"{seconds_to_minutes(event.timing.qa_seconds):g} min",
+            "",
+        ),
+    ]
+    for a in event.awards:
+        kind_zh, kind_en = KIND_LABELS[a.kind]
+        detail = {
+            "top_projects": f"前 {a.count} 名 / top {a.count}"
+            + (
+                f"; 每类最多 {a.max_per_category} / at most {a.max_per_category} per category"
+                if a.max_per_category
+                else ""
+            )
+            + "; 名额处并列者一并获奖 / a tie at the cut wins together",
+            "team_leaders": f"“{a.of}” 获奖团队的负责人 / leaders of the teams that won '{a.of}'",
+            "honour_roll": "名单 / listed names" if a.names else "各项目的志愿者 / every project's volunteers",
+        }[a.kind]
+        rows.append((f"奖项 / Award: {a.name}", f"{kind_zh} / {kind_en}", detail))
+    rows.append(("评委 / Judges", "、".join(j.name for j in event.judges), ""))
+    return rows

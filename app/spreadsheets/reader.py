@@ -1,0 +1,341 @@
+"""Read sheets into event-file data, remembering the cell each value came from.
+
+`WorkbookReader` checks headers and converts cells (ids, text, numbers, name lists); its `finish`
+writes the data as event-file text, has `app.eventfile.parse_event` check it, and puts each problem
+that finds back on the sheet, row and column it comes from.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..eventfile import EventFileError, parse_event
+from ..eventfile_export import dump_toml
+from .layout import EVENT, EVENT_COLUMNS, MAX_ROWS, SETTING_BY_KEY, Column, Kind, SheetSpec
+from .preview import ImportPreview, Problem
+
+NAME_SEPARATORS = re.compile(r"\s*[,，、;；\n]\s*")
+_INDICATOR_HEADER = re.compile(r"\[\s*([A-Za-z0-9_.-]{1,40})\s*\]\s*$")
+
+
+class WorkbookReader:
+    """Reads sheets into event-file data, remembering where each value came from."""
+
+    def __init__(self, csv_name: str | None = None) -> None:
+        self.problems: list[Problem] = []
+        self.structural = False  # a missing sheet or a bad header: the rows cannot be checked fully
+        self.csv_name = csv_name
+        self.settings_rows: dict[str, int] = {}  # setting key -> row
+        self.settings_sheet = EVENT.title
+        self.settings_value_col = "C"
+        # table -> (sheet title, [row of entry i], {key: (column letter, header)})
+        self.places: dict[str, tuple[str, list[int], dict[str, tuple[str, str]]]] = {}
+        self.flagged: set[tuple[str | None, int | None, str | None]] = set()
+        self.values: dict[str, list[dict[str, Any]]] = {}
+
+    def problem(self, sheet: str | None, row: int | None, column: str | None, message: str, header: str = "") -> None:
+        self.problems.append(Problem(sheet, row, column, message, header))
+        self.flagged.add((sheet, row, column))
+        if row in (None, 1):
+            self.structural = True
+
+    # -- the event sheet: key | setting | value | notes
+    def read_settings(self, ws: Worksheet) -> dict[str, Any]:
+        self.settings_sheet = ws.title
+        columns = self._header(ws, EVENT)
+        out: dict[str, Any] = {}
+        if columns is None:
+            return out
+        key_col, value_col = columns.get("key"), columns.get("value")
+        if key_col is None or value_col is None:
+            return out
+        self.settings_value_col = get_column_letter(value_col)
+        for r, row in self._rows(ws):
+            raw_key = row[key_col - 1] if key_col - 1 < len(row) else None
+            value = row[value_col - 1] if value_col - 1 < len(row) else None
+            key = _text(raw_key)
+            if key is None:
+                if value not in (None, ""):
+                    self.problem(
+                        ws.title, r, get_column_letter(key_col), "has a value but no key", EVENT_COLUMNS[0].header
+                    )
+                continue
+            key = key.strip().lower()
+            setting = SETTING_BY_KEY.get(key)
+            if setting is None:
+                self.problem(
+                    ws.title,
+                    r,
+                    get_column_letter(key_col),
+                    f"'{key}' is not a known setting (misspelt?)",
+                    EVENT_COLUMNS[0].header,
+                )
+                continue
+            if key in self.settings_rows:
+                self.problem(
+                    ws.title,
+                    r,
+                    get_column_letter(key_col),
+                    f"'{key}' is set twice (also row {self.settings_rows[key]})",
+                    EVENT_COLUMNS[0].header,
+                )
+                continue
+            self.settings_rows[key] = r
+            if key == "language":
+                value = _language(value)
+            converted = self._convert(
+                value, setting.kind, ws.title, r, get_column_letter(value_col), f"{setting.zh} / {setting.en}"
+            )
+            if converted is not None:
+                out.setdefault(setting.table, {})[key] = converted
+        return out
+
+    # -- a list sheet: one entry per row
+    def read_list(
+        self, ws: Worksheet | None, spec: SheetSpec, indicators: tuple[list[str], dict[str, str]] | None = None
+    ) -> list[dict[str, Any]]:
+        if ws is None:
+            return []
+        columns = self._header(ws, spec, indicators)
+        places: dict[str, tuple[str, str]] = {}
+        rownums: list[int] = []
+        entries: list[dict[str, Any]] = []
+        self.places[spec.key] = (ws.title, rownums, places)
+        self.values[spec.key] = entries
+        if columns is None:
+            return entries
+        headers = {c.key: c.header for c in spec.columns}
+        header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        for key, index in columns.items():
+            places[key] = (get_column_letter(index), headers.get(key) or _text(header_row[index - 1]) or key)
+        for r, row in self._rows(ws):
+            entry: dict[str, Any] = {}
+            for key, index in columns.items():
+                raw = row[index - 1] if index - 1 < len(row) else None
+                letter, header = places[key]
+                if key.startswith("indicator:"):
+                    value = self._convert(raw, "number", ws.title, r, letter, header)
+                    if value is not None:
+                        entry.setdefault("indicators", {})[key.split(":", 1)[1]] = value
+                    continue
+                column = spec.column(key)
+                assert column is not None
+                value = self._convert(raw, column.kind, ws.title, r, letter, header)
+                if value is not None:
+                    entry[key] = value
+            if indicators is not None and indicators[0]:
+                entry.setdefault("indicators", {})
+            entries.append(entry)
+            rownums.append(r)
+        return entries
+
+    def _rows(self, ws: Worksheet) -> Iterable[tuple[int, tuple[Any, ...]]]:
+        last = min(ws.max_row, MAX_ROWS + 1)  # iter_rows beyond max_row would create empty cells
+        for r, row in enumerate(ws.iter_rows(min_row=2, max_row=last, values_only=True), start=2):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+                continue
+            yield r, row
+
+    def _header(
+        self, ws: Worksheet, spec: SheetSpec, indicators: tuple[list[str], dict[str, str]] | None = None
+    ) -> dict[str, int] | None:
+        """Map each column key to its (1-based) column index from the header row. Unknown headers and
+        missing required columns are problems."""
+        by_name: dict[str, Column] = {}
+        for column in spec.columns:
+            for name in (column.header, column.zh, column.en, column.key):
+                by_name.setdefault(normal_name(name), column)
+        header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        if ws.max_row > MAX_ROWS + 1 and any(
+            v not in (None, "") for row in ws.iter_rows(min_row=MAX_ROWS + 2, values_only=True) for v in row
+        ):
+            self.problem(ws.title, None, None, f"has more than {MAX_ROWS} rows: Roadshow reads at most {MAX_ROWS}")
+        found: dict[str, int] = {}
+        has_data = {c for _, row in self._rows(ws) for c, v in enumerate(row, start=1) if v not in (None, "")}
+        expected = ", ".join(f"'{c.header}'" for c in spec.columns)
+        ok = True
+        for c, raw in enumerate(header_row, start=1):
+            text = _text(raw)
+            letter = get_column_letter(c)
+            if text is None:
+                if c in has_data:
+                    self.problem(ws.title, 1, letter, "this column has values but no header")
+                    ok = False
+                continue
+            column = by_name.get(normal_name(text))
+            key = column.key if column else None
+            if key is None and indicators is not None:
+                ids, names = indicators
+                match = _INDICATOR_HEADER.search(text)
+                wanted = match.group(1) if match else (text if text in ids else names.get(text))
+                if wanted is not None:
+                    if wanted not in ids:
+                        self.problem(ws.title, 1, letter, f"'{wanted}' is not an indicator on the Indicators sheet")
+                        ok = False
+                        continue
+                    key = f"indicator:{wanted}"
+            if key is None:
+                self.problem(ws.title, 1, letter, f"'{text}' is not a column of this sheet (expected {expected})")
+                ok = False
+                continue
+            if key in found:
+                self.problem(
+                    ws.title, 1, letter, f"'{text}' appears twice (also column {get_column_letter(found[key])})"
+                )
+                ok = False
+                continue
+            found[key] = c
+        for column in spec.columns:
+            if column.required and column.key not in found:
+                self.problem(ws.title, 1, None, f"the column '{column.header}' is missing")
+                ok = False
+        if indicators is not None:
+            for ind in indicators[0]:
+                if f"indicator:{ind}" not in found:
+                    self.problem(
+                        ws.title, 1, None, f"there is no column for the indicator '{ind}' (header: 'name [{ind}]')"
+                    )
+                    ok = False
+        return found if ok else None
+
+    def _convert(self, raw: Any, kind: Kind, sheet: str, row: int, column: str, header: str) -> Any:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        if kind == "number":
+            if isinstance(raw, bool):
+                self.problem(sheet, row, column, f"'{raw}' is not a number", header)
+                return None
+            if isinstance(raw, int | float):
+                return raw
+            text = str(raw).strip()
+            try:
+                number = float(text)
+            except ValueError:
+                self.problem(sheet, row, column, f"'{_short(raw)}' is not a number", header)
+                return None
+            if number != number or number in (float("inf"), float("-inf")):
+                self.problem(sheet, row, column, f"'{_short(raw)}' is not a number", header)
+                return None
+            return int(number) if number == int(number) and "." not in text and "e" not in text.lower() else number
+        text = _text(raw)
+        if text is None:
+            return None
+        if kind == "names":
+            return [n for n in NAME_SEPARATORS.split(text) if n]
+        return text
+
+    # -- event-file text, checked by parse_event, its problems put back on the cells
+    def finish(self, data: dict[str, Any], preview: ImportPreview) -> ImportPreview:
+        preview.problems = self.problems
+        if self.structural:
+            return preview
+        toml = dump_toml(data, header="Created from a spreadsheet by Roadshow (roadshow import).")
+        try:
+            event = parse_event(toml)
+        except EventFileError as exc:
+            for path, _line, message in exc.problems:
+                problem = self._place(path, message)
+                if (problem.sheet, problem.row, problem.column) not in self.flagged:
+                    preview.problems.append(problem)
+            if not preview.problems:  # cannot happen, but never report a bad file as clean
+                preview.problems.append(Problem(None, None, None, str(exc)))
+            return preview
+        if preview.problems:
+            return preview
+        preview.event, preview.toml = event, toml
+        return preview
+
+    def _place(self, path: str, message: str) -> Problem:
+        match = re.match(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?(?:\.(.+))?$", path)
+        if not match:
+            return Problem(None, None, None, f"{path}: {message}")
+        table, index, key, sub = match.groups()
+        message = _spreadsheet_message(message)
+        if table in ("event", "timing", "scoring", "composite"):
+            if self.csv_name is not None:
+                return Problem(None, None, None, f"base event {path}: {message}")
+            setting = SETTING_BY_KEY.get(key or "")
+            label = f"{setting.zh} / {setting.en}" if setting else (key or table)
+            row = self.settings_rows.get(key or "")
+            if row is None:
+                return Problem(
+                    self.settings_sheet, None, None, f"{label}: {message} (there is no row with the key '{key}')"
+                )
+            return Problem(self.settings_sheet, row, self.settings_value_col, message, label)
+        place = self.places.get(table)
+        if place is None:
+            return Problem(None, None, None, f"{'base event ' if self.csv_name else ''}{path}: {message}")
+        sheet, rownums, columns = place
+        if index is None:
+            return Problem(sheet, None, None, message)
+        row = rownums[int(index)] if int(index) < len(rownums) else None
+        column_key = f"indicator:{sub.split('.')[0]}" if key == "indicators" and sub else key
+        if key == "indicators" and not sub:
+            wanted = re.search(r"'([^']+)'", message)
+            column_key = f"indicator:{wanted.group(1)}" if wanted else None
+        letter, header = columns.get(column_key or "", (None, ""))
+        if key == "id" and message.endswith("is used twice"):
+            value = self.values[table][int(index)].get("id")
+            first = next((rownums[i] for i, e in enumerate(self.values[table]) if e.get("id") == value), None)
+            if first is not None and first != row:
+                message += f" (first in row {first})"
+        return Problem(sheet, row, letter, message, header)
+
+
+def _spreadsheet_message(message: str) -> str:
+    """parse_event speaks of the TOML file; say the same in spreadsheet terms."""
+    message = re.sub(r"is missing: add at least one \[\[\w+\]\] entry", "has no rows: add at least one", message)
+    message = message.replace("is not a declared [[indicators]] id", "is not an indicator on the Indicators sheet")
+    message = re.sub(r"must be written as \[\[\w+\]\] tables", "could not be read", message)
+    return message
+
+
+def normal_name(name: Any) -> str:
+    """A sheet or column name as compared on import: no whitespace, lower case."""
+    return re.sub(r"\s+", "", str(name)).lower() if name is not None else ""
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, datetime.datetime):
+        text = value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    elif isinstance(value, datetime.date | datetime.time):
+        text = value.isoformat()
+    elif isinstance(value, float) and value == int(value):
+        text = str(int(value))  # an id typed as 12 comes back from Excel as 12.0
+    else:
+        text = str(value)
+    text = text.strip()
+    return text or None
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_LANGUAGE_WORDS = {
+    "中文": "zh",
+    "简体中文": "zh",
+    "汉语": "zh",
+    "chinese": "zh",
+    "english": "en",
+    "英文": "en",
+    "英语": "en",
+}
+
+
+def _language(value: Any) -> Any:
+    if isinstance(value, str):
+        word = value.strip().lower()
+        return _LANGUAGE_WORDS.get(word, word)
+    return value
