@@ -27,5 +27,5 @@ class Settings:
     public_url: str | None = None
     backup_dir: str | None = None
     backup_interval: float = 0.0  # seconds between automatic backups; 0 = off
-    idle_timeout: float = 30.0  # close a websocket that sent nothing (not even a ping) for this long
+    idle_timeout: float = 20.0  # close a websocket that sent nothing (the page pings every 10 s) for this long
     send_timeout: float = 10.0  # drop a viewer whose socket does not take an update within this long

@@ -29,7 +29,7 @@ def main() -> None:
         db_path=db,
         secret=prepared.secret,
         host_login_key=os.environ["ROADSHOW_TEST_LOGIN_KEY"],
-        idle_timeout=float(os.environ.get("ROADSHOW_IDLE_TIMEOUT", "30")),
+        idle_timeout=float(os.environ.get("ROADSHOW_IDLE_TIMEOUT", "20")),
         send_timeout=float(os.environ.get("ROADSHOW_SEND_TIMEOUT", "10")),
     )
     uvicorn.run(

@@ -121,6 +121,11 @@ async def test_roles_come_from_the_connection_not_the_message(mini_server: Runni
     ack = await board.command("submit_score", {"project": "p1", "scores": GOOD, "judge": "j1"})
     assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
     assert journal_rows(mini_server) == before
+    # and every refusal is logged with the connection it came from
+    log = mini_server.log_path.read_text(encoding="utf-8", errors="replace")
+    assert "refused start_project from a board connection" in log
+    assert "refused start_project from c" in log and ":judge:j1" in log
+    assert "refused submit_score from a board connection" in log
     await board.close()
     await j1.close()
 
