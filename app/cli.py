@@ -72,20 +72,23 @@ UVICORN_OPTIONS: dict[str, Any] = {
 }
 
 
-def _serve(
-    prepared: PreparedEvent, host: str, port: int, demo: bool, backup_dir: str | None, backup_every: float
-) -> None:
+def _serve(prepared: PreparedEvent, args: argparse.Namespace, demo: bool) -> None:
     import uvicorn
 
     from .web import create_app
 
-    base = public_url(host, port)
+    host, port = args.host, args.port
+    tls = bool(args.ssl_certfile and args.ssl_keyfile)
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise FileNotFoundError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+    base = public_url(host, port).replace("http://", "https://") if tls else public_url(host, port)
     settings = Settings(
         db_path=prepared.db_path,
         secret=os.environ.get("ROADSHOW_SECRET") or prepared.secret,
         public_url=base,
-        backup_dir=backup_dir,
-        backup_interval=backup_every,
+        backup_dir=args.backup_dir,
+        backup_interval=args.backup_every,
+        secure_cookies=tls or os.environ.get("ROADSHOW_HTTPS", "") == "1",
     )
     _print_banner(prepared, base, settings.host_login_key, demo)
     app = create_app(settings)
@@ -94,6 +97,8 @@ def _serve(
         host=host,
         port=port,
         log_level=os.environ.get("ROADSHOW_LOG_LEVEL", "warning"),
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
         **UVICORN_OPTIONS,
     )
 
@@ -104,6 +109,8 @@ def _add_server_options(p: argparse.ArgumentParser, default_db: str | None) -> N
     p.add_argument("--db", default=default_db, help="SQLite database file")
     p.add_argument("--backup-dir", default="backups", help="where automatic backups go")
     p.add_argument("--backup-every", type=float, default=300, help="seconds between automatic backups (0 = off)")
+    p.add_argument("--ssl-certfile", help="serve over HTTPS with this certificate (PEM) ...")
+    p.add_argument("--ssl-keyfile", help="... and this private key (PEM)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         prepared = asyncio.run(prepare(args.db, demo_event_text(), demo=True))
-        _serve(prepared, args.host, args.port, True, args.backup_dir, args.backup_every)
+        _serve(prepared, args, demo=True)
         return 0
     if args.command == "serve":
         source = Path(args.source)
@@ -176,7 +183,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             if not source.exists():
                 raise FileNotFoundError(f"{source} does not exist")
             prepared = asyncio.run(prepare(args.db or str(source)))
-        _serve(prepared, args.host, args.port, False, args.backup_dir, args.backup_every)
+        _serve(prepared, args, demo=False)
         return 0
     if args.command == "init":
         source = Path(args.event_file)

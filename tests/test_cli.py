@@ -183,3 +183,74 @@ def test_serve_from_event_file_then_from_database(tmp_path: Path) -> None:
         assert "(continuing)" in banner and "Mini" in banner
     finally:
         stop(proc)
+
+
+def test_serve_over_https(tmp_path: Path) -> None:
+    import shutil
+
+    if shutil.which("openssl") is None:
+        import pytest
+
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    port = free_port()
+    proc, banner = serve_and_read_banner(
+        [
+            "serve",
+            str(MINI_EVENT),
+            "--db",
+            str(tmp_path / "tls.db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--password",
+            "pw",
+            "--backup-every",
+            "0",
+            "--ssl-certfile",
+            str(cert),
+            "--ssl-keyfile",
+            str(key),
+        ],
+        tmp_path,
+    )
+    try:
+        base = f"https://127.0.0.1:{port}"
+        assert f"{base}/board" in banner
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", verify=False, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        with httpx.Client(base_url=base, verify=False) as http:
+            page = http.get("/board")
+            assert "wss://127.0.0.1" in page.headers["content-security-policy"]
+            login = http.post("/host/login", data={"password": "pw"}, headers={"Origin": base})
+            assert login.status_code == 303
+            assert "secure" in login.headers["set-cookie"].lower()
+    finally:
+        stop(proc)
