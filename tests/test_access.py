@@ -103,3 +103,11 @@ async def test_backup_on_demand_is_host_only(mini_server: RunningServer) -> None
     with sqlite3.connect(copy) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT COUNT(*) FROM judge_tokens").fetchone()[0] == 6
+
+
+async def test_printable_links_carry_number_and_pin(mini_server: RunningServer) -> None:
+    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+        page = await http.get("/host/links", headers=cookie_header(mini_server))
+    assert page.status_code == 200
+    pin = pins(mini_server)["j2"]
+    assert f"{mini_server.base}/j" in page.text and pin in page.text and "<svg" in page.text

@@ -77,24 +77,32 @@ async def pin_login(request: Request) -> Response:
     return RedirectResponse(f"/judge/{live.token_for(judge_id)}", status_code=303)
 
 
+def _judge_cards(request: Request, qr_scale: int) -> list[dict[str, object]]:
+    """Each judge's personal link, its QR code, and the number + PIN fallback (host pages only)."""
+    live = live_event(request)
+    base = public_base(request)
+    cards = []
+    for number, j in enumerate(live.event.judges, start=1):
+        url = f"{base}/judge/{live.token_for(j.id)}"
+        cards.append(
+            {
+                "id": j.id,
+                "name": j.name,
+                "title": j.title,
+                "url": url,
+                "qr": _qr_svg(url, qr_scale),
+                "number": number,
+                "pin": live.pins.get(j.id, ""),
+            }
+        )
+    return cards
+
+
 async def host(request: Request) -> Response:
     if not is_host(request):
         return RedirectResponse("/host/login", status_code=303)
-    live = live_event(request)
     base = public_base(request)
-    judges = [
-        {
-            "id": j.id,
-            "name": j.name,
-            "title": j.title,
-            "url": f"{base}/judge/{live.token_for(j.id)}",
-            "qr": _qr_svg(f"{base}/judge/{live.token_for(j.id)}", 3),
-            "number": number,
-            "pin": live.pins.get(j.id, ""),
-        }
-        for number, j in enumerate(live.event.judges, start=1)
-    ]
-    context = {"judges": judges, "board_url": f"{base}/board", "pin_url": f"{base}/j"}
+    context = {"judges": _judge_cards(request, 3), "board_url": f"{base}/board", "pin_url": f"{base}/j"}
     return render(request, "host.html", context, page="host")
 
 
@@ -102,18 +110,9 @@ async def host_links(request: Request) -> Response:
     """A printable sheet of every judge's personal QR code."""
     if not is_host(request):
         return RedirectResponse("/host/login", status_code=303)
-    live = live_event(request)
     base = public_base(request)
-    judges = [
-        {
-            "name": j.name,
-            "title": j.title,
-            "url": f"{base}/judge/{live.token_for(j.id)}",
-            "qr": _qr_svg(f"{base}/judge/{live.token_for(j.id)}", 5),
-        }
-        for j in live.event.judges
-    ]
-    return render(request, "links.html", {"judges": judges})
+    judges = _judge_cards(request, 5)
+    return render(request, "links.html", {"judges": judges, "pin_url": f"{base}/j"})
 
 
 async def login(request: Request) -> Response:

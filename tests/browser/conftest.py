@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,23 +61,15 @@ def shots() -> Path:
 
 
 @pytest.fixture
-def demo_web(tmp_path: Path) -> Iterator[RunningServer]:
-    server = RunningServer(tmp_path / "demo.db")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def demo_web(demo_server: RunningServer) -> RunningServer:
+    """The demo event on a real server (tests/conftest.py), for a browser."""
+    return demo_server
 
 
 @pytest.fixture
-def mini_web(tmp_path: Path) -> Iterator[RunningServer]:
-    server = RunningServer(tmp_path / "mini.db", ROOT / "tests" / "data" / "mini_event.toml")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def mini_web(mini_server: RunningServer) -> RunningServer:
+    """The mini event (tests/data/mini_event.toml) on a real server, for a browser."""
+    return mini_server
 
 
 class ConsoleWatch:
