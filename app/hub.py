@@ -14,7 +14,8 @@ binary frame, and offers that frame to every subscriber:
 - Any other subscriber (another server, a test double) answers None and gets the ordinary awaited
   `send()`, with `send_timeout`, after the direct pass.
 
-The direct pass yields to the event loop every `slice_seconds` (1 ms), so a judge's command and its
+The direct pass yields every `slice_seconds` (0.5 ms) to the process' other threads (the SQLite thread
+committing a judge's score) and to the event loop's other tasks, so a judge's command and its
 acknowledgement never wait for a whole audience fan-out. Acknowledgements never go through the hub:
 they are written straight to the judge's own socket.
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import socket
 import struct
 import time
@@ -36,6 +38,8 @@ import orjson
 log = logging.getLogger("roadshow.hub")
 
 SEND_BUFFER = 64 * 1024  # SO_SNDBUF for each websocket (Linux doubles it: 128 KiB of kernel buffer)
+
+_sched_yield = getattr(os, "sched_yield", lambda: None)  # not on Windows
 
 # What Subscriber.offer() answers.
 WRITTEN = 1  # on its way (written to the socket, held until the snapshot is out, or the socket is already gone)
@@ -105,7 +109,7 @@ class DirectSocket:
         # (by uvicorn's protocol, and the request also by the websockets parser's generator) although
         # nothing reads them once the handshake is complete; their header objects are ~4 KiB of every
         # idle viewer (docs/performance.md). The ASGI scope keeps its own copy of the request headers.
-        for message in (protocol.request, protocol.response):
+        for message in (getattr(protocol, "request", None), getattr(protocol, "response", None)):
             with contextlib.suppress(AttributeError, TypeError):
                 message.headers.clear()
         protocol.request = protocol.response = None
@@ -142,7 +146,7 @@ class DirectSocket:
 
 
 class _Topic:
-    __slots__ = ("name", "pending", "pump", "seq", "subscribers", "wake")
+    __slots__ = ("name", "pending", "pump", "seq", "sizes", "subscribers", "wake")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -151,6 +155,7 @@ class _Topic:
         self.pending: dict[str, Any] = {}
         self.wake = asyncio.Event()
         self.pump: asyncio.Task[None] | None = None
+        self.sizes: deque[int] = deque(maxlen=8)  # the sizes of the last frames sent
 
 
 class Hub:
@@ -158,7 +163,7 @@ class Hub:
         self,
         send_timeout: float = 10.0,
         max_buffer: int = 128 * 1024,
-        slice_seconds: float = 0.001,
+        slice_seconds: float = 0.0005,
         history: int = 2048,
     ) -> None:
         self.send_timeout = send_timeout  # for subscribers without a direct path
@@ -228,17 +233,31 @@ class Hub:
     async def _send_all(self, topic: _Topic, seq: int, data: bytes) -> None:
         started = time.monotonic()
         frame = binary_frame(data)
-        max_buffer, slice_seconds, clock = self.max_buffer, self.slice_seconds, time.perf_counter
+        # A socket is too slow once more than max_buffer is still unsent or, while this topic carries very
+        # large updates, more than four of them (a page that reads may well be an update or two behind,
+        # the last large one still draining).
+        topic.sizes.append(len(frame))
+        max_buffer = max(self.max_buffer, 4 * max(topic.sizes))
+        slice_seconds, clock = self.slice_seconds, time.perf_counter
         subscribers = list(topic.subscribers)
         awaited: list[Subscriber] = []
         dropped = 0  # of the direct pass
         deadline = clock() + slice_seconds
         for i, subscriber in enumerate(subscribers):
             if not i & 15 and clock() >= deadline:
-                await asyncio.sleep(0)  # let judges' commands and acks through between slices
+                # Between slices: let the other threads of this process run (sched_yield releases the
+                # GIL and the CPU, e.g. to the SQLite thread committing a judge's score), then the other
+                # tasks of the event loop (the judges' commands and acknowledgements).
+                _sched_yield()
+                await asyncio.sleep(0)
                 deadline = clock() + slice_seconds
             offer = getattr(subscriber, "offer", None)
-            result = offer(frame, data, max_buffer) if offer is not None else None
+            try:
+                result = offer(frame, data, max_buffer) if offer is not None else None
+            except Exception as exc:  # one broken socket must never stop the fan-out
+                dropped += 1
+                self._drop(topic, subscriber, type(exc).__name__)
+                continue
             if result is None:
                 awaited.append(subscriber)
             elif result == TOO_SLOW:

@@ -13,6 +13,7 @@ the cost of the fan-out alone. `/echo` (websockets only) echoes, for the bare ro
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -65,12 +66,17 @@ class Broadcaster:
 # ---------------------------------------------------------------------------------------- websockets
 def run_websockets(port: int, deflate: bool) -> None:
     from websockets.asyncio.server import ServerConnection, broadcast, serve
+    from websockets.exceptions import ConnectionClosed
     from websockets.http11 import Request
 
     state = Broadcaster()
     viewers: set[ServerConnection] = set()
 
     async def handler(ws: ServerConnection) -> None:
+        with contextlib.suppress(ConnectionClosed):  # a viewer going away is not an error worth a traceback
+            await serve_one(ws)
+
+    async def serve_one(ws: ServerConnection) -> None:
         path = ws.request.path if ws.request else ""
         if path.startswith("/ws/board"):
             await ws.send(state.snapshot())

@@ -291,8 +291,9 @@ async def _main(pipe: Connection, worker_id: int) -> None:
 
 def worker_main(pipe: Connection, worker_id: int, cpus: list[int] | None = None) -> None:
     raise_nofile()
-    if cpus:
-        with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, 0, 0)  # not the coordinator's raised priority
+        if cpus:
             os.sched_setaffinity(0, cpus)
     try:
         import uvloop

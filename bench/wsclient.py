@@ -86,6 +86,15 @@ class WsClient(asyncio.Protocol):
         transport.write(self.request)  # type: ignore[attr-defined]
 
     def data_received(self, data: bytes) -> None:
+        # Fast path: exactly one whole, uncompressed, small text/binary frame (almost every update).
+        if self.open and not self.buf and len(data) >= 2 and data[0] in (0x81, 0x82):
+            length = data[1]
+            if length < 126 and len(data) == length + 2:
+                self.on_message(self, data[2:], _monotonic())
+                return
+            if length == 126 and len(data) >= 4 and len(data) == ((data[2] << 8) | data[3]) + 4:
+                self.on_message(self, data[4:], _monotonic())
+                return
         if not self.open:
             data = self.buf + data
             end = data.find(b"\r\n\r\n")

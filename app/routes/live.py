@@ -45,7 +45,7 @@ class Connection:
     __slots__ = ("_direct", "_held", "_last_refill", "_tokens", "id", "judge", "role", "strikes", "websocket")
 
     CLOSE_TIMEOUT = 5.0  # a close frame that cannot be written within this long: cut the connection
-    MAX_UNSENT = 1024 * 1024  # send_now on a socket with more than this unsent: it stopped reading
+    MAX_UNSENT = 4 * 1024 * 1024  # send_now on a socket with more than this unsent: it stopped reading
 
     def __init__(self, websocket: WebSocket, role: str, judge: str | None) -> None:
         self.websocket = websocket
