@@ -30,13 +30,14 @@ import socket
 import struct
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, Protocol
 
 import orjson
 
 log = logging.getLogger("roadshow.hub")
 
+PRIORITY_PAUSE = 0.05  # longest pause of a fan-out for a command (Hub.priority) before one more slice
 SEND_BUFFER = 64 * 1024  # SO_SNDBUF for each websocket (Linux doubles it: 128 KiB of kernel buffer)
 
 _sched_yield = getattr(os, "sched_yield", lambda: None)  # not on Windows
@@ -171,6 +172,9 @@ class Hub:
         self.slice_seconds = slice_seconds  # longest stretch of direct writes between two yields to the loop
         self._topics: dict[str, _Topic] = {}
         self._closed = False
+        self._priority = 0  # commands being handled (see priority())
+        self._no_priority = asyncio.Event()
+        self._no_priority.set()
         self.dropped = 0  # subscribers dropped for not reading (exposed for tests and metrics)
         # The last fan-outs to more than one subscriber (the audience), for metrics and the benchmark:
         # (topic, seq, started, finished, recipients, direct, awaited, dropped, bytes), monotonic seconds.
@@ -197,6 +201,20 @@ class Hub:
         topic = self._topics.get(name)
         if topic is not None:
             topic.subscribers.pop(subscriber, None)
+
+    @contextlib.contextmanager
+    def priority(self) -> Iterator[None]:
+        """While inside, fan-outs pause at their next slice boundary (within slice_seconds), for at most
+        PRIORITY_PAUSE at a time: wrap the handling of a judge's or the host's command, up to its
+        acknowledgement, and it runs about as fast as with no audience at all (docs/performance.md)."""
+        self._priority += 1
+        self._no_priority.clear()
+        try:
+            yield
+        finally:
+            self._priority -= 1
+            if not self._priority:
+                self._no_priority.set()
 
     @contextlib.asynccontextmanager
     async def subscribe(self, name: str, subscriber: Subscriber) -> AsyncIterator[None]:
@@ -250,6 +268,10 @@ class Hub:
                 # tasks of the event loop (the judges' commands and acknowledgements).
                 _sched_yield()
                 await asyncio.sleep(0)
+                if self._priority:  # a judge's command is being handled: the audience waits for it
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(PRIORITY_PAUSE):
+                            await self._no_priority.wait()
                 deadline = clock() + slice_seconds
             offer = getattr(subscriber, "offer", None)
             try:

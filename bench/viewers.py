@@ -218,10 +218,13 @@ class Worker:
             viewer.stuck = False
             if viewer.client is not None and viewer.client.transport is not None:
                 viewer.client.transport.resume_reading()
-        deadline = time.monotonic() + args.get("timeout", 20)
+        # A dropped connection is only noticed once the client reads again: give them a moment first.
+        started = time.monotonic()
+        deadline = started + args.get("timeout", 20)
         while time.monotonic() < deadline:
             await asyncio.sleep(0.2)
-            if all(v.client is not None and v.client.open and v.last is not None for v in self.viewers):
+            settled = all(v.client is not None and v.client.open and v.last is not None for v in self.viewers)
+            if settled and time.monotonic() - started >= args.get("settle", 2.0):
                 break
         return {
             "stuck": len(stuck),
