@@ -20,13 +20,13 @@ import orjson
 
 from .domain.errors import DomainError
 from .domain.models import Event
-from .domain.state import Change, EventState
+from .domain.state import EVERYTHING, NOTHING, PRESENCE, Change, EventState, Touched, touched_by
 from .eventfile import parse_event
 from .hub import Hub
 from .i18n import N_
 from .protocol import Command
 from .store import Store
-from .views import board_sections, host_sections, judge_sections
+from .views import Part, board_sections, host_sections, judge_sections
 
 log = logging.getLogger("roadshow.live")
 
@@ -63,6 +63,8 @@ class LiveEvent:
         self.host_epoch = "1"  # host sessions carry it; changing it logs every host out
         self.pins: dict[str, str] = {}  # judge -> PIN (the typing fallback for the link)
         self.judge_sockets: dict[str, set[Any]] = {}  # judge -> open connections (closed on revoke)
+        self._later: Touched | None = None  # touched since the ranked sections were last recomputed
+        self._later_scheduled = False
 
     @classmethod
     async def load(cls, store: Store, hub: Hub, clock: Callable[[], float] = time.time) -> LiveEvent:
@@ -79,7 +81,7 @@ class LiveEvent:
         live = cls(store, hub, event, state, tokens, await store.command_ids(), clock)
         live.host_epoch = await store.get_meta("host_epoch") or "1"
         live.pins = await store.judge_pins()
-        live._remember(live._all_sections())
+        live._remember(live._sections(EVERYTHING))
         return live
 
     # ------------------------------------------------------------------ judges and tokens
@@ -123,21 +125,31 @@ class LiveEvent:
     async def execute(self, role: str, judge: str | None, command: Command, connection: str) -> dict[str, Any]:
         """Apply one command; return the ack fields. DomainError means nothing changed."""
         actor = "host" if role == "host" else f"judge:{judge}"
+        # While a command is handled, audience fan-outs pause at their next slice (Hub.priority): the
+        # judge or host waiting for the acknowledgement goes first.
+        with self.hub.priority():
+            return await self._execute(actor, role, judge, command, connection)
+
+    async def _execute(
+        self, actor: str, role: str, judge: str | None, command: Command, connection: str
+    ) -> dict[str, Any]:
         async with self._lock:
             if (actor, command.id) in self._command_ids:
                 return {"ok": True, "duplicate": True}
             now = self.clock()
             changes = self.state.decide(role, judge or "", command.name, command.args, now)
             seq = None
+            touched = NOTHING
             for change in changes:
                 entry = await self.store.append(
                     actor, change.kind, change.data, command_id=command.id, connection=connection, at=now
                 )
                 self.state.apply(change, entry.at)
+                touched |= touched_by(change)
                 seq = entry.seq
             if changes:
                 self._command_ids.add((actor, command.id))
-        self.refresh()
+        self.refresh(touched)
         return {"ok": True, "duplicate": False, "seq": seq}
 
     async def system_change(self, kind: str, data: dict[str, Any]) -> None:
@@ -145,7 +157,7 @@ class LiveEvent:
         async with self._lock:
             entry = await self.store.append("system", kind, data, at=self.clock())
             self.state.apply(Change(kind, data), entry.at)
-        self.refresh()
+        self.refresh(touched_by(Change(kind, data)))
 
     # ------------------------------------------------------------------ editing the event
     async def update_event(self, source: str, connection: str | None = None) -> Event:
@@ -188,7 +200,7 @@ class LiveEvent:
             self.judge_sockets.setdefault(judge, set()).add(conn)
         seen = self.presence.setdefault(judge, {"connections": 0, "activity": "idle"})
         seen["connections"] += 1
-        self.refresh(host_only=True)
+        self.refresh(PRESENCE)
 
     def judge_disconnected(self, judge: str, conn: Any = None) -> None:
         if conn is not None:
@@ -197,13 +209,13 @@ class LiveEvent:
         seen["connections"] = max(0, seen["connections"] - 1)
         if not seen["connections"]:
             seen["activity"] = "idle"
-        self.refresh(host_only=True)
+        self.refresh(PRESENCE)
 
     def judge_activity(self, judge: str, activity: str) -> None:
         seen = self.presence.setdefault(judge, {"connections": 0, "activity": "idle"})
         if seen.get("activity") != activity:
             seen["activity"] = activity
-            self.refresh(host_only=True)
+            self.refresh(PRESENCE)
 
     # ------------------------------------------------------------------ views
     def sections_for(self, role: str, judge: str | None = None) -> dict[str, Any]:
@@ -214,16 +226,15 @@ class LiveEvent:
         return board_sections(self.state)
 
     def snapshot(self, role: str, judge: str | None = None) -> bytes:
+        """The whole view of a role as one message. Assembled from the sections as last published
+        (already serialised), so a storm of reconnecting screens costs no recomputation."""
         topic = self.topic_for(role, judge)
-        return orjson.dumps(
-            {
-                "type": "snapshot",
-                "seq": self.hub.seq(topic),
-                "role": role,
-                "server_now": time.time(),
-                "sections": self.sections_for(role, judge),
-            }
-        )
+        head = orjson.dumps({"type": "snapshot", "seq": self.hub.seq(topic), "role": role, "server_now": time.time()})
+        published = self._published.get(topic)
+        if published is None:  # not a topic this event has (e.g. a judge removed by an edit)
+            return orjson.dumps(orjson.loads(head) | {"sections": self.sections_for(role, judge)})
+        body = b",".join(b'"%s":%s' % (name.encode(), encoded) for name, encoded in published.items())
+        return head[:-1] + b',"sections":{' + body + b"}}"
 
     @staticmethod
     def topic_for(role: str, judge: str | None) -> str:
@@ -233,31 +244,54 @@ class LiveEvent:
             return judge_topic(judge)
         return BOARD_TOPIC
 
-    def _all_sections(self, host_only: bool = False) -> dict[str, dict[str, Any]]:
-        # a judge added by an edit gets a topic; one removed keeps none
-        shared = board_sections(self.state)
-        out = {HOST_TOPIC: host_sections(self.state, self.presence, shared)}
-        if not host_only:
-            out[BOARD_TOPIC] = shared
-            for judge in self.event.judges:
-                out[judge_topic(judge.id)] = judge_sections(self.state, judge.id, shared)
+    def _sections(self, touched: Touched, part: Part = "all") -> dict[str, dict[str, Any]]:
+        """Every topic's sections that read something `touched` (app/views.py says what each reads).
+        The board comes first: the pumps are woken in this order, and the audience is the one waiting."""
+        shared = board_sections(self.state, touched, part)
+        out: dict[str, dict[str, Any]] = {BOARD_TOPIC: shared}
+        for judge in self.event.judges:  # a judge added by an edit gets a topic; one removed keeps none
+            out[judge_topic(judge.id)] = judge_sections(self.state, judge.id, shared, touched, part)
+        out[HOST_TOPIC] = host_sections(self.state, self.presence, shared, touched, part)
         return out
 
     def _remember(self, by_topic: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """Record what each topic now shows; return only the sections that differ from before."""
+        """Record what each topic now shows; return only the sections that differ from before. A
+        section shared by several topics (the same object) is serialised once."""
         changed: dict[str, dict[str, Any]] = {}
+        encoded_by_id: dict[int, bytes] = {}
         for topic, sections in by_topic.items():
             last = self._published.setdefault(topic, {})
             for name, value in sections.items():
-                encoded = orjson.dumps(value)
+                encoded = encoded_by_id.get(id(value))
+                if encoded is None:
+                    encoded = encoded_by_id[id(value)] = orjson.dumps(value)
                 if last.get(name) != encoded:
                     last[name] = encoded
                     changed.setdefault(topic, {})[name] = value
         return changed
 
-    def refresh(self, host_only: bool = False) -> None:
-        """Publish every section that changed since the last refresh."""
-        for topic, sections in self._remember(self._all_sections(host_only)).items():
+    def refresh(self, touched: Touched = EVERYTHING) -> None:
+        """Publish every section that changed: those that read what `touched` says changed are
+        recomputed and compared with what each topic last received. The ranked sections follow in a
+        moment (on the event loop's next turn, after the command's acknowledgement has been written),
+        together for everything touched until then."""
+        self._publish(self._sections(touched, "now"))
+        self._later = touched if self._later is None else self._later | touched
+        if not self._later_scheduled:
+            try:
+                asyncio.get_running_loop().call_soon(self._refresh_later)
+                self._later_scheduled = True
+            except RuntimeError:  # no event loop (a script or a test using the service directly)
+                self._refresh_later()
+
+    def _refresh_later(self) -> None:
+        self._later_scheduled = False
+        touched, self._later = self._later, None
+        if touched is not None:
+            self._publish(self._sections(touched, "later"))
+
+    def _publish(self, by_topic: dict[str, dict[str, Any]]) -> None:
+        for topic, sections in self._remember(by_topic).items():
             self.hub.publish(topic, sections)
 
 

@@ -6,29 +6,12 @@ receive a score before it is revealed, and a judge never receives another judge'
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from .domain.models import Event
 from .domain.results import ProjectResult, Standings
-from .domain.state import EventState, awards_as_dicts
-
-BOARD_SECTIONS = ("event", "projects", "current", "timer", "scene", "progress", "result", "leaderboard", "ceremony")
-JUDGE_SECTIONS = ("event", "projects", "current", "timer", "progress", "me", "my_scores")
-HOST_SECTIONS = (
-    "event",
-    "projects",
-    "current",
-    "timer",
-    "scene",
-    "progress",
-    "result",
-    "leaderboard",
-    "ceremony",
-    "judges",
-    "standings",
-    "awards_preview",
-    "host_ceremony",
-)
+from .domain.state import EVERYTHING, EventState, Touched, awards_as_dicts
 
 
 def _r(value: float | None, decimals: int) -> float | None:
@@ -175,13 +158,21 @@ def standings_payload(
 ) -> dict[str, Any]:
     event, d = state.event, state.event.scoring.decimals
     revealed = set(state.revealed)
+    sheets_by_project: dict[str, dict[str, dict[str, float]]] = {}
+    if include_sheets:
+        for (p, j), sheet in state.sheets.items():
+            sheets_by_project.setdefault(p, {})[j] = sheet.values
+    rows: dict[str, dict[str, Any]] = {}  # one row per project, shared by the overall and category lists
 
     def row(pid: str) -> dict[str, Any]:
-        r = standings.results[pid]
-        if not explained:
-            return _row(event, r, d)
-        sheets = {j: s.values for (p, j), s in state.sheets.items() if p == pid} if include_sheets else None
-        return explained_row(event, r, pid in revealed, sheets)
+        if pid not in rows:
+            r = standings.results[pid]
+            if not explained:
+                rows[pid] = _row(event, r, d)
+            else:
+                sheets = sheets_by_project.get(pid, {}) if include_sheets else None
+                rows[pid] = explained_row(event, r, pid in revealed, sheets)
+        return rows[pid]
 
     ranked = [pid for pid in standings.overall if standings.results[pid].rank is not None]
     return {
@@ -276,42 +267,98 @@ def my_scores_section(state: EventState, judge: str) -> dict[str, Any]:
     }
 
 
-def board_sections(state: EventState) -> dict[str, Any]:
-    return {
-        "event": event_section(state.event),
-        "projects": projects_section(state),
-        "current": current_section(state),
-        "timer": timer_section(state),
-        "scene": {"scene": state.scene},
-        "progress": progress_section(state),
-        "result": result_section(state),
-        "leaderboard": leaderboard_section(state),
-        "ceremony": ceremony_section(state),
-    }
-
-
-def judge_sections(state: EventState, judge: str, shared: dict[str, Any] | None = None) -> dict[str, Any]:
-    shared = shared or board_sections(state)
+def me_section(state: EventState, judge: str) -> dict[str, Any]:
     j = state.event.judge(judge)
     assert j is not None
-    return {k: shared[k] for k in ("event", "projects", "current", "timer", "progress")} | {
-        "me": {
-            "id": j.id,
-            "name": j.name,
-            "title": j.title,
-            "recused": [pid for pid in state.order if (judge, pid) in state.recused],
-        },
-        "my_scores": my_scores_section(state, judge),
+    return {
+        "id": j.id,
+        "name": j.name,
+        "title": j.title,
+        "recused": [pid for pid in state.order if (judge, pid) in state.recused],
     }
+
+
+# ---------------------------------------------------------------------- sections and what they read
+# Each section with the aspects of the state it reads (see Touched in app/domain/state.py): after a
+# change the live service recomputes only the sections that read something the change touched. The
+# "event" aspect (a new definition) is read by every section. tests/test_views_incremental.py replays
+# whole events and checks that recomputing only these gives exactly what recomputing all would.
+_E = "event"
+SHARED_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState], Any]]] = {
+    "event": (frozenset({_E}), lambda s: event_section(s.event)),
+    "projects": (frozenset({_E, "order", "status"}), projects_section),
+    "current": (frozenset({_E, "order", "status"}), current_section),
+    "timer": (frozenset({_E, "timers"}), timer_section),
+    "scene": (frozenset({_E, "scene"}), lambda s: {"scene": s.scene}),
+    "progress": (frozenset({_E, "status", "sheets"}), progress_section),
+    "result": (frozenset({_E, "revealed", "sheets"}), result_section),
+    "leaderboard": (frozenset({_E, "revealed", "sheets"}), leaderboard_section),
+    "ceremony": (frozenset({_E, "ceremony"}), ceremony_section),
+}
+JUDGE_SHARED = ("event", "projects", "current", "timer", "progress")
+JUDGE_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, str], Any]]] = {
+    "me": (frozenset({_E, "order", "sheets"}), me_section),
+    "my_scores": (frozenset({_E, "sheets"}), my_scores_section),
+}
+HOST_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, dict[str, dict[str, Any]]], Any]]] = {
+    "judges": (frozenset({_E, "presence", "status", "sheets"}), judges_section),
+    "standings": (
+        frozenset({_E, "sheets", "revealed"}),
+        lambda s, _: standings_payload(s, s.standings(), explained=True, include_sheets=True),
+    ),
+    "awards_preview": (frozenset({_E, "sheets"}), lambda s, _: awards_as_dicts(s.awards())),
+    "host_ceremony": (frozenset({_E, "ceremony"}), lambda s, _: ceremony_section(s, reveal_all=True)),
+}
+
+
+# Sections that rank the results. After a command they are recomputed a moment later ("later"), once
+# the acknowledgement and the cheap sections (progress, status, timers: what the projector and the
+# judges wait for) have gone out; a burst of scores then costs one ranking. Snapshots and the full
+# views ("all") always include them.
+RANKED_SECTIONS = frozenset({"result", "leaderboard", "standings", "awards_preview"})
+Part = Literal["all", "now", "later"]
+
+
+def _wanted(name: str, reads: frozenset[str], touched: Touched, part: Part) -> bool:
+    if not reads & touched.aspects:
+        return False
+    return part == "all" or (name in RANKED_SECTIONS) == (part == "later")
+
+
+def board_sections(state: EventState, touched: Touched = EVERYTHING, part: Part = "all") -> dict[str, Any]:
+    """The board's sections that read something `touched` (all of them by default)."""
+    return {
+        name: build(state) for name, (reads, build) in SHARED_SECTIONS.items() if _wanted(name, reads, touched, part)
+    }
+
+
+def judge_sections(
+    state: EventState,
+    judge: str,
+    shared: dict[str, Any] | None = None,
+    touched: Touched = EVERYTHING,
+    part: Part = "all",
+) -> dict[str, Any]:
+    """A judge's sections; `shared` is board_sections() for the same `touched` (computed once for all)."""
+    shared = board_sections(state, touched, part) if shared is None else shared
+    out = {name: shared[name] for name in JUDGE_SHARED if name in shared}
+    if touched.judges is None or judge in touched.judges:
+        for name, (reads, build) in JUDGE_OWN_SECTIONS.items():
+            if _wanted(name, reads, touched, part):
+                out[name] = build(state, judge)
+    return out
 
 
 def host_sections(
-    state: EventState, presence: dict[str, dict[str, Any]], shared: dict[str, Any] | None = None
+    state: EventState,
+    presence: dict[str, dict[str, Any]],
+    shared: dict[str, Any] | None = None,
+    touched: Touched = EVERYTHING,
+    part: Part = "all",
 ) -> dict[str, Any]:
-    shared = shared or board_sections(state)
-    return dict(shared) | {
-        "judges": judges_section(state, presence),
-        "standings": standings_payload(state, state.standings(), explained=True, include_sheets=True),
-        "awards_preview": awards_as_dicts(state.awards()),
-        "host_ceremony": ceremony_section(state, reveal_all=True),
-    }
+    shared = board_sections(state, touched, part) if shared is None else shared
+    out = dict(shared)
+    for name, (reads, build) in HOST_OWN_SECTIONS.items():
+        if _wanted(name, reads, touched, part):
+            out[name] = build(state, presence)
+    return out

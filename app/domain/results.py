@@ -79,11 +79,21 @@ def compute_results(
     first_places = _first_places(counted_totals)
     results: dict[str, ProjectResult] = {}
     weight_total = event.composite_weight_total or 1.0
+    # Grouped by project in one pass each (keeping the sheets' order), not filtered once per project.
+    totals_by_project: dict[str, dict[str, float]] = {}
+    for (p, j), t in counted_totals.items():
+        totals_by_project.setdefault(p, {})[j] = t
+    adjusted_by_project: dict[str, dict[str, float]] = {}
+    for (p, j), t in adjusted_all.items():
+        adjusted_by_project.setdefault(p, {})[j] = t
+    recused_by_project: dict[str, list[str]] = {}
+    for j, p in recused:
+        recused_by_project.setdefault(p, []).append(j)
     for project in event.projects:
-        totals = {j: t for (p, j), t in counted_totals.items() if p == project.id}
-        adjusted = {j: t for (p, j), t in adjusted_all.items() if p == project.id}
+        totals = totals_by_project.get(project.id, {})
+        adjusted = adjusted_by_project.get(project.id, {})
         outcome = aggregate(adjusted.items(), rules)
-        recused_here = tuple(sorted(j for (j, p) in recused if p == project.id))
+        recused_here = tuple(sorted(recused_by_project.get(project.id, ())))
         panel = outcome.score
         components = [_component("panel", "panel", event.panel_weight, panel, event.panel_max, weight_total)]
         for indicator in event.indicators:

@@ -95,6 +95,10 @@ class EventState:
     revealed: list[str] = field(default_factory=list)  # in the order they were revealed
     ceremony: Ceremony | None = None
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
+    # rank() of the cached results, for all projects (key None) or the revealed ones (their order)
+    _standings: dict[tuple[str, ...] | None, tuple[dict[str, ProjectResult], Standings]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def new(cls, event: Event) -> EventState:
@@ -120,7 +124,16 @@ class EventState:
         return self._results
 
     def standings(self, revealed_only: bool = False) -> Standings:
-        return rank(self.event, self.results(), self.revealed if revealed_only else None)
+        results = self.results()
+        key = tuple(self.revealed) if revealed_only else None
+        cached = self._standings.get(key)
+        if cached is not None and cached[0] is results:  # same results, same reveals: same ranking
+            return cached[1]
+        standings = rank(self.event, results, self.revealed if revealed_only else None)
+        if len(self._standings) > 8:
+            self._standings.clear()
+        self._standings[key] = (results, standings)
+        return standings
 
     def awards(self) -> list[AwardResult]:
         return compute_awards(self.event, self.standings())
@@ -375,6 +388,57 @@ class EventState:
             timer.running, timer.started_at = False, None
         elif action == "reset":
             timer.running, timer.started_at, timer.elapsed_before = False, None, 0.0
+
+
+# ---------------------------------------------------------------------- what a change touches
+# The parts of the state a change can alter, so the live service recomputes only the views that read
+# them (app/views.py declares what each section reads). A kind not listed here touches everything.
+ASPECTS: frozenset[str] = frozenset(
+    {"event", "order", "status", "timers", "scene", "sheets", "revealed", "ceremony", "presence"}
+)
+_ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
+    "order": frozenset({"order"}),
+    "start": frozenset({"status", "timers", "scene"}),
+    "timer": frozenset({"timers"}),
+    "open": frozenset({"status"}),
+    "close": frozenset({"status"}),
+    "reveal": frozenset({"status", "revealed", "scene"}),
+    "recuse": frozenset({"sheets"}),  # who is on the panel: progress, results, the judge's own view
+    "scene": frozenset({"scene"}),
+    "score": frozenset({"sheets"}),
+    "correction": frozenset({"sheets"}),
+    "ceremony": frozenset({"ceremony", "scene"}),
+    "ceremony_step": frozenset({"ceremony", "scene"}),
+}
+# Changes that alter one judge's own view (their sheets, their recusals) and no other judge's.
+_ONE_JUDGE_KINDS = frozenset({"score", "correction", "recuse"})
+
+
+@dataclass(frozen=True, slots=True)
+class Touched:
+    """What some changes altered: `aspects` of the state, and the judges whose own view (their scores,
+    their recusals) may differ; None means every judge's."""
+
+    aspects: frozenset[str]
+    judges: frozenset[str] | None = frozenset()
+
+    def __or__(self, other: Touched) -> Touched:
+        judges = None if self.judges is None or other.judges is None else self.judges | other.judges
+        return Touched(self.aspects | other.aspects, judges)
+
+
+NOTHING = Touched(frozenset())
+EVERYTHING = Touched(ASPECTS, None)
+PRESENCE = Touched(frozenset({"presence"}))
+
+
+def touched_by(change: Change) -> Touched:
+    aspects = _ASPECTS_BY_KIND.get(change.kind)
+    if aspects is None:
+        return EVERYTHING
+    if change.kind in _ONE_JUDGE_KINDS:
+        return Touched(aspects, frozenset({str(change.data.get("judge"))}))
+    return Touched(aspects, None if "order" in aspects else frozenset())
 
 
 def awards_as_dicts(awards: list[AwardResult]) -> list[dict[str, Any]]:
