@@ -9,8 +9,9 @@ ROADSHOW_BENCH_LOGIN_KEY. Two benchmark-only routes are added, on 127.0.0.1 only
 - GET /_bench/publish?size=S&count=C: C board updates of S bytes of random text, one fan-out each, through
   the real hub (used to fill the buffers of viewers that stopped reading).
 The only setting that differs from production is the idle timeout: benchmark viewers do not send the
-page's 10-second ping, so it is an hour instead of 30 s. LiveEvent.execute, Store.append and
-LiveEvent.refresh are timed (two clock reads each) so the report can say where a score's time goes.
+page's 10-second ping, so it is an hour instead of 30 s. LiveEvent.execute, Store.append,
+LiveEvent.refresh and LiveEvent._refresh_later are timed (two clock reads each) so the report can say
+where a score's time goes.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ from bench.event import bench_event_text
 from bench.viewers import padding, raise_nofile
 
 # Where a score's time goes before its fan-out starts: the whole command (LiveEvent.execute), and in it
-# the durable append (SQLite commit, fsync) and the recomputation of every topic's view
-# (LiveEvent.refresh). Timed here, in the benchmark server only.
+# the durable append (SQLite commit, fsync) and the recomputation of the sections it touched
+# (LiveEvent.refresh); then the ranked sections, recomputed on the loop's next turn after the
+# acknowledgement (LiveEvent._refresh_later). Timed here, in the benchmark server only.
 TIMINGS: dict[str, deque[tuple[float, float]]] = {
     "live_execute": deque(maxlen=4096),
     "store_append": deque(maxlen=4096),
     "live_refresh": deque(maxlen=4096),
+    "live_refresh_later": deque(maxlen=4096),
 }
 
 
@@ -106,6 +109,7 @@ def main() -> None:
     LiveEvent.execute = _timed_async("live_execute", LiveEvent.execute)  # type: ignore[method-assign]
     Store.append = _timed_async("store_append", Store.append)  # type: ignore[method-assign]
     LiveEvent.refresh = _timed("live_refresh", LiveEvent.refresh)  # type: ignore[method-assign]
+    LiveEvent._refresh_later = _timed("live_refresh_later", LiveEvent._refresh_later)  # type: ignore[method-assign]
     app = create_app(settings)
     app.router.routes[:0] = [Route("/_bench/stats", stats), Route("/_bench/publish", publish)]
     profile = os.environ.get("ROADSHOW_BENCH_PROFILE")  # a file: profile the whole server run (cProfile)
