@@ -134,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     p_new = sub.add_parser("new", help="write a small starter event file to fill in (or edit in /host/setup)")
     p_new.add_argument("event_file")
 
+    lang_help = "language of the problems reported: en (default) or zh"
     p_check = sub.add_parser("check", help="validate an event file")
     p_check.add_argument("event_file")
+    p_check.add_argument("--lang", choices=("en", "zh"), default="en", help=lang_help)
 
     p_backup = sub.add_parser("backup", help="write a consistent copy of an event database")
     p_backup.add_argument("db")
@@ -150,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument("--out", help="event file to write (default: print it)")
     p_import.add_argument("--base", help="for a .csv: the event (.toml or .db) that gives everything but the projects")
     p_import.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p_import.add_argument("--lang", choices=("en", "zh"), default="en", help=lang_help)
 
     p_export = sub.add_parser("export", help="write an event database's event and results as files")
     p_export.add_argument("db")
@@ -162,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except EventFileError as exc:
-        print(str(exc), file=sys.stderr)
+        # English unless --lang zh (check, import): the field paths and quoted values are the same
+        print(exc.report(getattr(args, "lang", "en")), file=sys.stderr)
         return 2
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -233,7 +237,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .cli_documents import export_command, import_command
 
         if args.command == "import":
-            return import_command(args.file, args.out, args.base, args.force)
+            return import_command(args.file, args.out, args.base, args.force, language=args.lang)
         return export_command(args.db, args.xlsx, args.toml, args.results, args.scores)
     return 1
 

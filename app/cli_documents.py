@@ -16,12 +16,16 @@ from .domain.models import Event
 from .domain.state import Change, EventState
 from .eventfile import load_event_file, parse_event
 from .eventfile_export import event_to_toml
+from .i18n import N_, Message
 from .spreadsheets import ImportPreview, event_workbook, import_projects_csv, import_workbook
 from .store import ChainError, JournalEntry, Store
 
 
-def import_command(source: str, out: str | None, base: str | None = None, force: bool = False) -> int:
-    """Print every problem and write nothing (exit 2), or write the event file (exit 0)."""
+def import_command(
+    source: str, out: str | None, base: str | None = None, force: bool = False, language: str = "en"
+) -> int:
+    """Print every problem (in `language`: "en" or "zh") and write nothing (exit 2), or write the event
+    file (exit 0)."""
     path = Path(source)
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist")
@@ -49,14 +53,17 @@ def import_command(source: str, out: str | None, base: str | None = None, force:
     else:
         print(f"error: {path.name}: import reads .xlsx workbooks and .csv project lists", file=sys.stderr)
         return 2
-    return _report(preview, path, out)
+    return _report(preview, path, out, language)
 
 
-def _report(preview: ImportPreview, path: Path, out: str | None) -> int:
+def _report(preview: ImportPreview, path: Path, out: str | None, language: str = "en") -> int:
     if not preview.ok:
-        print(f"{path.name}: {len(preview.problems)} problem(s); nothing was written:", file=sys.stderr)
+        heading = Message(
+            N_("{file}: {n} problem(s); nothing was written:"), {"file": path.name, "n": len(preview.problems)}
+        )
+        print(heading.translate(language), file=sys.stderr)
         for problem in preview.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {problem.report(language)}", file=sys.stderr)
         return 2
     assert preview.toml is not None
     if out:

@@ -2,6 +2,11 @@
 
 Every problem names the field (e.g. `projects[3].category`) and, where the file shows it, the line.
 Parsing is all-or-nothing: nothing is written until the whole file is valid.
+
+Each problem's text is an `i18n.Message` (an English template with named parameters, translated where
+it is shown: the setup area uses the page's language). Every template is passed to `_Reader.fail` as
+a literal, so scripts/i18n.sh extracts it (`-k fail:2`); tests/test_eventfile.py checks that each one
+has a Chinese translation.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .domain.models import (
     AGGREGATION_RULES,
@@ -30,6 +35,7 @@ from .domain.models import (
     ScoringRules,
     Timing,
 )
+from .i18n import N_, Message
 
 _KEYS: dict[str, set[str]] = {
     "event": {"title", "date", "language", "subtitle", "venue", "organizer"},
@@ -58,13 +64,46 @@ _KEYS: dict[str, set[str]] = {
 _ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
 
-class EventFileError(ValueError):
-    """A malformed event file. `problems` lists every (field, line, message) found."""
+class FileProblem(NamedTuple):
+    """One problem: the field's path (`projects[3].category`, or `file`), its line when the file
+    shows it, and what is wrong (a Message: translated where it is shown, English as `str()`)."""
 
-    def __init__(self, problems: list[tuple[str, int | None, str]]) -> None:
-        self.problems = problems
-        lines = [f"{field}{f' (line {line})' if line else ''}: {msg}" for field, line, msg in problems]
-        super().__init__("Invalid event file:\n  " + "\n  ".join(lines))
+    field: str
+    line: int | None
+    message: Message
+
+
+class EventFileError(ValueError):
+    """A malformed event file.
+
+    `details` lists every problem found as a `FileProblem` (field, line, Message); `problems` is the
+    same list with each message as English text: (field, line, message). `report(language)` is the
+    whole report in "zh" or "en"; `str(exc)` is the English report (logs, `roadshow check`)."""
+
+    def __init__(self, problems: list[FileProblem] | list[tuple[str, int | None, Message | str]]) -> None:
+        self.details = [
+            FileProblem(field, line, message if isinstance(message, Message) else Message.verbatim(message))
+            for field, line, message in problems
+        ]
+        super().__init__(self.report("en"))
+
+    @property
+    def problems(self) -> list[tuple[str, int | None, str]]:
+        return [(p.field, p.line, str(p.message)) for p in self.details]
+
+    def translated(self, language: str) -> list[tuple[str, int | None, str]]:
+        """(field, line, message) with each message in `language`."""
+        return [(p.field, p.line, p.message.translate(language)) for p in self.details]
+
+    def report(self, language: str = "en") -> str:
+        lines = []
+        for p in self.details:
+            params = {"field": p.field, "line": p.line, "message": p.message}
+            if p.line:
+                lines.append(Message(N_("{field} (line {line}): {message}"), params).translate(language))
+            else:
+                lines.append(Message(N_("{field}: {message}"), params).translate(language))
+        return Message(N_("Invalid event file:")).translate(language) + "\n  " + "\n  ".join(lines)
 
 
 @dataclass
@@ -72,10 +111,11 @@ class _Reader:
     """Collects problems instead of stopping at the first, so a user can fix a file in one go."""
 
     text: str
-    problems: list[tuple[str, int | None, str]]
+    problems: list[FileProblem]
 
-    def fail(self, field: str, message: str) -> None:
-        self.problems.append((field, _locate(self.text, field), message))
+    def fail(self, field: str, template: str, /, **params: Any) -> None:
+        """`template` is English with {named} placeholders filled from `params` where it is shown."""
+        self.problems.append(FileProblem(field, _locate(self.text, field), Message(template, params)))
 
     def known_keys(self, data: dict[str, Any], allowed: set[str], field: str) -> None:
         """A misspelt key (max_per_categroy) would otherwise be ignored and its default used."""
@@ -93,10 +133,10 @@ class _Reader:
         value = data.get(key)
         if value is None:
             if required:
-                self.fail(key, f"is missing: add at least one [[{key}]] entry")
+                self.fail(key, "is missing: add at least one [[{table}]] entry", table=key)
             return []
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.fail(key, f"must be written as [[{key}]] tables")
+            self.fail(key, "must be written as [[{table}]] tables", table=key)
             return []
         return value
 
@@ -142,7 +182,7 @@ class _Reader:
         if positive and value <= 0:
             self.fail(name, "must be greater than 0")
         elif minimum is not None and value < minimum:
-            self.fail(name, f"must be at least {minimum:g}")
+            self.fail(name, "must be at least {minimum}", minimum=f"{minimum:g}")
         return float(value)
 
     def integer(self, data: dict[str, Any], key: str, field: str, default: int | None = None, minimum: int = 0) -> int:
@@ -168,9 +208,9 @@ def load_event_file(path: str | Path) -> Event:
         # utf-8-sig: Windows Notepad saves Chinese text with a byte-order mark.
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise EventFileError([("file", None, f"{path} does not exist")]) from exc
+        raise EventFileError([_file_problem(N_("{path} does not exist"), path=str(path))]) from exc
     except UnicodeDecodeError as exc:
-        raise EventFileError([("file", None, f"is not UTF-8 text ({exc.reason})")]) from exc
+        raise EventFileError([_file_problem(N_("is not UTF-8 text ({reason})"), reason=exc.reason)]) from exc
     return parse_event(text)
 
 
@@ -180,7 +220,8 @@ def parse_event(text: str) -> Event:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        raise EventFileError([("file", int(match.group(1)) if match else None, f"is not valid TOML: {exc}")]) from exc
+        line = int(match.group(1)) if match else None
+        raise EventFileError([_file_problem(N_("is not valid TOML: {error}"), line, error=str(exc))]) from exc
     r = _Reader(text, [])
     r.known_keys(data, set(_KEYS), "")
 
@@ -190,7 +231,7 @@ def parse_event(text: str) -> Event:
     date = r.text_field(head, "date", "event", required=False)
     language = r.text_field(head, "language", "event", required=False, default="zh")
     if language not in LANGUAGES:
-        r.fail("event.language", f"must be one of {', '.join(LANGUAGES)}")
+        r.fail("event.language", "must be one of {choices}", choices=", ".join(LANGUAGES))
         language = "zh"
 
     timing_t = r.table(data, "timing", "timing")
@@ -204,10 +245,10 @@ def parse_event(text: str) -> Event:
     r.known_keys(scoring_t, _KEYS["scoring"], "scoring")
     rule = r.text_field(scoring_t, "rule", "scoring", required=False, default="trimmed_mean")
     if rule not in AGGREGATION_RULES:
-        r.fail("scoring.rule", f"must be one of {', '.join(AGGREGATION_RULES)}")
+        r.fail("scoring.rule", "must be one of {choices}", choices=", ".join(AGGREGATION_RULES))
     normalize = r.text_field(scoring_t, "normalize", "scoring", required=False, default="none")
     if normalize not in NORMALIZATIONS:
-        r.fail("scoring.normalize", f"must be one of {', '.join(NORMALIZATIONS)}")
+        r.fail("scoring.normalize", "must be one of {choices}", choices=", ".join(NORMALIZATIONS))
     scoring = ScoringRules(
         rule=rule if rule in AGGREGATION_RULES else "trimmed_mean",  # type: ignore[arg-type]
         trim=r.integer(scoring_t, "trim", "scoring", 1, minimum=0),
@@ -279,7 +320,12 @@ def parse_event(text: str) -> Event:
         f = f"projects[{i}]"
         category = r.text_field(c, "category", f)
         if category and category not in category_ids:
-            r.fail(f"{f}.category", f"'{category}' is not one of the categories ({', '.join(sorted(category_ids))})")
+            r.fail(
+                f"{f}.category",
+                "'{value}' is not one of the categories ({ids})",
+                value=category,
+                ids=", ".join(sorted(category_ids)),
+            )
         values_t = c.get("indicators", {})
         values: dict[str, float] = {}
         if not isinstance(values_t, dict):
@@ -287,11 +333,16 @@ def parse_event(text: str) -> Event:
             values_t = {}
         for indicator in indicators:
             if indicator.id not in values_t:
-                r.fail(f"{f}.indicators", f"has no value for '{indicator.id}'")
+                r.fail(f"{f}.indicators", "has no value for '{indicator}'", indicator=indicator.id)
                 continue
             value = r.number(values_t, indicator.id, f"{f}.indicators", minimum=0)
             if value > indicator.max:
-                r.fail(f"{f}.indicators.{indicator.id}", f"{value:g} is above the maximum of {indicator.max:g}")
+                r.fail(
+                    f"{f}.indicators.{indicator.id}",
+                    "{value} is above the maximum of {maximum}",
+                    value=f"{value:g}",
+                    maximum=f"{indicator.max:g}",
+                )
             values[indicator.id] = value
         for extra in sorted(set(values_t) - {ind.id for ind in indicators}):
             r.fail(f"{f}.indicators.{extra}", "is not a declared [[indicators]] id")
@@ -318,9 +369,9 @@ def parse_event(text: str) -> Event:
         f = f"recusals[{i}]"
         jid, pid = r.text_field(c, "judge", f), r.text_field(c, "project", f)
         if jid and jid not in judge_ids:
-            r.fail(f"{f}.judge", f"'{jid}' is not a judge id")
+            r.fail(f"{f}.judge", "'{value}' is not a judge id", value=jid)
         if pid and pid not in project_ids:
-            r.fail(f"{f}.project", f"'{pid}' is not a project id")
+            r.fail(f"{f}.project", "'{value}' is not a project id", value=pid)
         recusals.append(Recusal(judge=jid, project=pid, reason=r.text_field(c, "reason", f, required=False)))
 
     awards = []
@@ -329,7 +380,7 @@ def parse_event(text: str) -> Event:
         f = f"awards[{i}]"
         kind = r.text_field(c, "kind", f)
         if kind and kind not in AWARD_KINDS:
-            r.fail(f"{f}.kind", f"must be one of {', '.join(AWARD_KINDS)}")
+            r.fail(f"{f}.kind", "must be one of {choices}", choices=", ".join(AWARD_KINDS))
         award = AwardRule(
             id=r.ident(c, "id", f),
             name=r.text_field(c, "name", f),
@@ -371,11 +422,16 @@ def parse_event(text: str) -> Event:
     )
 
 
+def _file_problem(template: str, line: int | None = None, /, **params: Any) -> FileProblem:
+    """A problem with the file as a whole (it cannot be read), reported alone as the field `file`."""
+    return FileProblem("file", line, Message(template, params))
+
+
 def _unique(r: _Reader, array: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for i, value in enumerate(ids):
         if value and value in seen:
-            r.fail(f"{array}[{i}].id", f"'{value}' is used twice")
+            r.fail(f"{array}[{i}].id", "'{value}' is used twice", value=value)
         seen.add(value)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import gettext
 import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -95,6 +97,39 @@ def translate_error(language: str, error: dict[str, Any]) -> dict[str, Any]:
     except (KeyError, IndexError, ValueError):
         message = text
     return {"code": error.get("code", "internal"), "message": message, "params": params}
+
+
+@dataclass(frozen=True, slots=True, eq=True)
+class Message:
+    """A user-facing message that is translated where it is shown: an English `template` with named
+    `{placeholders}` (the catalog's msgid) and the `params` that fill them. Params are shown as they
+    are (values quoted from the user's file, ids, numbers already formatted), except a param that is
+    itself a Message, which is translated in the same language. `str()` is the English text.
+
+    The event file and the spreadsheet import report their problems this way (app/eventfile.py,
+    app/spreadsheets/reader.py); the templates are extracted by scripts/i18n.sh."""
+
+    template: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def verbatim(cls, text: str) -> Message:
+        """Text that is not translated (e.g. an exception's own message)."""
+        return cls("{text}", {"text": text})
+
+    def translate(self, language: str = "en") -> str:
+        params = {k: v.translate(language) if isinstance(v, Message) else v for k, v in self.params.items()}
+        # English is the source text: no catalog needed (the CLI and logs stay cheap)
+        text = self.template if language == "en" else gettext_for(language)(self.template)
+        if not params:
+            return text
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):  # a broken translation: fall back to English
+            return self.template.format(**params)
+
+    def __str__(self) -> str:
+        return self.translate("en")
 
 
 # Strings used by the JavaScript pages. The template hands them over translated, as JSON.

@@ -120,6 +120,10 @@ def test_check_init_backup_password(tmp_path: Path) -> None:
     broken.write_text(MINI_EVENT.read_text(encoding="utf-8").replace("max = 60", "max = -60"), encoding="utf-8")
     bad = run("check", str(broken), cwd=tmp_path)
     assert bad.returncode == 2 and "criteria[0].max" in bad.stderr and "line" in bad.stderr
+    assert "Invalid event file:" in bad.stderr and "must be greater than 0" in bad.stderr  # English by default
+    chinese = run("check", str(broken), "--lang", "zh", cwd=tmp_path)
+    assert chinese.returncode == 2 and chinese.stderr.startswith("活动文件有误：")
+    assert "criteria[0].max（第 " in chinese.stderr and "行）：须大于 0" in chinese.stderr
 
     db = tmp_path / "ev.db"
     created = run("init", str(MINI_EVENT), "--db", str(db), cwd=tmp_path)

@@ -7,8 +7,13 @@ numbers below (counted by hand, and pinned by test_fixture_line_numbers) stay va
 from __future__ import annotations
 
 import re
+import string
+from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract
+from babel.messages.frontend import parse_keywords
+from babel.messages.pofile import read_po
 
 from app.domain.models import (
     AwardRule,
@@ -21,6 +26,7 @@ from app.domain.models import (
     Timing,
 )
 from app.eventfile import EventFileError, load_event_file, parse_event
+from app.i18n import Message
 
 VALID = """\
 [event]
@@ -474,3 +480,127 @@ def test_team_leaders_of_an_earlier_award_that_is_not_top_projects(of):
     # appended after line 96: 97 blank, 98 [[awards]], 99 id, 100 name, 101 kind, 102 of
     text = VALID + '\n[[awards]]\nid = "leaders2"\nname = "Leaders again"\nkind = "team_leaders"\nof = "' + of + '"\n'
     assert problems_of(text) == [("awards[3].of", 102, "must name an earlier top_projects award")]
+
+
+# ------------------------------------------------------------------------------ translated problems
+ROOT = Path(__file__).resolve().parent.parent
+ZH_CATALOG = ROOT / "app" / "locale" / "zh_Hans" / "LC_MESSAGES" / "messages.po"
+# every module whose problems the setup area and `roadshow check|import` show
+PROBLEM_MODULES = [
+    ROOT / "app" / "eventfile.py",
+    *sorted((ROOT / "app" / "spreadsheets").glob("*.py")),
+    ROOT / "app" / "cli_documents.py",
+]
+
+
+def zh_catalog() -> dict[str, str]:
+    with ZH_CATALOG.open("rb") as fh:
+        return {m.id: m.string for m in read_po(fh) if m.id and isinstance(m.id, str)}
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def extracted_templates() -> set[str]:
+    """What scripts/i18n.sh extracts from the problem modules, with the script's own keywords."""
+    script = (ROOT / "scripts" / "i18n.sh").read_text(encoding="utf-8")
+    keywords = parse_keywords(re.findall(r"-k (\S+)", script))
+    found = set()
+    for path in PROBLEM_MODULES:
+        with path.open("rb") as fh:
+            for _line, message, _comments, _context in extract("python", fh, keywords=keywords):
+                found.add(message)
+    return found
+
+
+def templates_of(message: Message) -> list[str]:
+    """The templates a problem is made of (a Message may carry another as a parameter)."""
+    nested = [t for value in message.params.values() if isinstance(value, Message) for t in templates_of(value)]
+    return [message.template, *nested]
+
+
+def test_every_problem_template_has_a_chinese_translation():
+    templates = extracted_templates()
+    # the keywords reach every kind of call: r.fail(...), reader.problem(...), N_(...)
+    assert {
+        "must be one of {choices}",
+        "'{value}' is used twice",
+        "{value} is above the maximum of {maximum}",
+        "the workbook has no sheet '{sheet}'",
+        "'{key}' is set twice (also row {row})",
+        "has no rows: add at least one",
+        "{message} (first in row {row})",
+        "is not valid TOML: {error}",
+    } <= templates
+    catalog = zh_catalog()
+    untranslated = sorted(t for t in templates if not catalog.get(t))
+    assert untranslated == []
+    # a translation fills exactly the placeholders of its English template
+    mismatched = {t: catalog[t] for t in templates if placeholders(catalog[t]) != placeholders(t)}
+    assert mismatched == {}
+
+
+def test_every_problem_raised_uses_a_translated_template():
+    """Built at run time, a template could escape the extraction (an f-string): every problem the
+    malformed files above produce must come from the catalog."""
+    catalog = zh_catalog()
+    texts = [mutate(line_no, bad) for line_no, bad, *_ in MALFORMED] + [
+        "",
+        "title = ",
+        VALID.replace("[[judges]]", "[judges]", 1),
+    ]
+    seen = set()
+    for text in texts:
+        with pytest.raises(EventFileError) as info:
+            parse_event(text)
+        for problem in info.value.details:
+            for template in templates_of(problem.message):
+                seen.add(template)
+                assert catalog.get(template), template
+    assert len(seen) >= 20  # most of the kinds of problem
+
+
+def test_problems_are_translated_with_their_values_kept():
+    text = mutate(72, 'category = "sports"')
+    text = mutate(12, 'rule = "max"', text)
+    text = mutate(66, "indicators = { sat = 12 }", text)
+    text = mutate(69, 'id = "p1"', text)
+    with pytest.raises(EventFileError) as info:
+        parse_event(text)
+    exc = info.value
+    zh = {field: message for field, _, message in exc.translated("zh")}
+    assert zh["projects[1].category"] == "“sports”不是已有的类别（edu, env）"
+    assert zh["scoring.rule"] == "须为以下之一：mean, trimmed_mean, median"
+    assert zh["projects[0].indicators.sat"] == "12 超过了上限 10"
+    assert zh["projects[1].id"] == "“p1”重复使用"
+    en = {field: message for field, _, message in exc.translated("en")}
+    assert en["projects[1].category"] == "'sports' is not one of the categories (edu, env)"
+    assert en == {field: message for field, _, message in exc.problems}  # .problems stays English
+    # the whole report, in either language; str() is English (logs, `roadshow check`)
+    assert str(exc) == exc.report("en")
+    assert "projects[1].category (line 72): 'sports' is not one of the categories (edu, env)" in str(exc)
+    report = exc.report("zh")
+    assert report.startswith("活动文件有误：")
+    assert "projects[1].category（第 72 行）：“sports”不是已有的类别（edu, env）" in report
+    assert "is not" not in report
+
+
+def test_a_value_that_looks_like_a_placeholder_is_shown_as_it_is():
+    text = mutate(72, 'category = "{ids} {0} {value!r}"')
+    with pytest.raises(EventFileError) as info:
+        parse_event(text)
+    [(field, _, message)] = info.value.translated("zh")
+    assert field == "projects[1].category"
+    assert message == "“{ids} {0} {value!r}”不是已有的类别（edu, env）"
+
+
+def test_file_level_problems_are_translated(tmp_path):
+    with pytest.raises(EventFileError) as info:
+        load_event_file(tmp_path / "nowhere.toml")
+    [(field, line, message)] = info.value.translated("zh")
+    assert (field, line) == ("file", None) and message == f"{tmp_path / 'nowhere.toml'} 不存在"
+    with pytest.raises(EventFileError) as info:
+        parse_event('[event]\ntitle = "unclosed\n')
+    [(field, line, message)] = info.value.translated("zh")
+    assert (field, line) == ("file", 2) and message.startswith("不是有效的 TOML：")

@@ -252,6 +252,69 @@ def test_normalise_turns_form_text_into_event_file_values() -> None:
 
 
 # ---------------------------------------------------------------------------------------- import
+async def test_problems_come_in_the_pages_language(mini_server: RunningServer) -> None:
+    """The same bad edit in Chinese and in English (?lang=, or the language cookie the page's link
+    sets): only the message text is translated; fields, lines and the values quoted stay as they are."""
+    async with host_http(mini_server) as http:
+        before = await current(http)
+        d = copy.deepcopy(before["definition"])
+        d["projects"][1]["category"] = "<b>nowhere</b>"
+        d["criteria"][0]["max"] = 0
+        d["projects"][2]["id"] = "p1"
+        d["scoring"]["rule"] = "max"
+        d["projects"][0]["indicators"] = {"sat": 500}
+        answers = {}
+        for lang in ("zh", "en"):
+            answer = await http.post(f"/host/setup/save?lang={lang}", json={"definition": d, "base": before["base"]})
+            assert answer.status_code == 422
+            answers[lang] = answer.json()["problems"]
+        zh = {p["field"]: p["message"] for p in answers["zh"]}
+        assert zh["projects[1].category"] == "“<b>nowhere</b>”不是已有的类别（care, green）"
+        assert zh["criteria[0].max"] == "须大于 0"
+        assert zh["projects[2].id"] == "“p1”重复使用"
+        assert zh["scoring.rule"] == "须为以下之一：mean, trimmed_mean, median"
+        assert zh["projects[0].indicators.sat"] == "500 超过了上限 100"
+        en = {p["field"]: p["message"] for p in answers["en"]}
+        assert en["projects[1].category"] == "'<b>nowhere</b>' is not one of the categories (care, green)"
+        assert en["scoring.rule"] == "must be one of mean, trimmed_mean, median"
+        assert en["projects[0].indicators.sat"] == "500 is above the maximum of 100"
+        # the same problems, at the same fields and lines
+        assert [(p["field"], p["line"]) for p in answers["zh"]] == [(p["field"], p["line"]) for p in answers["en"]]
+
+        # the cookie the language switch sets gives the same (the mini event itself is in English)
+        cookie = {"Cookie": http.headers["Cookie"] + "; roadshow_lang=zh"}
+        answer = await http.post("/host/setup/save", json={"definition": d}, headers=cookie)
+        assert {p["field"]: p["message"] for p in answer.json()["problems"]} == zh
+        answer = await http.post("/host/setup/save", json={"definition": d})
+        assert {p["field"]: p["message"] for p in answer.json()["problems"]} == en
+        assert await current(http) == before
+
+
+async def test_an_import_preview_comes_in_the_pages_language(mini_server: RunningServer) -> None:
+    async with host_http(mini_server) as http:
+        previews = {}
+        for lang in ("zh", "en"):
+            answer = await http.post(f"/host/setup/import?lang={lang}", **upload("broken.xlsx", broken_workbook()))
+            assert answer.status_code == 200, answer.text
+            previews[lang] = {(p["sheet"], p["row"], p["column"]): p for p in answer.json()["problems"]}
+        zh, en = previews["zh"], previews["en"]
+        assert zh.keys() == en.keys()
+        assert zh[("评分细则 Rubric", 2, "C")]["message"] == "“forty”不是数字"
+        assert zh[("项目 Projects", 3, "C")]["message"] == "“nowhere”不是已有的类别（care, green）"
+        assert zh[("项目 Projects", 4, "A")]["message"] == "“p1”重复使用（首次出现在第 2 行）"
+        assert zh[("项目 Projects", 4, "A")]["header"] == en[("项目 Projects", 4, "A")]["header"]
+        assert en[("评分细则 Rubric", 2, "C")]["message"] == "'forty' is not a number"
+        assert en[("项目 Projects", 4, "A")]["message"] == "'p1' is used twice (first in row 2)"
+
+        # a problem with the file as a whole: its place is said in the page's language too
+        answer = await http.post("/host/setup/import?lang=zh", **upload("fake.xlsx", b"hello"))
+        [problem] = answer.json()["problems"]
+        assert problem["where"] == "文件" and problem["message"].startswith("不是 .xlsx 工作簿（")
+        answer = await http.post("/host/setup/import?lang=en", **upload("fake.xlsx", b"hello"))
+        [problem] = answer.json()["problems"]
+        assert problem["where"] == "file" and problem["message"].startswith("is not an .xlsx workbook (")
+
+
 def broken_workbook() -> bytes:
     wb = load_workbook(io.BytesIO(event_workbook(MINI)))
     wb["评分细则 Rubric"]["C2"].value = "forty"

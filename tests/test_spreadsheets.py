@@ -31,6 +31,7 @@ from app.spreadsheets import (
 )
 from tests.conftest import MINI_EVENT
 from tests.server import ROOT
+from tests.test_eventfile import templates_of, zh_catalog
 
 DEMO = parse_event(demo_event_text())
 MINI = load_event_file(MINI_EVENT)
@@ -204,6 +205,45 @@ def test_not_a_workbook() -> None:
     assert "not an .xlsx workbook" in preview.problems[0].message
 
 
+@pytest.mark.parametrize("case", BROKEN)
+def test_every_import_problem_has_a_chinese_translation(case: str) -> None:
+    """Every problem of the broken workbooks above is made of catalog templates, so none is shown
+    in English on a Chinese page (the extraction side is checked in test_eventfile.py)."""
+    catalog = zh_catalog()
+    change, _expected = BROKEN[case]
+    for problem in import_workbook(mutated(MINI, change)).problems:
+        for template in templates_of(problem.text):
+            assert catalog.get(template), template
+        assert problem.translate("zh") != problem.message
+
+
+def test_import_problems_in_chinese_keep_their_place_and_values() -> None:
+    def change(wb: Workbook) -> None:
+        set_cell("评分细则 Rubric", "C2", "四十")(wb)
+        set_cell("项目 Projects", "C3", "blue")(wb)
+        set_cell("项目 Projects", "A4", "p1")(wb)
+        set_cell("活动 Event", "A3", "subtitel")(wb)
+
+    problems = import_workbook(mutated(MINI, change)).problems
+    zh = {(p.sheet, p.row, p.column): p.translate("zh") for p in problems}
+    assert zh == {
+        ("活动 Event", 3, "A"): "“subtitel”不是已知的设置项（是否拼写有误？）",
+        ("评分细则 Rubric", 2, "C"): "“四十”不是数字",
+        ("项目 Projects", 3, "C"): "“blue”不是已有的类别（care, green）",
+        ("项目 Projects", 4, "A"): "“p1”重复使用（首次出现在第 2 行）",
+    }
+    by_cell = {(p.sheet, p.row, p.column): p for p in problems}
+    duplicate = by_cell[("项目 Projects", 4, "A")]
+    assert duplicate.message == "'p1' is used twice (first in row 2)"
+    assert duplicate.where("zh") == duplicate.where("en") == "项目 Projects A4 (项目编号 / Project ID)"
+    assert duplicate.report("zh") == "项目 Projects A4 (项目编号 / Project ID)：“p1”重复使用（首次出现在第 2 行）"
+
+    no_rows = import_workbook(mutated(MINI, lambda wb: wb["项目 Projects"].delete_rows(2, 3))).problems
+    assert [(p.where("zh"), p.translate("zh")) for p in no_rows] == [("项目 Projects", "没有任何行：请至少添加一行")]
+    [junk] = import_workbook(b"PK\x03\x04 this is no workbook").problems
+    assert junk.where("zh") == "文件" and junk.translate("zh").startswith("不是 .xlsx 工作簿（")
+
+
 def test_lenient_where_it_is_safe() -> None:
     """Sheets and headers may be named in one language only; numbers typed as text are numbers;
     names split on Chinese and Western separators; a date cell becomes text; blank rows are skipped."""
@@ -268,6 +308,10 @@ def test_cli_import_writes_the_event_file_or_refuses(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert "项目 Projects A4 (项目编号 / Project ID): 'p1' is used twice" in refused.stderr
     assert not (tmp_path / "bad.toml").exists()
+    chinese = run("import", "bad.xlsx", "--out", "bad.toml", "--lang", "zh", cwd=tmp_path)
+    assert chinese.returncode == 2
+    assert "bad.xlsx：1 个问题；未写入任何内容：" in chinese.stderr
+    assert "项目 Projects A4 (项目编号 / Project ID)：“p1”重复使用（首次出现在第 2 行）" in chinese.stderr
 
     # a projects list as CSV, on top of an event file
     projects = load_workbook(tmp_path / "good.xlsx")["项目 Projects"]

@@ -41,7 +41,7 @@ from ..eventfile import EventFileError, parse_event
 from ..eventfile_export import dump_toml, event_to_data, event_to_toml
 from ..i18n import N_
 from ..live import LOCKED_MESSAGES, LiveEvent, structure_changes
-from ..spreadsheets import ImportPreview, import_projects_csv, import_workbook
+from ..spreadsheets import ImportPreview, Problem, import_projects_csv, import_workbook
 from .common import choose_language, is_host, live_event, render, same_origin
 
 MAX_JSON_BYTES = 1024 * 1024  # a definition of hundreds of projects is a few hundred kB
@@ -228,10 +228,10 @@ def definition_to_toml(data: dict[str, Any]) -> str:
 
 
 def _problems(request: Request, exc: EventFileError) -> list[dict[str, Any]]:
-    # EventFileError messages are English and carry values ('xyz' is not ...): shown as they are,
-    # translated only where the catalog has the exact text.
-    _ = _text(request)
-    return [{"field": field, "line": line, "message": _(message)} for field, line, message in exc.problems]
+    """Each problem in the page's language; the field path and the values quoted from the definition
+    stay as they are (the page shows them as text)."""
+    language = choose_language(request)
+    return [{"field": field, "line": line, "message": message} for field, line, message in exc.translated(language)]
 
 
 async def _apply(request: Request, source: str, connection: str) -> JSONResponse:
@@ -324,14 +324,16 @@ def _previews(request: Request) -> dict[str, StoredPreview]:
     return store
 
 
-def _preview_problem(p: Any) -> dict[str, Any]:
+def _preview_problem(p: Problem, language: str) -> dict[str, Any]:
+    """A problem of an imported file, its message in the page's language (sheet, cell and header as
+    they are in the file)."""
     return {
         "sheet": p.sheet,
         "row": p.row,
         "column": p.column,
         "header": p.header,
-        "message": p.message,
-        "where": str(p).removesuffix(f": {p.message}"),
+        "message": p.translate(language),
+        "where": p.where(language),
     }
 
 
@@ -443,7 +445,7 @@ async def import_preview(request: Request) -> Response:
         "ok": preview.ok,
         "file": name[:200],
         "kind": kind,
-        "problems": [_preview_problem(p) for p in preview.problems],
+        "problems": [_preview_problem(p, choose_language(request)) for p in preview.problems],
         "summary": None,
         "preview": None,
         "blocked": None,

@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.models import Event
 from ..eventfile_export import event_to_data
+from ..i18n import N_, Message
 from .layout import INDICATORS, LIST_SHEETS, PROJECTS, SHEETS
 from .preview import ImportPreview, Problem
 from .reader import WorkbookReader, normal_name
@@ -25,9 +26,10 @@ def import_workbook(data: bytes) -> ImportPreview:
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)  # data_only: a formula's last computed value
     except Exception as exc:
-        preview.problems.append(
-            Problem(None, None, None, f"is not an .xlsx workbook ({type(exc).__name__}); save it as .xlsx and retry")
+        text = Message(
+            N_("is not an .xlsx workbook ({error}); save it as .xlsx and retry"), {"error": type(exc).__name__}
         )
+        preview.problems.append(Problem(None, None, None, text))
         return preview
     reader = WorkbookReader()
     found = {normal_name(name): wb[name] for name in wb.sheetnames}
@@ -38,7 +40,7 @@ def import_workbook(data: bytes) -> ImportPreview:
             None,
         )
         if ws is None and spec.required:
-            reader.problem(spec.title, None, None, f"the workbook has no sheet '{spec.title}'")
+            reader.problem(spec.title, None, None, "the workbook has no sheet '{sheet}'", sheet=spec.title)
         sheets[spec.key] = ws
 
     data_out: dict[str, Any] = {}

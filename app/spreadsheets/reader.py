@@ -3,6 +3,9 @@
 `WorkbookReader` checks headers and converts cells (ids, text, numbers, name lists); its `finish`
 writes the data as event-file text, has `app.eventfile.parse_event` check it, and puts each problem
 that finds back on the sheet, row and column it comes from.
+
+Each problem's text is an `i18n.Message` (English template, named parameters), translated where it is
+shown. Templates are literals in `problem(...)` calls (scripts/i18n.sh: `-k problem:4`) or marked N_.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..eventfile import EventFileError, parse_event
 from ..eventfile_export import dump_toml
+from ..i18n import N_, Message
 from .layout import EVENT, EVENT_COLUMNS, MAX_ROWS, SETTING_BY_KEY, Column, Kind, SheetSpec
 from .preview import ImportPreview, Problem
 
@@ -39,8 +43,19 @@ class WorkbookReader:
         self.flagged: set[tuple[str | None, int | None, str | None]] = set()
         self.values: dict[str, list[dict[str, Any]]] = {}
 
-    def problem(self, sheet: str | None, row: int | None, column: str | None, message: str, header: str = "") -> None:
-        self.problems.append(Problem(sheet, row, column, message, header))
+    def problem(
+        self,
+        sheet: str | None,
+        row: int | None,
+        column: str | None,
+        template: str,
+        header: str = "",
+        /,
+        **params: Any,
+    ) -> None:
+        """`template` is English with {named} placeholders filled from `params` where it is shown
+        (positional-only arguments, so a placeholder may be called `row` or `column`)."""
+        self.problems.append(Problem(sheet, row, column, Message(template, params), header))
         self.flagged.add((sheet, row, column))
         if row in (None, 1):
             self.structural = True
@@ -73,8 +88,9 @@ class WorkbookReader:
                     ws.title,
                     r,
                     get_column_letter(key_col),
-                    f"'{key}' is not a known setting (misspelt?)",
+                    "'{key}' is not a known setting (misspelt?)",
                     EVENT_COLUMNS[0].header,
+                    key=key,
                 )
                 continue
             if key in self.settings_rows:
@@ -82,8 +98,10 @@ class WorkbookReader:
                     ws.title,
                     r,
                     get_column_letter(key_col),
-                    f"'{key}' is set twice (also row {self.settings_rows[key]})",
+                    "'{key}' is set twice (also row {row})",
                     EVENT_COLUMNS[0].header,
+                    key=key,
+                    row=self.settings_rows[key],
                 )
                 continue
             self.settings_rows[key] = r
@@ -155,7 +173,9 @@ class WorkbookReader:
         if ws.max_row > MAX_ROWS + 1 and any(
             v not in (None, "") for row in ws.iter_rows(min_row=MAX_ROWS + 2, values_only=True) for v in row
         ):
-            self.problem(ws.title, None, None, f"has more than {MAX_ROWS} rows: Roadshow reads at most {MAX_ROWS}")
+            self.problem(
+                ws.title, None, None, "has more than {limit} rows: Roadshow reads at most {limit}", limit=MAX_ROWS
+            )
         found: dict[str, int] = {}
         has_data = {c for _, row in self._rows(ws) for c, v in enumerate(row, start=1) if v not in (None, "")}
         expected = ", ".join(f"'{c.header}'" for c in spec.columns)
@@ -176,30 +196,52 @@ class WorkbookReader:
                 wanted = match.group(1) if match else (text if text in ids else names.get(text))
                 if wanted is not None:
                     if wanted not in ids:
-                        self.problem(ws.title, 1, letter, f"'{wanted}' is not an indicator on the Indicators sheet")
+                        self.problem(
+                            ws.title,
+                            1,
+                            letter,
+                            "'{indicator}' is not an indicator on the Indicators sheet",
+                            indicator=wanted,
+                        )
                         ok = False
                         continue
                     key = f"indicator:{wanted}"
             if key is None:
-                self.problem(ws.title, 1, letter, f"'{text}' is not a column of this sheet (expected {expected})")
+                self.problem(
+                    ws.title,
+                    1,
+                    letter,
+                    "'{name}' is not a column of this sheet (expected {expected})",
+                    name=text,
+                    expected=expected,
+                )
                 ok = False
                 continue
             if key in found:
                 self.problem(
-                    ws.title, 1, letter, f"'{text}' appears twice (also column {get_column_letter(found[key])})"
+                    ws.title,
+                    1,
+                    letter,
+                    "'{name}' appears twice (also column {column})",
+                    name=text,
+                    column=get_column_letter(found[key]),
                 )
                 ok = False
                 continue
             found[key] = c
         for column in spec.columns:
             if column.required and column.key not in found:
-                self.problem(ws.title, 1, None, f"the column '{column.header}' is missing")
+                self.problem(ws.title, 1, None, "the column '{name}' is missing", name=column.header)
                 ok = False
         if indicators is not None:
             for ind in indicators[0]:
                 if f"indicator:{ind}" not in found:
                     self.problem(
-                        ws.title, 1, None, f"there is no column for the indicator '{ind}' (header: 'name [{ind}]')"
+                        ws.title,
+                        1,
+                        None,
+                        "there is no column for the indicator '{indicator}' (header: 'name [{indicator}]')",
+                        indicator=ind,
                     )
                     ok = False
         return found if ok else None
@@ -209,7 +251,7 @@ class WorkbookReader:
             return None
         if kind == "number":
             if isinstance(raw, bool):
-                self.problem(sheet, row, column, f"'{raw}' is not a number", header)
+                self.problem(sheet, row, column, "'{value}' is not a number", header, value=str(raw))
                 return None
             if isinstance(raw, int | float):
                 return raw
@@ -217,10 +259,10 @@ class WorkbookReader:
             try:
                 number = float(text)
             except ValueError:
-                self.problem(sheet, row, column, f"'{_short(raw)}' is not a number", header)
+                self.problem(sheet, row, column, "'{value}' is not a number", header, value=_short(raw))
                 return None
             if number != number or number in (float("inf"), float("-inf")):
-                self.problem(sheet, row, column, f"'{_short(raw)}' is not a number", header)
+                self.problem(sheet, row, column, "'{value}' is not a number", header, value=_short(raw))
                 return None
             return int(number) if number == int(number) and "." not in text and "e" not in text.lower() else number
         text = _text(raw)
@@ -239,61 +281,76 @@ class WorkbookReader:
         try:
             event = parse_event(toml)
         except EventFileError as exc:
-            for path, _line, message in exc.problems:
-                problem = self._place(path, message)
+            for found in exc.details:
+                problem = self._place(found.field, found.message)
                 if (problem.sheet, problem.row, problem.column) not in self.flagged:
                     preview.problems.append(problem)
             if not preview.problems:  # cannot happen, but never report a bad file as clean
-                preview.problems.append(Problem(None, None, None, str(exc)))
+                preview.problems.append(Problem(None, None, None, Message.verbatim(str(exc))))
             return preview
         if preview.problems:
             return preview
         preview.event, preview.toml = event, toml
         return preview
 
-    def _place(self, path: str, message: str) -> Problem:
+    def _place(self, path: str, message: Message) -> Problem:
         match = re.match(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?(?:\.(.+))?$", path)
         if not match:
-            return Problem(None, None, None, f"{path}: {message}")
+            return Problem(None, None, None, Message(N_("{field}: {message}"), {"field": path, "message": message}))
         table, index, key, sub = match.groups()
         message = _spreadsheet_message(message)
         if table in ("event", "timing", "scoring", "composite"):
             if self.csv_name is not None:
-                return Problem(None, None, None, f"base event {path}: {message}")
+                return Problem(None, None, None, _base_event(path, message))
             setting = SETTING_BY_KEY.get(key or "")
             label = f"{setting.zh} / {setting.en}" if setting else (key or table)
             row = self.settings_rows.get(key or "")
             if row is None:
-                return Problem(
-                    self.settings_sheet, None, None, f"{label}: {message} (there is no row with the key '{key}')"
+                text = Message(
+                    N_("{label}: {message} (there is no row with the key '{key}')"),
+                    {"label": label, "message": message, "key": key},
                 )
+                return Problem(self.settings_sheet, None, None, text)
             return Problem(self.settings_sheet, row, self.settings_value_col, message, label)
         place = self.places.get(table)
         if place is None:
-            return Problem(None, None, None, f"{'base event ' if self.csv_name else ''}{path}: {message}")
+            if self.csv_name:
+                return Problem(None, None, None, _base_event(path, message))
+            return Problem(None, None, None, Message(N_("{field}: {message}"), {"field": path, "message": message}))
         sheet, rownums, columns = place
         if index is None:
             return Problem(sheet, None, None, message)
         row = rownums[int(index)] if int(index) < len(rownums) else None
         column_key = f"indicator:{sub.split('.')[0]}" if key == "indicators" and sub else key
         if key == "indicators" and not sub:
-            wanted = re.search(r"'([^']+)'", message)
-            column_key = f"indicator:{wanted.group(1)}" if wanted else None
+            wanted = message.params.get("indicator")  # "has no value for '{indicator}'"
+            column_key = f"indicator:{wanted}" if wanted else None
         letter, header = columns.get(column_key or "", (None, ""))
-        if key == "id" and message.endswith("is used twice"):
+        if key == "id" and message.template == "'{value}' is used twice":
             value = self.values[table][int(index)].get("id")
             first = next((rownums[i] for i, e in enumerate(self.values[table]) if e.get("id") == value), None)
             if first is not None and first != row:
-                message += f" (first in row {first})"
+                message = Message(N_("{message} (first in row {row})"), {"message": message, "row": first})
         return Problem(sheet, row, letter, message, header)
 
 
-def _spreadsheet_message(message: str) -> str:
+def _base_event(path: str, message: Message) -> Message:
+    """A problem in the base event of a CSV import (not in the CSV itself)."""
+    return Message(N_("base event {field}: {message}"), {"field": path, "message": message})
+
+
+# parse_event speaks of the TOML file; a workbook says the same in spreadsheet terms
+_IN_SPREADSHEET_TERMS = {
+    "is missing: add at least one [[{table}]] entry": N_("has no rows: add at least one"),
+    "is not a declared [[indicators]] id": N_("is not an indicator on the Indicators sheet"),
+    "must be written as [[{table}]] tables": N_("could not be read"),
+}
+
+
+def _spreadsheet_message(message: Message) -> Message:
     """parse_event speaks of the TOML file; say the same in spreadsheet terms."""
-    message = re.sub(r"is missing: add at least one \[\[\w+\]\] entry", "has no rows: add at least one", message)
-    message = message.replace("is not a declared [[indicators]] id", "is not an indicator on the Indicators sheet")
-    message = re.sub(r"must be written as \[\[\w+\]\] tables", "could not be read", message)
-    return message
+    template = _IN_SPREADSHEET_TERMS.get(message.template)
+    return Message(template) if template else message
 
 
 def normal_name(name: Any) -> str:

@@ -217,6 +217,27 @@ def test_import_a_workbook_with_a_preview(browser, mini_web, shots, tmp_path: Pa
     context.close()
 
 
+def test_import_problems_are_shown_in_chinese_with_the_values_as_text(browser, mini_web) -> None:
+    """On a Chinese page the server's problems are in Chinese; a value quoted from the file is shown as
+    text, never as markup."""
+    context, page, console = open_setup(browser, mini_web, "zh")
+    wb = load_workbook(io.BytesIO(event_workbook(MINI)))
+    wb["评分细则 Rubric"]["C2"].value = "<img src=x data-testid=injected>"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    page.set_input_files(
+        '[data-testid="import-file"]',
+        files=[{"name": "broken.xlsx", "mimeType": XLSX, "buffer": buffer.getvalue()}],
+    )
+    page.click('[data-testid="import-check"]')
+    problems = page.locator('[data-testid="import-problems"]')
+    problems.wait_for()
+    assert "“<img src=x data-testid=injected>”不是数字" in problems.inner_text()
+    assert page.locator('[data-testid="injected"]').count() == 0
+    assert console.errors == []
+    context.close()
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_setup_page_has_no_serious_accessibility_violations(browser, mini_web, lang) -> None:
     if not AXE.exists():
