@@ -27,5 +27,6 @@ class Settings:
     public_url: str | None = None
     backup_dir: str | None = None
     backup_interval: float = 0.0  # seconds between automatic backups; 0 = off
-    idle_timeout: float = 20.0  # close a websocket that sent nothing (the page pings every 10 s) for this long
+    # Close a websocket that sent nothing (the page pings every 10 s) for this long; 0 = never.
+    idle_timeout: float = 20.0
     send_timeout: float = 10.0  # drop a viewer whose socket does not take an update within this long

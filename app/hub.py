@@ -194,6 +194,10 @@ class Hub:
         topic = self._topics.get(name)
         return len(topic.subscribers) if topic else 0
 
+    def subscribers(self) -> list[Subscriber]:
+        """Every subscriber of every topic (a copy: safe to iterate across awaits)."""
+        return [s for topic in self._topics.values() for s in topic.subscribers]
+
     def add(self, name: str, subscriber: Subscriber) -> None:
         self._topic(name).subscribers[subscriber] = None
 

@@ -50,6 +50,29 @@ def template_environments() -> dict[str, Environment]:
     return envs
 
 
+class RoadshowApp(Starlette):
+    """Starlette, except that the board socket (`/ws/board`) is served below the middleware and the
+    router, by `board_socket` (app/routes/live.py): it is public and read-only, so it needs no session,
+    and each of thousands of idle viewers would otherwise keep a coroutine frame and a `send` wrapper
+    per layer alive (docs/performance.md). Everything else takes the ordinary path."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and _route_path(scope) == live.BOARD_PATH:
+            scope["app"] = self  # as Starlette does: the handler reads app.state
+            await live.board_socket(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path below the ASGI root_path, as Starlette's router matches it."""
+    path: str = scope["path"]
+    root = scope.get("root_path", "")
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] == "/":
+        return path[len(root) :]
+    return path
+
+
 class SecurityHeaders:
     """Adds a per-request CSP nonce (scope["state"]["csp_nonce"]) and security headers to HTML."""
 
@@ -93,19 +116,21 @@ def create_app(settings: Settings) -> Starlette:
             app.state.store = store
             app.state.hub = hub
             app.state.live = live_event
-            backup_task = None
+            tasks = []
             if settings.backup_dir and settings.backup_interval > 0:
-                backup_task = asyncio.create_task(_backup_loop(store, settings))
+                tasks.append(asyncio.create_task(_backup_loop(store, settings), name="backups"))
+            if settings.idle_timeout > 0:
+                tasks.append(asyncio.create_task(live.close_idle(hub, settings.idle_timeout), name="close-idle"))
             try:
                 yield
             finally:
-                if backup_task:
-                    backup_task.cancel()
+                for task in tasks:
+                    task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
-                        await backup_task
+                        await task
                 await hub.close()
 
-    app = Starlette(
+    app = RoadshowApp(
         routes=[
             *pages.routes,
             *api.routes,

@@ -1,6 +1,12 @@
 """Websocket endpoints: authenticate, send the snapshot, then read commands until the socket ends.
 
 The role comes from the URL token (judges) or the signed session cookie (host), never from a message.
+
+The board socket (public and read-only, open on thousands of audience phones) is served by
+`board_socket` straight from the app's `__call__` (app/web.py), below the middleware and routing
+stack: an idle viewer then keeps no session, routing or middleware frames alive (docs/performance.md).
+Connections that stop talking are closed by one task for the whole server (`close_idle`), not by a
+timer per connection.
 """
 
 from __future__ import annotations
@@ -12,12 +18,14 @@ import time
 from typing import Any
 
 import orjson
+from starlette.requests import HTTPConnection
 from starlette.routing import WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from .. import i18n
 from ..domain.errors import DomainError
-from ..hub import TOO_SLOW, WRITTEN, DirectSocket, binary_frame
+from ..hub import TOO_SLOW, WRITTEN, DirectSocket, Hub, binary_frame
 from ..live import LiveEvent
 from ..protocol import Command, Ping, Presence, ProtocolError, Resync, decode
 from ..security import origin_allowed
@@ -30,6 +38,8 @@ CLOSE_FORBIDDEN_ORIGIN = 4403
 RATE_PER_SECOND = 20.0  # sustained messages per second per connection
 RATE_BURST = 60.0
 FLOOD_STRIKES = 50  # rate-limited messages before the connection is closed
+IDLE_SWEEP_SECONDS = 5.0  # longest pause between two looks for idle connections (close_idle)
+BOARD_PATH = "/ws/board"
 
 _connection_ids = itertools.count(1)
 
@@ -40,9 +50,23 @@ class Connection:
 
     Under uvicorn's websockets-sansio protocol every frame is written straight to the socket
     (`DirectSocket`), synchronously: the hub's pre-framed broadcast, and the snapshots, acks and pongs
-    of `send_now`. Elsewhere (other servers, test clients) the ordinary awaited ASGI send is used."""
+    of `send_now`. Elsewhere (other servers, test clients) the ordinary awaited ASGI send is used.
 
-    __slots__ = ("_direct", "_held", "_last_refill", "_tokens", "id", "judge", "role", "strikes", "websocket")
+    Thousands of these live as long as their viewers: slots only, and nothing allocated per connection
+    that a board viewer does not use (the id string is built when it is logged or journalled)."""
+
+    __slots__ = (
+        "_direct",
+        "_held",
+        "_last_refill",
+        "_number",
+        "_tokens",
+        "judge",
+        "last_seen",
+        "role",
+        "strikes",
+        "websocket",
+    )
 
     CLOSE_TIMEOUT = 5.0  # a close frame that cannot be written within this long: cut the connection
     MAX_UNSENT = 4 * 1024 * 1024  # send_now on a socket with more than this unsent: it stopped reading
@@ -51,12 +75,24 @@ class Connection:
         self.websocket = websocket
         self.role = role
         self.judge = judge
-        self.id = f"c{next(_connection_ids)}:{role}{':' + judge if judge else ''}"
+        self._number = next(_connection_ids)
         self._held: list[bytes] | None = []
         self._direct = DirectSocket.for_websocket(websocket)
+        # A full bucket, last refilled at the dawn of the monotonic clock: the first allow() tops it up
+        # to RATE_BURST anyway, and the connection holds shared constants instead of a float of its own.
         self._tokens = RATE_BURST
-        self._last_refill = time.monotonic()
+        self._last_refill = 0.0
         self.strikes = 0
+        self.last_seen = time.monotonic()  # when the last message arrived (close_idle)
+
+    @property
+    def id(self) -> str:
+        """Names the connection in the log and the journal, e.g. "c12:judge:j3"."""
+        return f"c{self._number}:{self.role}{':' + self.judge if self.judge else ''}"
+
+    def connected(self) -> bool:
+        """Neither closed by us nor known to be gone."""
+        return self.websocket.application_state == WebSocketState.CONNECTED
 
     def offer(self, frame: bytes, data: bytes, max_buffer: int) -> int | None:
         """The hub's fast path: write a pre-framed update without awaiting (see app/hub.py)."""
@@ -100,7 +136,7 @@ class Connection:
         self._held = None
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
-        if self.websocket.application_state != WebSocketState.CONNECTED:
+        if not self.connected():
             return
         direct = self._direct
         if direct is not None and direct.open() and direct.buffered() > direct.transport.get_write_buffer_limits()[1]:
@@ -128,10 +164,10 @@ def _dumps(message: dict[str, Any]) -> bytes:
     return orjson.dumps(message)
 
 
-async def _serve(websocket: WebSocket, role: str, judge: str | None) -> None:
+async def _serve(websocket: WebSocket, role: str, judge: str | None, language: str) -> None:
+    """Subscribe, send the snapshot, then read frames until the socket ends. An idle connection is
+    closed by `close_idle`: the receive below then returns the disconnect and the loop ends."""
     live: LiveEvent = websocket.app.state.live
-    settings = websocket.app.state.settings
-    language = choose_language(websocket)
     conn = Connection(websocket, role, judge)
     topic = live.topic_for(role, judge)
     live.hub.add(topic, conn)
@@ -142,10 +178,10 @@ async def _serve(websocket: WebSocket, role: str, judge: str | None) -> None:
             live.judge_connected(judge, conn)
         try:
             while True:
-                async with asyncio.timeout(settings.idle_timeout):
-                    message = await websocket.receive()
+                message = await websocket.receive()
                 if message["type"] == "websocket.disconnect":
                     break
+                conn.last_seen = time.monotonic()
                 frame = message.get("text") if message.get("text") is not None else message.get("bytes")
                 if frame is None:
                     continue
@@ -153,8 +189,6 @@ async def _serve(websocket: WebSocket, role: str, judge: str | None) -> None:
         finally:
             if judge:
                 live.judge_disconnected(judge, conn)
-    except TimeoutError:
-        await conn.close(1001, "idle")
     except WebSocketDisconnect:
         pass
     finally:
@@ -224,17 +258,64 @@ def _error(language: str, code: str, message: str) -> dict[str, Any]:
     return i18n.translate_error(language, {"code": code, "message": message})
 
 
-def _check_origin(websocket: WebSocket) -> bool:
-    settings = websocket.app.state.settings
-    return origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), settings.allowed_origins)
+async def close_idle(hub: Hub, idle_timeout: float) -> None:
+    """Runs for the server's lifetime: closes every connection (board, judge, host) that has sent
+    nothing, not even the page's 10-second ping, for idle_timeout, with 1001 "idle". One task that
+    looks every quarter of idle_timeout (at most IDLE_SWEEP_SECONDS) costs less than a timer per
+    connection that is re-armed at every message; a connection goes between idle_timeout and
+    idle_timeout + that interval after its last message."""
+    interval = min(IDLE_SWEEP_SECONDS, idle_timeout / 4)
+    closing: set[asyncio.Task[None]] = set()
+
+    def closed(task: asyncio.Task[None]) -> None:
+        closing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.debug("closing an idle connection failed: %r", task.exception())  # it was going anyway
+
+    while True:
+        await asyncio.sleep(interval)
+        cutoff = time.monotonic() - idle_timeout
+        for i, subscriber in enumerate(hub.subscribers()):
+            if i and not i % 1024:
+                await asyncio.sleep(0)  # never hold the loop for a whole audience
+            if isinstance(subscriber, Connection) and subscriber.last_seen <= cutoff and subscriber.connected():
+                task = asyncio.create_task(subscriber.close(1001, "idle"))
+                closing.add(task)
+                task.add_done_callback(closed)
 
 
-async def board_ws(websocket: WebSocket) -> None:
-    if not _check_origin(websocket):
+def _check_origin(conn: HTTPConnection) -> bool:
+    settings = conn.app.state.settings
+    return origin_allowed(conn.headers.get("origin"), conn.headers.get("host"), settings.allowed_origins)
+
+
+async def board_socket(scope: Scope, receive: Receive, send: Send) -> None:
+    """/ws/board as a bare ASGI app, called by the app's `__call__` (app/web.py) with scope["app"] set.
+
+    The board socket is public and read-only: it needs no session, so it skips the middleware and
+    the router, whose frames and `send` wrappers every idle viewer would otherwise keep alive (several
+    KiB each, docs/performance.md). It still checks the Origin (docs/security.md) and picks the
+    language of its error messages. `receive` stays uvicorn's own bound method, so the direct-write
+    path (DirectSocket) applies."""
+    request = HTTPConnection(scope)  # for the checks only: its parsed headers, query and cookies are not kept
+    allowed = _check_origin(request)
+    language = choose_language(request)
+    del request
+    websocket: WebSocket = WebSocket(scope, receive, send)
+    if not allowed:
         await websocket.close(CLOSE_FORBIDDEN_ORIGIN)
         return
     await websocket.accept()
-    await _serve(websocket, "board", None)
+    # Nothing reads the request headers after the checks above, and a phone's are ~1.7 KiB of
+    # Python objects per viewer for the life of the connection.
+    scope["headers"] = []
+    await _serve(websocket, "board", None, language)
+
+
+async def board_ws(websocket: WebSocket) -> None:
+    """The board socket through Starlette's routing: only reached when `routes` are mounted in an
+    app without create_app's fast path (app/web.py)."""
+    await board_socket(websocket.scope, websocket._receive, websocket._send)
 
 
 async def judge_ws(websocket: WebSocket) -> None:
@@ -247,7 +328,7 @@ async def judge_ws(websocket: WebSocket) -> None:
     if judge is None:
         await websocket.close(CLOSE_UNAUTHORIZED, "unknown or revoked judge link")
         return
-    await _serve(websocket, "judge", judge)
+    await _serve(websocket, "judge", judge, choose_language(websocket))
 
 
 async def host_ws(websocket: WebSocket) -> None:
@@ -258,11 +339,11 @@ async def host_ws(websocket: WebSocket) -> None:
     if not is_host(websocket):
         await websocket.close(CLOSE_UNAUTHORIZED, "log in as host")
         return
-    await _serve(websocket, "host", None)
+    await _serve(websocket, "host", None, choose_language(websocket))
 
 
 routes = [
-    WebSocketRoute("/ws/board", board_ws),
+    WebSocketRoute(BOARD_PATH, board_ws),
     WebSocketRoute("/ws/judge/{token}", judge_ws),
     WebSocketRoute("/ws/host", host_ws),
 ]
