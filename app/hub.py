@@ -220,6 +220,18 @@ class Hub:
             if not self._priority:
                 self._no_priority.set()
 
+    async def yield_to_commands(self) -> None:
+        """Called between slices of background work (a fan-out, the deferred rankings): let the other
+        threads of this process run (sched_yield releases the GIL and the CPU, e.g. to the SQLite thread
+        committing a judge's score), then the other tasks of the event loop; and while a command is
+        being handled (priority()), wait for it, at most PRIORITY_PAUSE."""
+        _sched_yield()
+        await asyncio.sleep(0)
+        if self._priority:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(PRIORITY_PAUSE):
+                    await self._no_priority.wait()
+
     @contextlib.asynccontextmanager
     async def subscribe(self, name: str, subscriber: Subscriber) -> AsyncIterator[None]:
         self.add(name, subscriber)
@@ -267,15 +279,7 @@ class Hub:
         deadline = clock() + slice_seconds
         for i, subscriber in enumerate(subscribers):
             if not i & 15 and clock() >= deadline:
-                # Between slices: let the other threads of this process run (sched_yield releases the
-                # GIL and the CPU, e.g. to the SQLite thread committing a judge's score), then the other
-                # tasks of the event loop (the judges' commands and acknowledgements).
-                _sched_yield()
-                await asyncio.sleep(0)
-                if self._priority:  # a judge's command is being handled: the audience waits for it
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(PRIORITY_PAUSE):
-                            await self._no_priority.wait()
+                await self.yield_to_commands()
                 deadline = clock() + slice_seconds
             offer = getattr(subscriber, "offer", None)
             try:

@@ -26,7 +26,15 @@ from .hub import Hub
 from .i18n import N_
 from .protocol import Command
 from .store import Store
-from .views import Part, board_sections, host_sections, judge_sections
+from .views import (
+    HOST_OWN_SECTIONS,
+    RANKED_SECTIONS,
+    SHARED_SECTIONS,
+    Part,
+    board_sections,
+    host_sections,
+    judge_sections,
+)
 
 log = logging.getLogger("roadshow.live")
 
@@ -64,7 +72,7 @@ class LiveEvent:
         self.pins: dict[str, str] = {}  # judge -> PIN (the typing fallback for the link)
         self.judge_sockets: dict[str, set[Any]] = {}  # judge -> open connections (closed on revoke)
         self._later: Touched | None = None  # touched since the ranked sections were last recomputed
-        self._later_scheduled = False
+        self._later_task: asyncio.Task[None] | None = None  # recomputing them (see refresh)
 
     @classmethod
     async def load(cls, store: Store, hub: Hub, clock: Callable[[], float] = time.time) -> LiveEvent:
@@ -244,14 +252,14 @@ class LiveEvent:
             return judge_topic(judge)
         return BOARD_TOPIC
 
-    def _sections(self, touched: Touched, part: Part = "all") -> dict[str, dict[str, Any]]:
+    def _sections(self, touched: Touched, part: Part = "all", host_own: bool = True) -> dict[str, dict[str, Any]]:
         """Every topic's sections that read something `touched` (app/views.py says what each reads).
         The board comes first: the pumps are woken in this order, and the audience is the one waiting."""
         shared = board_sections(self.state, touched, part)
         out: dict[str, dict[str, Any]] = {BOARD_TOPIC: shared}
         for judge in self.event.judges:  # a judge added by an edit gets a topic; one removed keeps none
             out[judge_topic(judge.id)] = judge_sections(self.state, judge.id, shared, touched, part)
-        out[HOST_TOPIC] = host_sections(self.state, self.presence, shared, touched, part)
+        out[HOST_TOPIC] = host_sections(self.state, self.presence, shared, touched, part) if host_own else dict(shared)
         return out
 
     def _remember(self, by_topic: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -272,28 +280,71 @@ class LiveEvent:
 
     def refresh(self, touched: Touched = EVERYTHING) -> None:
         """Publish every section that changed: those that read what `touched` says changed are
-        recomputed and compared with what each topic last received. The ranked sections follow in a
-        moment (on the event loop's next turn, after the command's acknowledgement has been written),
-        together for everything touched until then."""
+        recomputed and compared with what each topic last received. Now, the board's (the audience's)
+        sections; in a moment, in short steps after the command's acknowledgement has been written and
+        the board's fan-out has started, each role's own sections and then the rankings, together for
+        everything touched until then (app/views.py, Part)."""
         self._publish(self._sections(touched, "now"))
         self._later = touched if self._later is None else self._later | touched
-        if not self._later_scheduled:
-            try:
-                asyncio.get_running_loop().call_soon(self._refresh_later)
-                self._later_scheduled = True
-            except RuntimeError:  # no event loop (a script or a test using the service directly)
-                self._refresh_later()
+        if self._later_task is not None:
+            return  # the running task picks this up
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a script using the service directly): all at once
+            for step in LATER_STEPS:
+                self._later_step(self._later, step)
+            self._later = None
+            return
+        self._later_task = loop.create_task(self._refresh_later(), name="refresh-later")
 
-    def _refresh_later(self) -> None:
-        self._later_scheduled = False
-        touched, self._later = self._later, None
-        if touched is not None:
-            self._publish(self._sections(touched, "later"))
+    async def _refresh_later(self) -> None:
+        # Each step holds the event loop for well under a millisecond or two (30 judges, 18
+        # projects); between steps a judge's command goes first (Hub.yield_to_commands).
+        try:
+            while self._later is not None:
+                # Commands in flight go first, and what they touch joins this round.
+                await self.hub.yield_to_commands()
+                touched, self._later = self._later, None
+                for index, step in enumerate(LATER_STEPS):
+                    if index:
+                        await self.hub.yield_to_commands()
+                    self._later_step(touched, step)
+        except Exception:  # never leave the task slot taken: the next refresh starts a new one
+            log.exception("recomputing the rankings failed")
+        finally:
+            self._later_task = None
+
+    def _later_step(self, touched: Touched, step: str) -> None:
+        if step == "own":  # the host's and each judge's own sections
+            self._publish(self._sections(touched, "own"))
+            return
+        if not touched.aspects & RANKED_READS:
+            return
+        if step == "results":
+            self.state.results()  # the scores aggregated: the costly part, cached for the steps after
+        elif step == "shared":  # the board's (and so the host's copy of the) result and leaderboard
+            self._publish(self._sections(touched, "later", host_own=False))
+        else:  # one of the host's own ranked sections
+            reads, build = HOST_OWN_SECTIONS[step]
+            if reads & touched.aspects:
+                self._publish({HOST_TOPIC: {step: build(self.state, self.presence)}})
+
+    async def settled(self) -> None:
+        """Wait until the ranked sections are up to date (tests, shutdown)."""
+        while self._later_task is not None:
+            await asyncio.shield(self._later_task)
 
     def _publish(self, by_topic: dict[str, dict[str, Any]]) -> None:
         for topic, sections in self._remember(by_topic).items():
             self.hub.publish(topic, sections)
 
+
+# The deferred recomputation, one step at a time (LiveEvent._refresh_later): each role's own sections,
+# then the ranked ones.
+LATER_STEPS = ("own", "results", "shared", "standings", "awards_preview")
+RANKED_READS: frozenset[str] = frozenset().union(
+    *(reads for name, (reads, _) in (SHARED_SECTIONS | HOST_OWN_SECTIONS).items() if name in RANKED_SECTIONS)
+)
 
 LOCKED_MESSAGES = {
     "rubric": N_("Scoring has started, so the rubric can no longer be changed."),

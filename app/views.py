@@ -311,24 +311,32 @@ HOST_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, dict[st
 }
 
 
-# Sections that rank the results. After a command they are recomputed a moment later ("later"), once
-# the acknowledgement and the cheap sections (progress, status, timers: what the projector and the
-# judges wait for) have gone out; a burst of scores then costs one ranking. Snapshots and the full
-# views ("all") always include them.
+# After a command, the sections are recomputed in three parts (app/live.py, LiveEvent.refresh):
+# "now", before the command's acknowledgement: the board's sections that do not rank anything (what
+# the projector and the audience wait for; the judges and the host get the same objects);
+# "own", a moment later: each role's own sections (the host's judges list, a judge's own scores);
+# "later", in short steps after that: the sections that rank the results, once for every command
+# handled in the meantime. Snapshots and the full views ("all") always include everything.
 RANKED_SECTIONS = frozenset({"result", "leaderboard", "standings", "awards_preview"})
-Part = Literal["all", "now", "later"]
+Part = Literal["all", "now", "own", "later"]
 
 
-def _wanted(name: str, reads: frozenset[str], touched: Touched, part: Part) -> bool:
+def _wanted(name: str, reads: frozenset[str], touched: Touched, part: Part, own: bool) -> bool:
     if not reads & touched.aspects:
         return False
-    return part == "all" or (name in RANKED_SECTIONS) == (part == "later")
+    if part == "all":
+        return True
+    if name in RANKED_SECTIONS:
+        return part == "later"
+    return part == ("own" if own else "now")
 
 
 def board_sections(state: EventState, touched: Touched = EVERYTHING, part: Part = "all") -> dict[str, Any]:
     """The board's sections that read something `touched` (all of them by default)."""
     return {
-        name: build(state) for name, (reads, build) in SHARED_SECTIONS.items() if _wanted(name, reads, touched, part)
+        name: build(state)
+        for name, (reads, build) in SHARED_SECTIONS.items()
+        if _wanted(name, reads, touched, part, own=False)
     }
 
 
@@ -344,7 +352,7 @@ def judge_sections(
     out = {name: shared[name] for name in JUDGE_SHARED if name in shared}
     if touched.judges is None or judge in touched.judges:
         for name, (reads, build) in JUDGE_OWN_SECTIONS.items():
-            if _wanted(name, reads, touched, part):
+            if _wanted(name, reads, touched, part, own=True):
                 out[name] = build(state, judge)
     return out
 
@@ -359,6 +367,6 @@ def host_sections(
     shared = board_sections(state, touched, part) if shared is None else shared
     out = dict(shared)
     for name, (reads, build) in HOST_OWN_SECTIONS.items():
-        if _wanted(name, reads, touched, part):
+        if _wanted(name, reads, touched, part, own=True):
             out[name] = build(state, presence)
     return out

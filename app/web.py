@@ -128,6 +128,7 @@ def create_app(settings: Settings) -> Starlette:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+                await live_event.settled()
                 await hub.close()
 
     app = RoadshowApp(

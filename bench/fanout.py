@@ -1222,7 +1222,8 @@ def markdown(report: dict[str, Any]) -> str:
         "**Roadshow's score path** (ms): the judge's acknowledgement with no viewers; inside it the durable "
         "append (SQLite commit with fsync) and the recomputation of the sections the command touched "
         "(LiveEvent.refresh), over the whole run and for the calls made during a fan-out; the ranked sections "
-        "(results, leaderboard, host standings), recomputed after the acknowledgement (LiveEvent._refresh_later); "
+        "(results, leaderboard, host standings), recomputed after the acknowledgement in short steps between which "
+        "commands go first (LiveEvent._later_step, per step: the longest it holds the event loop); "
         "then how long after the judge's acknowledgement the projector had the update (both as seen by the "
         "coordinator, which also handles the two frames):"
     )
@@ -1239,7 +1240,7 @@ def markdown(report: dict[str, Any]) -> str:
             "refresh p50",
             "p99",
             "during fan-out p50",
-            "ranked later p50",
+            "ranked step p50",
             "p99",
             "projector after ack p50",
             "p99",

@@ -10,7 +10,7 @@ ROADSHOW_BENCH_LOGIN_KEY. Two benchmark-only routes are added, on 127.0.0.1 only
   the real hub (used to fill the buffers of viewers that stopped reading).
 The only setting that differs from production is the idle timeout: benchmark viewers do not send the
 page's 10-second ping, so it is an hour instead of 30 s. LiveEvent.execute, Store.append,
-LiveEvent.refresh and LiveEvent._refresh_later are timed (two clock reads each) so the report can say
+LiveEvent.refresh and LiveEvent._later_step are timed (two clock reads each) so the report can say
 where a score's time goes.
 """
 
@@ -41,8 +41,8 @@ from bench.viewers import padding, raise_nofile
 
 # Where a score's time goes before its fan-out starts: the whole command (LiveEvent.execute), and in it
 # the durable append (SQLite commit, fsync) and the recomputation of the sections it touched
-# (LiveEvent.refresh); then the ranked sections, recomputed on the loop's next turn after the
-# acknowledgement (LiveEvent._refresh_later). Timed here, in the benchmark server only.
+# (LiveEvent.refresh); then each step of the deferred recomputation of the ranked sections, after the
+# acknowledgement (LiveEvent._later_step). Timed here, in the benchmark server only.
 TIMINGS: dict[str, deque[tuple[float, float]]] = {
     "live_execute": deque(maxlen=4096),
     "store_append": deque(maxlen=4096),
@@ -109,7 +109,7 @@ def main() -> None:
     LiveEvent.execute = _timed_async("live_execute", LiveEvent.execute)  # type: ignore[method-assign]
     Store.append = _timed_async("store_append", Store.append)  # type: ignore[method-assign]
     LiveEvent.refresh = _timed("live_refresh", LiveEvent.refresh)  # type: ignore[method-assign]
-    LiveEvent._refresh_later = _timed("live_refresh_later", LiveEvent._refresh_later)  # type: ignore[method-assign]
+    LiveEvent._later_step = _timed("live_refresh_later", LiveEvent._later_step)  # type: ignore[method-assign]
     app = create_app(settings)
     app.router.routes[:0] = [Route("/_bench/stats", stats), Route("/_bench/publish", publish)]
     profile = os.environ.get("ROADSHOW_BENCH_PROFILE")  # a file: profile the whole server run (cProfile)

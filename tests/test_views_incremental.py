@@ -18,11 +18,18 @@ import pytest
 from app.domain.errors import DomainError
 from app.domain.state import EVERYTHING, Change, touched_by
 from app.hub import Hub
-from app.live import BOARD_TOPIC, HOST_TOPIC, LiveEvent, judge_topic
+from app.live import BOARD_TOPIC, HOST_TOPIC, LATER_STEPS, LiveEvent, judge_topic
 from app.protocol import Command
 from app.setup import demo_event_text
 from app.store import Store
-from app.views import RANKED_SECTIONS, board_sections, host_sections, judge_sections
+from app.views import (
+    HOST_OWN_SECTIONS,
+    RANKED_SECTIONS,
+    SHARED_SECTIONS,
+    board_sections,
+    host_sections,
+    judge_sections,
+)
 
 
 def full_views(live: LiveEvent) -> dict[str, dict[str, bytes]]:
@@ -58,8 +65,7 @@ class Driver:
             await self.live.execute(role, actor, Command(id=f"c{self.n}", name=name, args=args), "test")
         except DomainError:
             return False
-        await asyncio.sleep(0)  # the ranked sections follow on the loop's next turn
-        await asyncio.sleep(0)
+        await self.live.settled()  # the ranked sections follow a moment later
         assert_in_step(self.live, f"{role} {name} {args}")
         return True
 
@@ -87,7 +93,7 @@ class Driver:
             judge = rng.choice(judges)
             live.judge_connected(judge)
             live.judge_activity(judge, rng.choice(["scoring", "idle"]))
-            await asyncio.sleep(0)
+            await live.settled()
             assert_in_step(live, f"presence of {judge}")
         elif pick == 3 and live.state.revealed:
             project = rng.choice(live.state.revealed + [p for p, s in live.state.status.items() if s == "closed"])
@@ -105,7 +111,7 @@ class Driver:
         else:
             judge = rng.choice(judges)
             live.judge_disconnected(judge)
-            await asyncio.sleep(0)
+            await live.settled()
             assert_in_step(live, f"{judge} left")
 
 
@@ -182,10 +188,12 @@ async def test_the_board_gets_the_progress_before_the_rankings_are_recomputed(tm
             published.clear()
             await live.execute("host", None, Command(id="reveal", name="reveal", args={}), "test")
             first = list(published)  # before the event loop turns
-            await asyncio.sleep(0)
+            await live.settled()
             later = published[len(first) :]
             assert first[0][0] == BOARD_TOPIC, "the audience's topic is published first"
             assert {"projects", "current", "scene"} <= first[0][1] and not first[0][1] & RANKED_SECTIONS
+            own = {"judges", "me", "my_scores", "host_ceremony"}
+            assert all(not names & own for _, names in first), "each role's own sections come a moment later"
             assert any(topic == BOARD_TOPIC and {"result", "leaderboard"} <= names for topic, names in later)
             assert any(topic == HOST_TOPIC and "standings" in names for topic, names in later)
         finally:
@@ -211,5 +219,63 @@ async def test_a_snapshot_is_what_the_topic_was_sent(tmp_path: Path) -> None:
             mine = orjson.loads(live.snapshot("judge", "j3"))["sections"]["my_scores"]
             assert mine[project]["comment"] == '"</script>'
             assert orjson.loads(live.snapshot("judge", "j4"))["sections"]["my_scores"] == {}
+        finally:
+            await hub.close()
+
+
+def test_the_deferred_steps_cover_every_ranked_section() -> None:
+    host_steps = set(LATER_STEPS) - {"own", "results", "shared"}
+    assert host_steps == RANKED_SECTIONS & set(HOST_OWN_SECTIONS)
+    assert RANKED_SECTIONS - set(HOST_OWN_SECTIONS) <= set(SHARED_SECTIONS)  # published by the "shared" step
+
+
+async def test_commands_interleaved_with_the_deferred_rankings_end_consistent(tmp_path: Path) -> None:
+    """Scores from the whole panel at once, and a correction of a revealed project, while the rankings of
+    the earlier commands are still being recomputed step by step."""
+    async with Store.open(tmp_path / "event.db") as store:
+        await store.set_meta("event_toml", event_text("zscore"))
+        hub = Hub()
+        try:
+            live = await LiveEvent.load(store, hub)
+            drive = Driver(live, random.Random(11))
+            judges = [j.id for j in live.event.judges]
+            first, second = live.state.order[:2]
+            for project in (first, second):
+                await drive.run("host", None, "start_project", project=project)
+                await drive.run("host", None, "open_scoring")
+                await asyncio.gather(
+                    *(
+                        live.execute(
+                            "judge",
+                            judge,
+                            Command(
+                                id=f"{project}-{judge}",
+                                name="submit_score",
+                                args={"project": project, "scores": drive.scores()},
+                            ),
+                            "test",
+                        )
+                        for judge in judges
+                    )
+                )
+                await drive.run("host", None, "close_scoring")
+                await drive.run("host", None, "reveal", project=project)
+            correction = live.execute(
+                "host",
+                None,
+                Command(
+                    id="fix",
+                    name="correct_score",
+                    args={"judge": judges[0], "project": first, "scores": drive.scores(), "reason": "typo"},
+                ),
+                "test",
+            )
+            reveal_leaderboard = live.execute(
+                "host", None, Command(id="lb", name="scene", args={"scene": "leaderboard"}), "t"
+            )
+            await asyncio.gather(correction, reveal_leaderboard)
+            await live.settled()
+            assert_in_step(live, "the interleaved commands")
+            assert live.state.revealed == [first, second]
         finally:
             await hub.close()
