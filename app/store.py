@@ -62,6 +62,9 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+WAL_RESERVE_BYTES = 4 * 1024 * 1024  # Store.reserve_wal: about 1,000 pages, one automatic checkpoint
+
+
 class Store:
     """Use `async with Store.open(path) as store:`; the connection closes on exit."""
 
@@ -105,6 +108,20 @@ class Store:
             row = await cur.fetchone()
         if row:
             self._last_seq, self._last_hash = int(row["seq"]), str(row["hash"])
+
+    async def reserve_wal(self, size: int = WAL_RESERVE_BYTES) -> None:
+        """Grow the write-ahead log to its working size before the event, not during it.
+
+        A fresh log grows with every commit, and the fsync of a commit that grows the file must also
+        flush its new size (a second, metadata write on most file systems). One large row written and
+        deleted, then a checkpoint, leaves a log file of about 2 x `size` that SQLite reuses from its
+        start; `size` is about one automatic checkpoint's worth (1,000 pages), so the log stays within
+        it. On this machine it takes a judge's commit from 0.49 to 0.33 ms (p50; docs/performance.md).
+        The journal is not touched."""
+        async with self._write_lock:
+            await self._conn.execute("INSERT INTO wal_reserve (b) VALUES (zeroblob(?))", (size,))
+            await self._conn.execute("DELETE FROM wal_reserve")
+            await self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     # ---------------------------------------------------------------- meta
     async def get_meta(self, key: str) -> str | None:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -113,6 +114,10 @@ def create_app(settings: Settings) -> Starlette:
         hub = Hub(send_timeout=settings.send_timeout)
         async with Store.open(settings.db_path) as store:
             live_event = await LiveEvent.load(store, hub)
+            try:
+                await store.reserve_wal()
+            except sqlite3.Error:  # e.g. a nearly full disk: commits are only a little slower without it
+                log.warning("could not reserve space for the write-ahead log", exc_info=True)
             app.state.store = store
             app.state.hub = hub
             app.state.live = live_event

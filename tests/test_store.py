@@ -182,3 +182,22 @@ async def test_event_edits_before_and_after_scoring(tmp_path: Path) -> None:
     async with Store.open(db) as store:  # and a restart reads the edited definition
         again = await LiveEvent.load(store, Hub())
         assert again.event.project("p1").leader == "Lee Wen" and again.state.current == "p1"
+
+
+async def test_the_write_ahead_log_is_reserved_once_and_then_reused(tmp_path: Path) -> None:
+    db = await make_db(tmp_path)
+    wal = Path(f"{db}-wal")
+    async with Store.open(db) as store:
+        before = await store.append("host", "start", {"project": "p1"}, command_id="c1")
+        size = 1024 * 1024
+        await store.reserve_wal(size)
+        reserved = wal.stat().st_size
+        assert reserved >= size
+        for i in range(40):  # ~40 commits of a few pages each fit in the reserved log
+            await store.append("judge:j1", "score", {"project": "p1", "n": i}, command_id=f"s{i}")
+        assert wal.stat().st_size == reserved, "commits overwrite the reserved log instead of growing it"
+        assert await store.verify_chain() == 41
+        entries = await store.journal()
+        assert entries[0] == before and [e.data.get("n") for e in entries[1:]] == list(range(40))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM wal_reserve").fetchone()[0] == 0
