@@ -1225,7 +1225,8 @@ def markdown(report: dict[str, Any]) -> str:
         "(results, leaderboard, host standings), recomputed after the acknowledgement in short steps between which "
         "commands go first (LiveEvent._later_step, per step: the longest it holds the event loop); "
         "then how long after the judge's acknowledgement the projector had the update (both as seen by the "
-        "coordinator, which also handles the two frames):"
+        "coordinator, which also handles the two frames); and the garbage collector's full passes over the "
+        "whole configuration (count, longest in ms) and how many started during a fan-out to the viewers:"
     )
     lines.append("")
     head(
@@ -1244,6 +1245,8 @@ def markdown(report: dict[str, Any]) -> str:
             "p99",
             "projector after ack p50",
             "p99",
+            "full GC passes: n, max",
+            "in a fan-out",
         ]
     )
     for n in sizes:
@@ -1269,6 +1272,8 @@ def markdown(report: dict[str, Any]) -> str:
                     _f(path.get("live_refresh_later", {}).get("p99"), 2),
                     _f(after.get("p50"), 2),
                     _f(after.get("p99"), 2),
+                    f"{path.get('gc_full', {}).get('n', 0)}, {_f(path.get('gc_full', {}).get('max'), 0)}",
+                    str(path.get("gc_full_during_fanout", {}).get("n", 0)),
                 ]
             )
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import os
 import sys
 import time
@@ -48,7 +49,18 @@ TIMINGS: dict[str, deque[tuple[float, float]]] = {
     "store_append": deque(maxlen=4096),
     "live_refresh": deque(maxlen=4096),
     "live_refresh_later": deque(maxlen=4096),
+    "gc_full": deque(maxlen=4096),  # the garbage collector's full (generation 2) passes
 }
+_gc_started: list[float] = []
+
+
+def _time_full_collections(phase: str, info: dict[str, Any]) -> None:
+    if info.get("generation") != 2:
+        return
+    if phase == "start":
+        _gc_started[:] = [time.monotonic()]
+    elif _gc_started:
+        TIMINGS["gc_full"].append((_gc_started[0], time.monotonic() - _gc_started[0]))
 
 
 def _timed_async(name: str, func: Any) -> Any:
@@ -110,6 +122,7 @@ def main() -> None:
     Store.append = _timed_async("store_append", Store.append)  # type: ignore[method-assign]
     LiveEvent.refresh = _timed("live_refresh", LiveEvent.refresh)  # type: ignore[method-assign]
     LiveEvent._later_step = _timed("live_refresh_later", LiveEvent._later_step)  # type: ignore[method-assign]
+    gc.callbacks.append(_time_full_collections)
     app = create_app(settings)
     app.router.routes[:0] = [Route("/_bench/stats", stats), Route("/_bench/publish", publish)]
     profile = os.environ.get("ROADSHOW_BENCH_PROFILE")  # a file: profile the whole server run (cProfile)
