@@ -237,12 +237,12 @@ class LiveEvent:
         """The whole view of a role as one message. Assembled from the sections as last published
         (already serialised), so a storm of reconnecting screens costs no recomputation."""
         topic = self.topic_for(role, judge)
-        head = orjson.dumps({"type": "snapshot", "seq": self.hub.seq(topic), "role": role, "server_now": time.time()})
+        head = {"type": "snapshot", "seq": self.hub.seq(topic), "role": role, "server_now": time.time()}
         published = self._published.get(topic)
         if published is None:  # not a topic this event has (e.g. a judge removed by an edit)
-            return orjson.dumps(orjson.loads(head) | {"sections": self.sections_for(role, judge)})
+            return orjson.dumps(head | {"sections": self.sections_for(role, judge)})
         body = b",".join(b'"%s":%s' % (name.encode(), encoded) for name, encoded in published.items())
-        return head[:-1] + b',"sections":{' + body + b"}}"
+        return orjson.dumps(head)[:-1] + b',"sections":{' + body + b"}}"
 
     @staticmethod
     def topic_for(role: str, judge: str | None) -> str:

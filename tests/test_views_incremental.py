@@ -7,8 +7,10 @@ here."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,18 @@ def event_text(normalize: str) -> str:
     text, count = re.subn(r'(?m)^normalize = "\w+"', f'normalize = "{normalize}"', demo_event_text())
     assert count == 1
     return text
+
+
+@contextlib.asynccontextmanager
+async def running_event(tmp_path: Path, text: str) -> AsyncIterator[LiveEvent]:
+    """The live service on a fresh database holding the event `text`."""
+    async with Store.open(tmp_path / "event.db") as store:
+        await store.set_meta("event_toml", text)
+        hub = Hub()
+        try:
+            yield await LiveEvent.load(store, hub)
+        finally:
+            await hub.close()
 
 
 class Driver:
@@ -118,41 +132,31 @@ class Driver:
 @pytest.mark.parametrize(("normalize", "seed"), [("none", 1), ("zscore", 2), ("none", 3)])
 async def test_every_step_of_an_event_matches_a_full_recomputation(tmp_path: Path, normalize: str, seed: int) -> None:
     rng = random.Random(seed)
-    async with Store.open(tmp_path / "event.db") as store:
-        await store.set_meta("event_toml", event_text(normalize))
-        hub = Hub()
-        try:
-            live = await LiveEvent.load(store, hub)
-            drive = Driver(live, rng)
-            judges = [j.id for j in live.event.judges]
-            assert_in_step(live, "load")
-            for project in list(live.state.order)[:8]:
-                await drive.run("host", None, "start_project", project=project)
-                await drive.noise()
+    async with running_event(tmp_path, event_text(normalize)) as live:
+        drive = Driver(live, rng)
+        judges = [j.id for j in live.event.judges]
+        assert_in_step(live, "load")
+        for project in list(live.state.order)[:8]:
+            await drive.run("host", None, "start_project", project=project)
+            await drive.noise()
+            if rng.random() < 0.3:
+                await drive.run("host", None, "recuse", judge=rng.choice(judges), project=project, reason="conflict")
+            await drive.run("host", None, "open_scoring")
+            for judge in rng.sample(judges, rng.randint(2, len(judges))):
+                await drive.run("judge", judge, "submit_score", project=project, scores=drive.scores(), comment="好")
+                if rng.random() < 0.3:  # amends it while scoring is open
+                    await drive.run("judge", judge, "submit_score", project=project, scores=drive.scores())
                 if rng.random() < 0.3:
-                    await drive.run(
-                        "host", None, "recuse", judge=rng.choice(judges), project=project, reason="conflict"
-                    )
-                await drive.run("host", None, "open_scoring")
-                for judge in rng.sample(judges, rng.randint(2, len(judges))):
-                    await drive.run(
-                        "judge", judge, "submit_score", project=project, scores=drive.scores(), comment="好"
-                    )
-                    if rng.random() < 0.3:  # amends it while scoring is open
-                        await drive.run("judge", judge, "submit_score", project=project, scores=drive.scores())
-                    if rng.random() < 0.3:
-                        await drive.noise()
-                await drive.run("host", None, "close_scoring")
-                if rng.random() < 0.8:
-                    await drive.run("host", None, "reveal", project=project)
-                await drive.noise()
-            assert await drive.run("host", None, "start_ceremony")
-            while await drive.run("host", None, "ceremony_step", direction="next"):
-                if rng.random() < 0.2:
-                    await drive.run("host", None, "ceremony_step", direction="back")
-            assert live.state.revealed, "the replay revealed something"
-        finally:
-            await hub.close()
+                    await drive.noise()
+            await drive.run("host", None, "close_scoring")
+            if rng.random() < 0.8:
+                await drive.run("host", None, "reveal", project=project)
+            await drive.noise()
+        assert await drive.run("host", None, "start_ceremony")
+        while await drive.run("host", None, "ceremony_step", direction="next"):
+            if rng.random() < 0.2:
+                await drive.run("host", None, "ceremony_step", direction="back")
+        assert live.state.revealed, "the replay revealed something"
 
 
 def test_a_score_recomputes_the_progress_now_and_the_rankings_later() -> None:
@@ -166,61 +170,49 @@ def test_a_score_recomputes_the_progress_now_and_the_rankings_later() -> None:
 
 
 async def test_the_board_gets_the_progress_before_the_rankings_are_recomputed(tmp_path: Path) -> None:
-    async with Store.open(tmp_path / "event.db") as store:
-        await store.set_meta("event_toml", demo_event_text())
-        hub = Hub()
+    async with running_event(tmp_path, demo_event_text()) as live:
         published: list[tuple[str, set[str]]] = []
-        real_publish = hub.publish
+        real_publish = live.hub.publish
 
         def record(topic: str, sections: dict[str, Any]) -> None:
             published.append((topic, set(sections)))
             real_publish(topic, sections)
 
-        hub.publish = record  # type: ignore[method-assign]
-        try:
-            live = await LiveEvent.load(store, hub)
-            drive = Driver(live, random.Random(5))
-            project = live.state.order[0]
-            await drive.run("host", None, "start_project", project=project)
-            await drive.run("host", None, "open_scoring")
-            await drive.run("judge", "j1", "submit_score", project=project, scores=drive.scores())
-            await drive.run("host", None, "close_scoring")
-            published.clear()
-            await live.execute("host", None, Command(id="reveal", name="reveal", args={}), "test")
-            first = list(published)  # before the event loop turns
-            await live.settled()
-            later = published[len(first) :]
-            assert first[0][0] == BOARD_TOPIC, "the audience's topic is published first"
-            assert {"projects", "current", "scene"} <= first[0][1] and not first[0][1] & RANKED_SECTIONS
-            own = {"judges", "me", "my_scores", "host_ceremony"}
-            assert all(not names & own for _, names in first), "each role's own sections come a moment later"
-            assert any(topic == BOARD_TOPIC and {"result", "leaderboard"} <= names for topic, names in later)
-            assert any(topic == HOST_TOPIC and "standings" in names for topic, names in later)
-        finally:
-            await hub.close()
+        live.hub.publish = record  # type: ignore[method-assign]
+        drive = Driver(live, random.Random(5))
+        project = live.state.order[0]
+        await drive.run("host", None, "start_project", project=project)
+        await drive.run("host", None, "open_scoring")
+        await drive.run("judge", "j1", "submit_score", project=project, scores=drive.scores())
+        await drive.run("host", None, "close_scoring")
+        published.clear()
+        await live.execute("host", None, Command(id="reveal", name="reveal", args={}), "test")
+        first = list(published)  # before the event loop turns
+        await live.settled()
+        later = published[len(first) :]
+        assert first[0][0] == BOARD_TOPIC, "the audience's topic is published first"
+        assert {"projects", "current", "scene"} <= first[0][1] and not first[0][1] & RANKED_SECTIONS
+        own = {"judges", "me", "my_scores", "host_ceremony"}
+        assert all(not names & own for _, names in first), "each role's own sections come a moment later"
+        assert any(topic == BOARD_TOPIC and {"result", "leaderboard"} <= names for topic, names in later)
+        assert any(topic == HOST_TOPIC and "standings" in names for topic, names in later)
 
 
 async def test_a_snapshot_is_what_the_topic_was_sent(tmp_path: Path) -> None:
-    async with Store.open(tmp_path / "event.db") as store:
-        await store.set_meta("event_toml", demo_event_text())
-        hub = Hub()
-        try:
-            live = await LiveEvent.load(store, hub)
-            drive = Driver(live, random.Random(9))
-            project = live.state.order[0]
-            await drive.run("host", None, "start_project", project=project)
-            await drive.run("host", None, "open_scoring")
-            await drive.run("judge", "j3", "submit_score", project=project, scores=drive.scores(), comment='"</script>')
-            for role, judge in (("board", None), ("host", None), ("judge", "j3"), ("judge", "j4")):
-                snapshot = orjson.loads(live.snapshot(role, judge))
-                assert snapshot["type"] == "snapshot" and snapshot["role"] == role
-                assert snapshot["seq"] == hub.seq(live.topic_for(role, judge))
-                assert snapshot["sections"] == orjson.loads(orjson.dumps(live.sections_for(role, judge)))
-            mine = orjson.loads(live.snapshot("judge", "j3"))["sections"]["my_scores"]
-            assert mine[project]["comment"] == '"</script>'
-            assert orjson.loads(live.snapshot("judge", "j4"))["sections"]["my_scores"] == {}
-        finally:
-            await hub.close()
+    async with running_event(tmp_path, demo_event_text()) as live:
+        drive = Driver(live, random.Random(9))
+        project = live.state.order[0]
+        await drive.run("host", None, "start_project", project=project)
+        await drive.run("host", None, "open_scoring")
+        await drive.run("judge", "j3", "submit_score", project=project, scores=drive.scores(), comment='"</script>')
+        for role, judge in (("board", None), ("host", None), ("judge", "j3"), ("judge", "j4")):
+            snapshot = orjson.loads(live.snapshot(role, judge))
+            assert snapshot["type"] == "snapshot" and snapshot["role"] == role
+            assert snapshot["seq"] == live.hub.seq(live.topic_for(role, judge))
+            assert snapshot["sections"] == orjson.loads(orjson.dumps(live.sections_for(role, judge)))
+        mine = orjson.loads(live.snapshot("judge", "j3"))["sections"]["my_scores"]
+        assert mine[project]["comment"] == '"</script>'
+        assert orjson.loads(live.snapshot("judge", "j4"))["sections"]["my_scores"] == {}
 
 
 def test_the_deferred_steps_cover_every_ranked_section() -> None:
@@ -232,50 +224,44 @@ def test_the_deferred_steps_cover_every_ranked_section() -> None:
 async def test_commands_interleaved_with_the_deferred_rankings_end_consistent(tmp_path: Path) -> None:
     """Scores from the whole panel at once, and a correction of a revealed project, while the rankings of
     the earlier commands are still being recomputed step by step."""
-    async with Store.open(tmp_path / "event.db") as store:
-        await store.set_meta("event_toml", event_text("zscore"))
-        hub = Hub()
-        try:
-            live = await LiveEvent.load(store, hub)
-            drive = Driver(live, random.Random(11))
-            judges = [j.id for j in live.event.judges]
-            first, second = live.state.order[:2]
-            for project in (first, second):
-                await drive.run("host", None, "start_project", project=project)
-                await drive.run("host", None, "open_scoring")
-                await asyncio.gather(
-                    *(
-                        live.execute(
-                            "judge",
-                            judge,
-                            Command(
-                                id=f"{project}-{judge}",
-                                name="submit_score",
-                                args={"project": project, "scores": drive.scores()},
-                            ),
-                            "test",
-                        )
-                        for judge in judges
+    async with running_event(tmp_path, event_text("zscore")) as live:
+        drive = Driver(live, random.Random(11))
+        judges = [j.id for j in live.event.judges]
+        first, second = live.state.order[:2]
+        for project in (first, second):
+            await drive.run("host", None, "start_project", project=project)
+            await drive.run("host", None, "open_scoring")
+            await asyncio.gather(
+                *(
+                    live.execute(
+                        "judge",
+                        judge,
+                        Command(
+                            id=f"{project}-{judge}",
+                            name="submit_score",
+                            args={"project": project, "scores": drive.scores()},
+                        ),
+                        "test",
                     )
+                    for judge in judges
                 )
-                await drive.run("host", None, "close_scoring")
-                await drive.run("host", None, "reveal", project=project)
-            correction = live.execute(
-                "host",
-                None,
-                Command(
-                    id="fix",
-                    name="correct_score",
-                    args={"judge": judges[0], "project": first, "scores": drive.scores(), "reason": "typo"},
-                ),
-                "test",
             )
-            reveal_leaderboard = live.execute(
-                "host", None, Command(id="lb", name="scene", args={"scene": "leaderboard"}), "t"
-            )
-            await asyncio.gather(correction, reveal_leaderboard)
-            await live.settled()
-            assert_in_step(live, "the interleaved commands")
-            assert live.state.revealed == [first, second]
-        finally:
-            await hub.close()
+            await drive.run("host", None, "close_scoring")
+            await drive.run("host", None, "reveal", project=project)
+        correction = live.execute(
+            "host",
+            None,
+            Command(
+                id="fix",
+                name="correct_score",
+                args={"judge": judges[0], "project": first, "scores": drive.scores(), "reason": "typo"},
+            ),
+            "test",
+        )
+        reveal_leaderboard = live.execute(
+            "host", None, Command(id="lb", name="scene", args={"scene": "leaderboard"}), "t"
+        )
+        await asyncio.gather(correction, reveal_leaderboard)
+        await live.settled()
+        assert_in_step(live, "the interleaved commands")
+        assert live.state.revealed == [first, second]

@@ -438,6 +438,7 @@ def touched_by(change: Change) -> Touched:
         return EVERYTHING
     if change.kind in _ONE_JUDGE_KINDS:
         return Touched(aspects, frozenset({str(change.data.get("judge"))}))
+    # A new running order reorders every judge's own recusal list (the `me` section).
     return Touched(aspects, None if "order" in aspects else frozenset())
 
 
