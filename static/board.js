@@ -24,14 +24,9 @@
 //
 // Every text from the server goes into the DOM through h() / textContent, never as markup.
 
-import { LiveConnection, timerRemaining, formatClock, strings, h } from "./live.js";
+import { LiveConnection, timerRemaining, formatClock, strings, t, h } from "./live.js";
 
 const S = strings();
-function t(key, params) {
-  let text = S[key] ?? key;
-  if (params) for (const [name, value] of Object.entries(params)) text = text.split(`{${name}}`).join(String(value));
-  return text;
-}
 
 const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony"];
 const WARNING_SECONDS = 60;

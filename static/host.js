@@ -44,7 +44,7 @@
 //   (resumes Q&A if it has run, else the presentation). A keyboard user on a button keeps Space's usual
 //   meaning; after a mouse click Space is the timer shortcut.
 
-import { LiveConnection, timerRemaining, formatClock, strings, h } from "./live.js";
+import { LiveConnection, timerRemaining, formatClock, strings, t, h } from "./live.js";
 
 const S = strings();
 const STATUS_CLASSES = ["pending", "presenting", "scoring", "closed", "revealed"];
@@ -52,12 +52,6 @@ const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony"];
 const TIMERS = ["presentation", "qa"];
 const SHORTCUTS_KEY = "roadshow-host-shortcuts";
 
-/** Translated string `key`, with {name} placeholders filled from `params`. */
-function t(key, params) {
-  let text = S[key] ?? key;
-  if (params) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
-  return text;
-}
 
 const $ = (id) => document.getElementById(id);
 const byTestId = (id) => document.querySelector(`[data-testid="${CSS.escape(id)}"]`);

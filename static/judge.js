@@ -23,18 +23,12 @@
 //
 // Page state: <main data-mode="form|review" data-phase="none|wait|open|closed|recused">.
 
-import { LiveConnection, timerRemaining, formatClock, strings, h } from "./live.js";
+import { LiveConnection, timerRemaining, formatClock, strings, t, h } from "./live.js";
 
 const S = strings();
 const MAX_COMMENT = 1000;
 const EPS = 1e-6;
 
-/** A translated string, with {placeholders} filled in. */
-function t(key, params) {
-  let text = Object.prototype.hasOwnProperty.call(S, key) ? S[key] : key;
-  if (params) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
-  return text;
-}
 
 const $ = (id) => document.getElementById(id);
 const app = $("app");

@@ -341,6 +341,17 @@ export function strings() {
   }
 }
 
+let catalogue = null;
+
+/** The page's translated string for `key` (the key itself when missing), with {placeholders} filled in.
+ * The one translation helper every page module shares; the catalogue is the page's #i18n JSON. */
+export function t(key, params) {
+  if (catalogue === null) catalogue = strings();
+  let text = Object.prototype.hasOwnProperty.call(catalogue, key) ? catalogue[key] : key;
+  if (params) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+  return text;
+}
+
 /** Build an element without innerHTML: every text from the server goes in as text, never markup. */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);

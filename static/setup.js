@@ -6,16 +6,10 @@
 // with the problems by field (`projects[3].category`), which are shown next to their inputs.
 // Every input carries `data-field` with that path. Text is always set with h()/textContent.
 
-import { h, strings } from "./live.js";
+import { h, strings, t } from "./live.js";
 
 const S = strings();
 
-/** A translated string with {placeholders} filled in. */
-function t(key, params = {}) {
-  let text = S[key] ?? key;
-  for (const [name, value] of Object.entries(params)) text = text.split(`{${name}}`).join(String(value));
-  return text;
-}
 
 const ID_RE = /^[A-Za-z0-9_.-]{1,40}$/;
 // names: one per line, or the separators of the event file (, ; and their full-width forms, and the
