@@ -29,9 +29,17 @@ from .store import Store
 
 log = logging.getLogger("roadshow")
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = ROOT / "templates"
-STATIC_DIR = ROOT / "static"
+
+def _asset_dir(name: str) -> Path:
+    """Where the `templates` or `static` folder is: inside the package when Roadshow is installed from a
+    wheel (pyproject.toml maps the checkout's top-level folders to app/templates and app/static), else
+    the checkout's top-level folder (an editable install, or running from the source tree)."""
+    packaged = Path(__file__).resolve().parent / name
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / name
+
+
+TEMPLATES_DIR = _asset_dir("templates")
+STATIC_DIR = _asset_dir("static")
 
 
 def template_environments() -> dict[str, Environment]:

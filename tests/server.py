@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,33 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def wait_until_serving(proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float = 60) -> None:
+    """Until the server at `base` answers /healthz; fails with the end of its log if it exits or never
+    answers. The limit is generous: on a loaded 2-core machine starting Python alone can take seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server did not start:\n{log_path.read_text()[-3000:]}")
+
+
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (a clean shutdown), then SIGKILL if it does not exit."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
 
 class RunningServer:
@@ -73,17 +101,7 @@ class RunningServer:
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the subprocess' lifetime
         self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server did not start:\n{self.log_path.read_text()[-3000:]}")
+        wait_until_serving(self.proc, self.base, self.log_path)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash or a pulled plug."""
@@ -92,13 +110,8 @@ class RunningServer:
             self.proc.wait(10)
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        if self.proc:
+            stop_process(self.proc)
 
     def restart(self, hard: bool = True) -> None:
         self.kill() if hard else self.stop()
@@ -179,6 +192,16 @@ class LiveClient:
                 await asyncio.wait_for(self._changed.wait(), remaining)
             if self._reader and self._reader.done() and not predicate(self.view):
                 raise AssertionError(f"connection closed (code {self.closed_code}) before the condition was met")
+
+    async def section(self, name: str, until: Callable[[Any], bool] = bool, timeout: float = 10.0) -> Any:
+        """The section `name` once `until(section)` holds (by default: once it is non-empty).
+
+        Use it to read a section after an ack: the protocol sends a command's effect on each role's own
+        sections (`me`, `my_scores`, `judges`) and on the rankings a moment after the ack
+        (docs/protocol.md, "update"), so `view[name]` read right after the ack may still be the old one.
+        """
+        await self.wait_for(lambda v: name in v and until(v[name]), timeout=timeout)
+        return self.view[name]
 
     async def command(
         self, cmd: str, args: dict[str, Any] | None = None, cid: str | None = None, timeout: float = 10.0
