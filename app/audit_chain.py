@@ -172,9 +172,7 @@ class ChainVerifier:
                 verdict.notes.append("no row records the event definition (a journal from before chain rule 2)")
             elif definition_digest(event_toml) != self._definition[1]:
                 verdict.ok, verdict.first_bad_seq = False, self._definition[0]
-                verdict.reason = (
-                    f"the event definition differs from the one recorded at row {self._definition[0]}"
-                )
+                verdict.reason = f"the event definition differs from the one recorded at row {self._definition[0]}"
                 return verdict
         if anchor is not None:
             if self.length < anchor.length:
@@ -189,7 +187,7 @@ class ChainVerifier:
             elif not self._anchor_hashes.get(anchor.length, "").startswith(anchor.head.lower()):
                 verdict.ok, verdict.first_bad_seq = False, None
                 verdict.reason = (
-                    f"row {anchor.length} has hash {self._anchor_hashes.get(anchor.length, '')[:len(anchor.head)]}, "
+                    f"row {anchor.length} has hash {self._anchor_hashes.get(anchor.length, '')[: len(anchor.head)]}, "
                     f"the anchor says {anchor.head}: rows up to {anchor.length} were rewritten"
                 )
         return verdict
