@@ -76,6 +76,10 @@ class Anchor:
     def __str__(self) -> str:
         return f"{self.head} / {self.length}"
 
+    def describe(self) -> str:
+        """One line for an export: what `roadshow verify --head --length` takes."""
+        return f"audit anchor: length {self.length}, head {self.head}"
+
 
 @dataclass(slots=True)
 class Verdict:
