@@ -1,4 +1,4 @@
-"""Command line: roadshow serve | demo | init | check | backup | password  (also `python -m app`)."""
+"""Command line: roadshow serve | demo | init | check | backup | password | verify  (also `python -m app`)."""
 
 from __future__ import annotations
 
@@ -147,6 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     p_pw.add_argument("db")
     p_pw.add_argument("--password")
 
+    p_verify = sub.add_parser(
+        "verify", help="check a database's audit chain, against the anchor printed on a document if given"
+    )
+    p_verify.add_argument("db")
+    p_verify.add_argument("--head", help="the chain head printed on a score sheet, results page or export")
+    p_verify.add_argument("--length", type=int, help="the chain length printed next to it")
+
     p_import = sub.add_parser("import", help="turn a filled-in workbook (.xlsx) into an event file (.toml)")
     p_import.add_argument("file", help="a workbook (.xlsx), or a projects list (.csv) with --base")
     p_import.add_argument("--out", help="event file to write (default: print it)")
@@ -233,6 +240,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         password = asyncio.run(reset_host_password(args.db, args.password))
         print(f"new host password: {password}")
         return 0
+    if args.command == "verify":
+        return _verify(args.db, args.head, args.length)
     if args.command in ("import", "export"):
         from .cli_documents import export_command, import_command
 
@@ -240,6 +249,33 @@ def _dispatch(args: argparse.Namespace) -> int:
             return import_command(args.file, args.out, args.base, args.force, language=args.lang)
         return export_command(args.db, args.xlsx, args.toml, args.results, args.scores)
     return 1
+
+
+def _verify(db: str, head: str | None, length: int | None) -> int:
+    """Exit 0 when the chain verifies (and matches the anchor), 1 on any difference, 2 when the
+    question cannot be asked (no such file, not an event database, half an anchor)."""
+    from .audit_chain import Anchor, parse_head
+    from .chain_check import NotAnEventDatabase, verify_database
+
+    if (head is None) != (length is None):
+        print("error: give both --head and --length (as printed), or neither", file=sys.stderr)
+        return 2
+    try:
+        anchor = None if head is None or length is None or length < 0 else Anchor(length, parse_head(head))
+        if head is not None and anchor is None:
+            raise ValueError("the chain length is a whole number from 0")
+        verdict = verify_database(db, anchor)
+    except (ValueError, NotAnEventDatabase) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not verdict.ok:
+        print(f"FAILED: {verdict.reason}")
+        return 1
+    against = f", matches the anchor {anchor}" if anchor else ""
+    print(f"ok: {verdict.length} rows, head {verdict.head}{against}")
+    for note in verdict.notes:
+        print(f"note: {note}")
+    return 0
 
 
 if __name__ == "__main__":

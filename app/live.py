@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import hmac
 import logging
 import time
@@ -18,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from .domain.definition_changes import definition_changes
 from .domain.errors import DomainError
 from .domain.models import Event
 from .domain.state import EVERYTHING, NOTHING, PRESENCE, Change, EventState, Touched, touched_by
@@ -168,15 +168,20 @@ class LiveEvent:
         self.refresh(touched_by(Change(kind, data)))
 
     # ------------------------------------------------------------------ editing the event
-    async def update_event(self, source: str, connection: str | None = None) -> Event:
+    async def update_event(self, source: str, connection: str | None = None, reason: str = "") -> Event:
         """Replace the event definition (the setup area, an import). Raises EventFileError for a
         malformed definition and DomainError for a change the running event cannot take: once
-        scoring has started the rubric, the weights and the scoring rule are fixed, and nothing that
-        already took part in the event (a started project, a judge who scored) can be removed."""
+        scoring has started the rubric, the weights and the scoring rule are fixed, nothing that
+        already took part in the event (a started project, a judge who scored) can be removed, and
+        an edit needs a reason; once the ceremony has started (the final lock) an edit waits for the
+        host to reopen the results. What changed is journalled with the reason (app/domain/
+        definition_changes.py)."""
         new_event = parse_event(source)
+        reason = reason.strip() if isinstance(reason, str) else ""
         async with self._lock:
             entries = await self.store.journal()
-            if any(e.kind in ("score", "correction") for e in entries):
+            scoring_started = any(e.kind in ("score", "correction") for e in entries)
+            if scoring_started:
                 locked = structure_changes(self.event, new_event)
                 if locked:
                     raise DomainError("scoring_started", LOCKED_MESSAGES[locked[0]])
@@ -189,9 +194,9 @@ class LiveEvent:
                 raise DomainError(
                     "in_use", "{ids} already took part in the event and cannot be removed.", ids=", ".join(gone)
                 )
-            await self.store.set_meta("event_toml", source)
-            digest = hashlib.sha256(source.encode()).hexdigest()
-            entry = await self.store.append("host", "event_updated", {"sha256": digest}, connection=connection)
+            self.state.check_definition_edit(scoring_started, reason)
+            facts = definition_changes(self.event, new_event) | {"reason": reason, "scoring_started": scoring_started}
+            entry = await self.store.replace_event(source, "host", facts, connection=connection)
             state = EventState.new(new_event)
             for e in [*entries, entry]:
                 state.apply(Change(e.kind, e.data), e.at)
@@ -341,7 +346,7 @@ class LiveEvent:
 
 # The deferred recomputation, one step at a time (LiveEvent._refresh_later): each role's own sections,
 # then the ranked ones.
-LATER_STEPS = ("own", "results", "shared", "standings", "awards_preview")
+LATER_STEPS = ("own", "results", "shared", "standings", "awards_preview", "final_lock")
 RANKED_READS: frozenset[str] = frozenset().union(
     *(reads for name, (reads, _) in (SHARED_SECTIONS | HOST_OWN_SECTIONS).items() if name in RANKED_SECTIONS)
 )

@@ -8,7 +8,6 @@ inside each other's transactions. WAL with synchronous=FULL: a journal row is on
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import secrets
 import sqlite3
 import time
@@ -22,7 +21,17 @@ from typing import Any
 import aiosqlite
 import orjson
 
-GENESIS_HASH = "0" * 64
+from .audit_chain import (
+    CHAIN_RULE,
+    DEFINITION_KINDS,
+    GENESIS_HASH,
+    JOURNAL_COLUMNS,
+    Anchor,
+    ChainVerifier,
+    Verdict,
+    definition_digest,
+    entry_hash,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +53,6 @@ class StoreError(RuntimeError):
 
 class ChainError(StoreError):
     """The journal's hash chain does not verify: a row was changed or removed outside Roadshow."""
-
-
-def entry_hash(
-    prev_hash: str, seq: int, at: float, actor: str, kind: str, data_json: str, command_id: str | None
-) -> str:
-    material = orjson.dumps([prev_hash, seq, repr(at), actor, kind, data_json, command_id])
-    return hashlib.sha256(material).hexdigest()
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -88,6 +90,7 @@ class Store:
             store = cls(conn, str(path))
             await store._migrate()
             await store._load_tail()
+            await store._record_definition()
             yield store
         finally:
             await conn.close()
@@ -104,10 +107,23 @@ class Store:
             await self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={number};\nCOMMIT;")
 
     async def _load_tail(self) -> None:
+        self._last_seq, self._last_hash = 0, GENESIS_HASH
         async with self._conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1") as cur:
             row = await cur.fetchone()
         if row:
             self._last_seq, self._last_hash = int(row["seq"]), str(row["hash"])
+
+    async def _record_definition(self) -> None:
+        """A database from before chain rule 2 has its event definition outside the chain: record the
+        definition it holds now, once, so later changes to it are detected (docs/reliability.md)."""
+        source = await self.get_meta("event_toml")
+        if source is None:
+            return
+        kinds = ", ".join(f"'{k}'" for k in sorted(DEFINITION_KINDS))
+        async with self._conn.execute(f"SELECT 1 FROM journal WHERE kind IN ({kinds}) LIMIT 1") as cur:
+            if await cur.fetchone() is not None:
+                return
+        await self.append("system", "event_defined", {"sha256": definition_digest(source), "recorded": "upgrade"})
 
     async def reserve_wal(self, size: int = WAL_RESERVE_BYTES) -> None:
         """Grow the write-ahead log to its working size before the event, not during it.
@@ -154,11 +170,33 @@ class Store:
                     "INSERT INTO judge_tokens (judge, token, issued_at) VALUES (?, ?, ?)",
                     [(jid, tok, now) for jid, tok in tokens.items()],
                 )
+                defined = {"sha256": definition_digest(event_toml)}
+                await self._append_unlocked("system", "event_defined", defined, at=now)
                 await self._conn.execute("COMMIT")
             except BaseException:
                 await self._conn.execute("ROLLBACK")
+                await self._load_tail()
                 raise
         return tokens
+
+    async def replace_event(
+        self, event_toml: str, actor: str, data: dict[str, Any], connection: str | None = None
+    ) -> JournalEntry:
+        """Store a new event definition and journal it (its SHA-256 joins `data`) in one transaction,
+        so the definition in force is always the one the chain names last."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self._conn.execute("UPDATE meta SET value = ? WHERE key = 'event_toml'", (event_toml,))
+                entry = await self._append_unlocked(
+                    actor, "event_updated", {"sha256": definition_digest(event_toml), **data}, connection=connection
+                )
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                await self._load_tail()
+                raise
+        return entry
 
     async def _get_meta_unlocked(self, key: str) -> str | None:
         async with self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
@@ -217,30 +255,52 @@ class Store:
         at: float | None = None,
     ) -> JournalEntry:
         """Append one row, durably. Raises DuplicateCommand if (actor, command_id) was seen."""
-        data_json = orjson.dumps(data).decode()
         async with self._write_lock:
-            seq = self._last_seq + 1
-            when = time.time() if at is None else at
-            digest = entry_hash(self._last_hash, seq, when, actor, kind, data_json, command_id)
-            try:
-                await self._conn.execute(
-                    "INSERT INTO journal (seq, at, actor, kind, data, command_id, connection, prev_hash, hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (seq, when, actor, kind, data_json, command_id, connection, self._last_hash, digest),
-                )
-            except sqlite3.IntegrityError as exc:
-                if "journal.actor" in str(exc) or "journal_command" in str(exc) or "UNIQUE" in str(exc):
-                    raise DuplicateCommand(actor, command_id) from exc
-                raise
-            entry = JournalEntry(seq, when, actor, kind, data, command_id, connection, self._last_hash, digest)
-            self._last_seq, self._last_hash = seq, digest
+            return await self._append_unlocked(actor, kind, data, command_id, connection, at)
+
+    async def _append_unlocked(
+        self,
+        actor: str,
+        kind: str,
+        data: dict[str, Any],
+        command_id: str | None = None,
+        connection: str | None = None,
+        at: float | None = None,
+    ) -> JournalEntry:
+        data_json = orjson.dumps(data).decode()
+        seq = self._last_seq + 1
+        when = time.time() if at is None else at
+        digest = entry_hash(self._last_hash, seq, when, actor, kind, data_json, command_id, connection, CHAIN_RULE)
+        try:
+            await self._conn.execute(
+                f"INSERT INTO journal ({JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (seq, when, actor, kind, data_json, command_id, connection, self._last_hash, digest, CHAIN_RULE),
+            )
+        except sqlite3.IntegrityError as exc:
+            if "journal.actor" in str(exc) or "journal_command" in str(exc) or "UNIQUE" in str(exc):
+                raise DuplicateCommand(actor, command_id) from exc
+            raise
+        entry = JournalEntry(seq, when, actor, kind, data, command_id, connection, self._last_hash, digest)
+        self._last_seq, self._last_hash = seq, digest
         return entry
 
+    @property
+    def anchor(self) -> Anchor:
+        """The chain's head and length now: what printed documents and exports carry."""
+        return Anchor.of(self._last_seq, self._last_hash)
+
     async def journal(self, after: int = 0) -> list[JournalEntry]:
+        return await self.journal_page(after=after)
+
+    async def journal_page(self, after: int = 0, limit: int = -1, newest_first: bool = False) -> list[JournalEntry]:
+        """Rows with seq > `after` (oldest first), or with seq <= `after` newest first when
+        `newest_first` (after = 0: from the newest row); at most `limit` rows (-1: all)."""
+        if newest_first:
+            where, order, bound = "seq <= ?", "DESC", after if after > 0 else self._last_seq
+        else:
+            where, order, bound = "seq > ?", "", after
         async with self._conn.execute(
-            "SELECT seq, at, actor, kind, data, command_id, connection, prev_hash, hash"
-            " FROM journal WHERE seq > ? ORDER BY seq",
-            (after,),
+            f"SELECT {JOURNAL_COLUMNS} FROM journal WHERE {where} ORDER BY seq {order} LIMIT ?", (bound, limit)
         ) as cur:
             rows = await cur.fetchall()
         return [
@@ -258,28 +318,23 @@ class Store:
             for r in rows
         ]
 
-    async def verify_chain(self) -> int:
-        """Recompute every row's hash; raise ChainError at the first that does not match."""
-        expected_prev = GENESIS_HASH
-        count = 0
-        async with self._conn.execute(
-            "SELECT seq, at, actor, kind, data, command_id, prev_hash, hash FROM journal ORDER BY seq"
-        ) as cur:
+    async def verify(self, anchor: Anchor | None = None) -> Verdict:
+        """Check every row's hash and link, the event definition and, if given, an anchor."""
+        checker = ChainVerifier()
+        if anchor is not None:
+            checker.watch(anchor.length)
+        async with self._conn.execute(f"SELECT {JOURNAL_COLUMNS} FROM journal ORDER BY seq") as cur:
             async for r in cur:
-                digest = entry_hash(
-                    str(r["prev_hash"]),
-                    int(r["seq"]),
-                    float(r["at"]),
-                    str(r["actor"]),
-                    str(r["kind"]),
-                    str(r["data"]),
-                    r["command_id"],
-                )
-                if r["prev_hash"] != expected_prev or r["hash"] != digest:
-                    raise ChainError(f"journal row {r['seq']} does not match the hash chain")
-                expected_prev = str(r["hash"])
-                count += 1
-        return count
+                if not checker.feed(r):
+                    break
+        return checker.finish(await self.get_meta("event_toml"), anchor)
+
+    async def verify_chain(self) -> int:
+        """The number of rows, once they verify; raise ChainError at the first problem."""
+        verdict = await self.verify()
+        if not verdict.ok:
+            raise ChainError(verdict.reason)
+        return verdict.length
 
     async def command_ids(self) -> set[tuple[str, str]]:
         async with self._conn.execute("SELECT actor, command_id FROM journal WHERE command_id IS NOT NULL") as cur:

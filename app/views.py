@@ -235,6 +235,16 @@ def ceremony_section(state: EventState, reveal_all: bool = False) -> dict[str, A
     return {"step": ceremony.step, "total_steps": len(ceremony.steps), "awards": awards, "current": current}
 
 
+def final_lock_section(state: EventState) -> dict[str, Any]:
+    """The host's view of the final lock (app/domain/final_lock.py): locked once the ceremony has
+    started; while reopened, which awards the standings now would change (the preview)."""
+    return {
+        "locked": state.ceremony is not None and state.reopened is None,
+        "reopened": state.reopened,
+        "changes": state.award_changes() if state.reopened is not None else [],
+    }
+
+
 def judges_section(state: EventState, presence: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     pid = state.current
     out = []
@@ -308,6 +318,7 @@ HOST_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, dict[st
     ),
     "awards_preview": (frozenset({_E, "sheets"}), lambda s, _: awards_as_dicts(s.awards())),
     "host_ceremony": (frozenset({_E, "ceremony"}), lambda s, _: ceremony_section(s, reveal_all=True)),
+    "final_lock": (frozenset({_E, "ceremony", "sheets"}), lambda s, _: final_lock_section(s)),
 }
 
 
@@ -317,7 +328,7 @@ HOST_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, dict[st
 # "own", a moment later: each role's own sections (the host's judges list, a judge's own scores);
 # "later", in short steps after that: the sections that rank the results, once for every command
 # handled in the meantime. Snapshots and the full views ("all") always include everything.
-RANKED_SECTIONS = frozenset({"result", "leaderboard", "standings", "awards_preview"})
+RANKED_SECTIONS = frozenset({"result", "leaderboard", "standings", "awards_preview", "final_lock"})
 Part = Literal["all", "now", "own", "later"]
 
 

@@ -1123,6 +1123,7 @@ function adopt(data) {
   for (const list of ["projects", "judges"]) for (const row of state.model[list]) row._loadedId = str(row.id);
   state.base = data.base || "";
   state.locked = Boolean(data.scoring_started);
+  byId("edit-reason").value = ""; // a reason belongs to one saved change
   state.inUse = {
     projects: new Set((data.in_use && data.in_use.projects) || []),
     judges: new Set((data.in_use && data.in_use.judges) || []),
@@ -1200,7 +1201,7 @@ async function save() {
   const { status, body } = await fetchJson("/host/setup/save", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ definition: payload(), base: state.base }),
+    body: JSON.stringify({ definition: payload(), base: state.base, reason: byId("edit-reason").value }),
   });
   setBusy(false);
   if (body && body.ok) {
@@ -1380,7 +1381,7 @@ async function applyPreview() {
   const { status, body } = await fetchJson("/host/setup/import/apply", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ preview: preview.preview }),
+    body: JSON.stringify({ preview: preview.preview, reason: byId("edit-reason").value }),
   });
   if (body && body.ok) {
     adopt(body);

@@ -86,7 +86,8 @@ async def test_audit_log_view_and_csv(mini_server: RunningServer) -> None:
     text = csv_response.text.lstrip("\ufeff")
     lines = text.strip().splitlines()
     assert lines[0].startswith("seq,time,actor,kind,data")
-    assert len(lines) == 4  # start, open, score
+    assert len(lines) == 6  # header; the event definition, start, open, score; the anchor
+    assert lines[-1].startswith("# audit anchor: length 4, head ")
     assert "Judge One (judge:j1)" in text and ",score," in text
     await host.close()
     await j1.close()

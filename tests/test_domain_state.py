@@ -631,9 +631,10 @@ def test_ceremony_awards_are_frozen_when_it_starts():
     scored_and_closed(state, "p2", (5, 5))  # 15
     do(state, "start_ceremony")
     before = copy.deepcopy(state.ceremony.awards)
-    # a later correction changes the live results but not the ceremony already running
-    do(state, "correct_score", {"judge": "j1", "project": "p2", "scores": {"idea": 10, "exec": 10}, "reason": "typo"})
-    assert state.results()["p2"].panel == 30
+    # the final lock: a correction is refused (tests/test_final_lock.py has the reopen flow)
+    correction = {"judge": "j1", "project": "p2", "scores": {"idea": 10, "exec": 10}, "reason": "typo"}
+    expect_error(state, "final_locked", "correct_score", correction)
+    assert state.results()["p2"].panel == 15
     assert state.ceremony.awards == before
 
 

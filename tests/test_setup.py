@@ -222,7 +222,9 @@ async def test_once_scoring_started_the_rubric_is_locked_but_the_title_is_not(mi
         title = (await current(http))["definition"]
         title["event"]["title"] = "Renamed during the event"
         title["criteria"][0]["name"] = "Impact (renamed)"  # names are not locked
-        answer = await save(http, title)
+        answer = await save(http, title)  # but every edit now needs a reason
+        assert answer.status_code == 409 and answer.json()["error"]["code"] == "reason_required"
+        answer = await save(http, title, reason="sponsor's name")
         assert answer.status_code == 200, answer.text
         assert (await http.get("/api/results")).json()["event"]["title"] == "Renamed during the event"
 

@@ -30,7 +30,7 @@ async def test_journal_is_append_only_and_chained(tmp_path: Path) -> None:
         a = await store.append("host", "start", {"project": "p1"}, command_id="c1")
         b = await store.append("host", "open", {"project": "p1"}, command_id="c2")
         assert b.prev_hash == a.hash and b.seq == a.seq + 1
-        assert await store.verify_chain() == 2
+        assert await store.verify_chain() == 3  # row 1 records the event definition
         with pytest.raises(DuplicateCommand):
             await store.append("host", "open", {"project": "p1"}, command_id="c2")
         # the same id from another actor is a different command
@@ -49,9 +49,9 @@ async def test_tampering_is_detected_on_start(tmp_path: Path) -> None:
         await store.append("judge:j1", "score", {"project": "p1", "judge": "j1", "values": SCORES, "total": 80.0})
     with sqlite3.connect(db) as conn:  # someone edits a score behind Roadshow's back
         conn.execute("DROP TRIGGER journal_no_update")
-        conn.execute("UPDATE journal SET data = replace(data, '80.0', '99.0') WHERE seq = 3")
+        conn.execute("UPDATE journal SET data = replace(data, '80.0', '99.0') WHERE seq = 4")
     async with Store.open(db) as store:
-        with pytest.raises(ChainError, match="row 3"):
+        with pytest.raises(ChainError, match="row 4"):
             await store.verify_chain()
         with pytest.raises(ChainError):
             await LiveEvent.load(store, Hub())
@@ -175,7 +175,10 @@ async def test_event_edits_before_and_after_scoring(tmp_path: Path) -> None:
         with pytest.raises(DomainError) as in_use:
             await live.update_event(without_p1)
         assert in_use.value.code == "in_use" and "p1" in str(in_use.value)
-        await live.update_event(edited.replace("Lee", "Lee Wen"))
+        with pytest.raises(DomainError) as no_reason:
+            await live.update_event(edited.replace("Lee", "Lee Wen"))
+        assert no_reason.value.code == "reason_required"
+        await live.update_event(edited.replace("Lee", "Lee Wen"), reason="leader's full name")
         assert live.event.project("p1").leader == "Lee Wen"
         assert live.state.sheets[("p1", "j1")].total == 95.0  # the score survived the edit
         await live.hub.close()
@@ -196,8 +199,8 @@ async def test_the_write_ahead_log_is_reserved_once_and_then_reused(tmp_path: Pa
         for i in range(40):  # ~40 commits of a few pages each fit in the reserved log
             await store.append("judge:j1", "score", {"project": "p1", "n": i}, command_id=f"s{i}")
         assert wal.stat().st_size == reserved, "commits overwrite the reserved log instead of growing it"
-        assert await store.verify_chain() == 41
+        assert await store.verify_chain() == 42  # and row 1, the event definition
         entries = await store.journal()
-        assert entries[0] == before and [e.data.get("n") for e in entries[1:]] == list(range(40))
+        assert entries[1] == before and [e.data.get("n") for e in entries[2:]] == list(range(40))
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM wal_reserve").fetchone()[0] == 0

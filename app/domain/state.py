@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from .awards import AwardResult, compute_awards
 from .errors import DomainError
+from .final_lock import MAX_REASON_LENGTH, award_changes, reason_arg, refuse_when_locked
 from .models import Event
 from .results import ProjectResult, Standings, compute_results, rank
 from .scoring import ScoreSheet, validate_comment, validate_values, weighted_total
@@ -23,7 +24,7 @@ ProjectStatus = Literal["pending", "presenting", "scoring", "closed", "revealed"
 SCENES: tuple[str, ...] = ("welcome", "presenting", "result", "leaderboard", "ceremony")
 TIMERS: tuple[str, ...] = ("presentation", "qa")
 TIMER_ACTIONS: tuple[str, ...] = ("start", "pause", "reset")
-MAX_REASON_LENGTH = 500
+
 
 HOST_COMMANDS: frozenset[str] = frozenset(
     {
@@ -38,8 +39,13 @@ HOST_COMMANDS: frozenset[str] = frozenset(
         "start_ceremony",
         "ceremony_step",
         "correct_score",
+        "reopen_results",
+        "redecide_awards",
     }
 )
+# While the results are reopened after the ceremony started (app/domain/final_lock.py), the ceremony
+# waits for the awards to be re-decided.
+WAIT_WHILE_REOPENED: frozenset[str] = frozenset({"start_ceremony", "ceremony_step"})
 JUDGE_COMMANDS: frozenset[str] = frozenset({"submit_score"})
 
 
@@ -94,11 +100,10 @@ class EventState:
     sheets: dict[tuple[str, str], ScoreSheet] = field(default_factory=dict)  # (project, judge)
     revealed: list[str] = field(default_factory=list)  # in the order they were revealed
     ceremony: Ceremony | None = None
+    reopened: dict[str, Any] | None = None  # {"reason", "at"} while the final lock is lifted
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results, for all projects (key None) or the revealed ones (their order)
-    _standings: dict[tuple[str, ...] | None, tuple[dict[str, ProjectResult], Standings]] = field(
-        default_factory=dict
-    )
+    _standings: dict[tuple[str, ...] | None, tuple[dict[str, ProjectResult], Standings]] = field(default_factory=dict)
 
     @classmethod
     def new(cls, event: Event) -> EventState:
@@ -151,6 +156,8 @@ class EventState:
     # ------------------------------------------------------------------ decide
     def decide(self, role: str, actor: str, command: str, args: dict[str, Any], now: float) -> list[Change]:
         """Check `command` from `role` (host | judge) and return the changes it makes."""
+        if role == "host" and command in WAIT_WHILE_REOPENED and self.reopened is not None:
+            raise DomainError("reopened", "The results are reopened: re-decide the awards first.")
         if role == "host" and command in HOST_COMMANDS:
             handler = getattr(self, f"_decide_{command}")
             return handler(args, now)
@@ -233,6 +240,7 @@ class EventState:
             raise DomainError("bad_args", "`recused` must be true or false.")
         if self.status[pid] == "revealed":
             raise DomainError("already_revealed", "The result of this project has been revealed.")
+        refuse_when_locked(self.ceremony is not None, self.reopened)
         reason = args.get("reason", "")
         if not isinstance(reason, str) or len(reason) > MAX_REASON_LENGTH:
             raise DomainError(
@@ -293,6 +301,7 @@ class EventState:
             raise DomainError("not_scored_yet", "This project has not been scored yet.")
         if (jid, pid) in self.recused:
             raise DomainError("recused", "That judge is recused from this project.")
+        refuse_when_locked(self.ceremony is not None, self.reopened)
         reason = args.get("reason")
         if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON_LENGTH:
             raise DomainError("reason_required", "A correction needs a reason.")
@@ -312,6 +321,46 @@ class EventState:
                 },
             )
         ]
+
+    def _decide_reopen_results(self, args: dict[str, Any], now: float) -> list[Change]:
+        """Lift the final lock, with a reason: corrections are accepted again until re-decided."""
+        if self.ceremony is None:
+            raise DomainError("no_ceremony", "The award ceremony has not started.")
+        if self.reopened is not None:
+            raise DomainError("already_reopened", "The results are already reopened.")
+        return [Change("results_reopened", {"reason": reason_arg(args)})]
+
+    def _decide_redecide_awards(self, args: dict[str, Any], now: float) -> list[Change]:
+        """Decide the awards again from the standings now and lock the results again; the journal
+        keeps the awards before, after and which changed."""
+        if self.ceremony is None or self.reopened is None:
+            raise DomainError("not_reopened", "The results are not reopened.")
+        awards = awards_as_dicts(self.awards())
+        changed = award_changes(self.ceremony.awards, awards)
+        return [
+            Change(
+                "awards_redecided",
+                {
+                    "awards": awards,
+                    "previous": self.ceremony.awards,
+                    "changed": changed,
+                    "reason": self.reopened["reason"],
+                },
+            )
+        ]
+
+    def award_changes(self) -> list[dict[str, Any]]:
+        """Which frozen awards the standings now would change (the host's preview while reopened)."""
+        if self.ceremony is None:
+            return []
+        return award_changes(self.ceremony.awards, awards_as_dicts(self.awards()))
+
+    def check_definition_edit(self, scoring_started: bool, reason: str) -> None:
+        """An edit of the event definition: refused under the final lock; needs a reason once
+        scoring has begun (the reason is journalled with what changed)."""
+        refuse_when_locked(self.ceremony is not None, self.reopened)
+        if scoring_started:
+            reason_arg({"reason": reason})
 
     # ------------------------------------------------------------------ apply
     def apply(self, change: Change, at: float) -> None:
@@ -370,6 +419,14 @@ class EventState:
             awards = data["awards"]
             self.ceremony = Ceremony(awards=awards, steps=ceremony_steps(awards))
             self.scene = "ceremony"
+        elif kind == "results_reopened":
+            self.reopened = {"reason": data["reason"], "at": at}
+        elif kind == "awards_redecided" and self.ceremony is not None:
+            # The board keeps its place in the walk (as many steps shown as before), now over the
+            # re-decided awards: a changed winner already announced shows at once.
+            steps = ceremony_steps(data["awards"])
+            self.ceremony = Ceremony(data["awards"], steps, min(self.ceremony.step, len(steps)))
+            self.reopened = None
         elif kind == "ceremony_step" and self.ceremony is not None:
             self.ceremony.step = int(data["step"])
             self.scene = "ceremony"
@@ -409,6 +466,8 @@ _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "correction": frozenset({"sheets"}),
     "ceremony": frozenset({"ceremony", "scene"}),
     "ceremony_step": frozenset({"ceremony", "scene"}),
+    "results_reopened": frozenset({"ceremony"}),
+    "awards_redecided": frozenset({"ceremony"}),
 }
 # Changes that alter one judge's own view (their sheets, their recusals) and no other judge's.
 _ONE_JUDGE_KINDS = frozenset({"score", "correction", "recuse"})

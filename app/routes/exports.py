@@ -95,7 +95,11 @@ async def event_inputs_csv(request: Request) -> Response:
 
 
 def _page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    base = {"printed": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"), "fmt": documents.fmt_score}
+    base = {
+        "printed": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+        "fmt": documents.fmt_score,
+        "anchor": live_event(request).store.anchor,  # printed on every page (docs/reliability.md)
+    }
     return render(request, name, base | context, status_code=status_code)
 
 

@@ -234,10 +234,16 @@ def _problems(request: Request, exc: EventFileError) -> list[dict[str, Any]]:
     return [{"field": field, "line": line, "message": message} for field, line, message in exc.translated(language)]
 
 
-async def _apply(request: Request, source: str, connection: str) -> JSONResponse:
+def _reason(payload: Any) -> str:
+    """The host's reason for an edit (required once scoring has begun; LiveEvent.update_event checks)."""
+    reason = payload.get("reason") if isinstance(payload, dict) else None
+    return reason if isinstance(reason, str) else ""
+
+
+async def _apply(request: Request, source: str, connection: str, reason: str = "") -> JSONResponse:
     live = live_event(request)
     try:
-        await live.update_event(source, connection=connection)
+        await live.update_event(source, connection=connection, reason=reason)
     except EventFileError as exc:
         return JSONResponse({"ok": False, "problems": _problems(request, exc)}, status_code=422, headers=NO_STORE)
     except DomainError as exc:
@@ -301,7 +307,7 @@ async def save(request: Request) -> Response:
         parse_event(source)  # the same check update_event makes, before anything is locked
     except EventFileError as exc:
         return JSONResponse({"ok": False, "problems": _problems(request, exc)}, status_code=422, headers=NO_STORE)
-    return await _apply(request, source, "http:setup")
+    return await _apply(request, source, "http:setup", _reason(payload))
 
 
 # ------------------------------------------------------------------------------------------ import
@@ -487,7 +493,7 @@ async def import_apply(request: Request) -> Response:
             N_("The event was changed after this file was checked: check the file again before using it."),
             409,
         )
-    response = await _apply(request, stored.toml, "http:import")
+    response = await _apply(request, stored.toml, "http:import", _reason(payload))
     if response.status_code == 200:
         store.pop(token, None)
     return response
