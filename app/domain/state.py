@@ -18,12 +18,13 @@ from .errors import DomainError
 from .models import Event
 from .results import ProjectResult, Standings, compute_results, rank
 from .scoring import ScoreSheet, validate_comment, validate_values, weighted_total
+from .text import MAX_REASON, clean_line
 
 ProjectStatus = Literal["pending", "presenting", "scoring", "closed", "revealed"]
 SCENES: tuple[str, ...] = ("welcome", "presenting", "result", "leaderboard", "ceremony")
 TIMERS: tuple[str, ...] = ("presentation", "qa")
 TIMER_ACTIONS: tuple[str, ...] = ("start", "pause", "reset")
-MAX_REASON_LENGTH = 500
+MAX_REASON_LENGTH = MAX_REASON
 
 HOST_COMMANDS: frozenset[str] = frozenset(
     {
@@ -96,9 +97,7 @@ class EventState:
     ceremony: Ceremony | None = None
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results, for all projects (key None) or the revealed ones (their order)
-    _standings: dict[tuple[str, ...] | None, tuple[dict[str, ProjectResult], Standings]] = field(
-        default_factory=dict
-    )
+    _standings: dict[tuple[str, ...] | None, tuple[dict[str, ProjectResult], Standings]] = field(default_factory=dict)
 
     @classmethod
     def new(cls, event: Event) -> EventState:
@@ -234,13 +233,14 @@ class EventState:
         if self.status[pid] == "revealed":
             raise DomainError("already_revealed", "The result of this project has been revealed.")
         reason = args.get("reason", "")
-        if not isinstance(reason, str) or len(reason) > MAX_REASON_LENGTH:
+        reason = clean_line(reason) if isinstance(reason, str) else None  # docs/security.md, "Uploads and text"
+        if reason is None or len(reason) > MAX_REASON_LENGTH:
             raise DomainError(
                 "bad_reason", "The reason must be text of at most {limit} characters.", limit=MAX_REASON_LENGTH
             )
         if ((jid, pid) in self.recused) == on:
             return []
-        return [Change("recuse", {"judge": jid, "project": pid, "recused": on, "reason": reason.strip()})]
+        return [Change("recuse", {"judge": jid, "project": pid, "recused": on, "reason": reason})]
 
     def _decide_scene(self, args: dict[str, Any], now: float) -> list[Change]:
         scene = args.get("scene")
@@ -294,8 +294,13 @@ class EventState:
         if (jid, pid) in self.recused:
             raise DomainError("recused", "That judge is recused from this project.")
         reason = args.get("reason")
-        if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON_LENGTH:
+        reason = clean_line(reason) if isinstance(reason, str) else ""
+        if not reason:
             raise DomainError("reason_required", "A correction needs a reason.")
+        if len(reason) > MAX_REASON_LENGTH:
+            raise DomainError(
+                "bad_reason", "The reason must be text of at most {limit} characters.", limit=MAX_REASON_LENGTH
+            )
         values = validate_values(self.event, args.get("scores"))
         comment = validate_comment(args.get("comment"))
         total = weighted_total(self.event, values)
@@ -308,7 +313,7 @@ class EventState:
                     "values": values,
                     "total": total,
                     "comment": comment,
-                    "reason": reason.strip(),
+                    "reason": reason,
                 },
             )
         ]

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..domain.text import csv_cell
 from .common import is_host, live_event, render, same_origin
 
 
@@ -100,18 +101,13 @@ async def audit_csv(request: Request) -> Response:
     writer = csv.DictWriter(buffer, fieldnames=fields)
     writer.writeheader()
     for row in await audit_rows(request):
-        writer.writerow({k: _csv_safe(str(v)) for k, v in row.items()})
+        writer.writerow({k: csv_cell(str(v)) for k, v in row.items()})
     # BOM: Excel opens UTF-8 CSV with Chinese text correctly only with it
     return Response(
         "\ufeff" + buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": 'attachment; filename="roadshow-audit.csv"'},
     )
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ is shown as text, not run."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 routes = [
