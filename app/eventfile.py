@@ -35,6 +35,17 @@ from .domain.models import (
     ScoringRules,
     Timing,
 )
+from .domain.text import (
+    MAX_DESCRIPTION,
+    MAX_NAME,
+    MAX_NAMES,
+    MAX_REASON,
+    MAX_SHORT,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    clean_block,
+    clean_line,
+)
 from .i18n import N_, Message
 
 _KEYS: dict[str, set[str]] = {
@@ -140,21 +151,38 @@ class _Reader:
             return []
         return value
 
-    def text_field(self, data: dict[str, Any], key: str, field: str, required: bool = True, default: str = "") -> str:
+    def text_field(
+        self,
+        data: dict[str, Any],
+        key: str,
+        field: str,
+        required: bool = True,
+        default: str = "",
+        limit: int = MAX_NAME,
+        multiline: bool = False,
+    ) -> str:
+        """Text cleaned as docs/security.md says (`app/domain/text.py`): control characters removed,
+        NFC, no line break unless `multiline`; longer than `limit` characters is a problem."""
         value = data.get(key)
+        name = f"{field}.{key}" if field else key
         if value is None:
             if required:
-                self.fail(f"{field}.{key}" if field else key, "is required")
+                self.fail(name, "is required")
             return default
         if isinstance(value, datetime.date):
             value = value.isoformat()  # `date = 2026-12-12` without quotes is a TOML date
         if not isinstance(value, str | int) or isinstance(value, bool):
-            self.fail(f"{field}.{key}" if field else key, "must be text")
+            self.fail(name, "must be text")
             return default
-        value = str(value).strip()
+        value = clean_block(str(value)) if multiline else clean_line(str(value))
         if required and not value:
-            self.fail(f"{field}.{key}" if field else key, "must not be empty")
+            self.fail(name, "must not be empty")
+        self.length(name, value, limit)
         return value
+
+    def length(self, name: str, value: str, limit: int) -> None:
+        if len(value) > limit:
+            self.fail(name, "is longer than {limit} characters ({length})", limit=limit, length=len(value))
 
     def ident(self, data: dict[str, Any], key: str, field: str) -> str:
         value = self.text_field(data, key, field)
@@ -199,7 +227,12 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(f"{field}.{key}", "must be a list of names")
             return ()
-        return tuple(v.strip() for v in value if v.strip())
+        names = tuple(n for n in (clean_line(v) for v in value) if n)
+        if len(names) > MAX_NAMES:
+            self.fail(f"{field}.{key}", "lists more than {limit} names ({count})", limit=MAX_NAMES, count=len(names))
+        for n in names:
+            self.length(f"{field}.{key}", n, MAX_NAME)
+        return names
 
 
 def load_event_file(path: str | Path) -> Event:
@@ -227,9 +260,9 @@ def parse_event(text: str) -> Event:
 
     head = r.table(data, "event", "event")
     r.known_keys(head, _KEYS["event"], "event")
-    title = r.text_field(head, "title", "event")
-    date = r.text_field(head, "date", "event", required=False)
-    language = r.text_field(head, "language", "event", required=False, default="zh")
+    title = r.text_field(head, "title", "event", limit=MAX_TITLE)
+    date = r.text_field(head, "date", "event", required=False, limit=MAX_SHORT)
+    language = r.text_field(head, "language", "event", required=False, default="zh", limit=MAX_SHORT)
     if language not in LANGUAGES:
         r.fail("event.language", "must be one of {choices}", choices=", ".join(LANGUAGES))
         language = "zh"
@@ -243,10 +276,10 @@ def parse_event(text: str) -> Event:
 
     scoring_t = r.table(data, "scoring", "scoring")
     r.known_keys(scoring_t, _KEYS["scoring"], "scoring")
-    rule = r.text_field(scoring_t, "rule", "scoring", required=False, default="trimmed_mean")
+    rule = r.text_field(scoring_t, "rule", "scoring", required=False, default="trimmed_mean", limit=MAX_SHORT)
     if rule not in AGGREGATION_RULES:
         r.fail("scoring.rule", "must be one of {choices}", choices=", ".join(AGGREGATION_RULES))
-    normalize = r.text_field(scoring_t, "normalize", "scoring", required=False, default="none")
+    normalize = r.text_field(scoring_t, "normalize", "scoring", required=False, default="none", limit=MAX_SHORT)
     if normalize not in NORMALIZATIONS:
         r.fail("scoring.normalize", "must be one of {choices}", choices=", ".join(NORMALIZATIONS))
     scoring = ScoringRules(
@@ -277,7 +310,7 @@ def parse_event(text: str) -> Event:
                 max=r.number(c, "max", f, positive=True),
                 weight=r.number(c, "weight", f, 1.0, positive=True),
                 step=r.number(c, "step", f, 1.0, positive=True),
-                description=r.text_field(c, "description", f, required=False),
+                description=r.text_field(c, "description", f, required=False, limit=MAX_DESCRIPTION, multiline=True),
             )
         )
     _unique(r, "criteria", [c.id for c in criteria])
@@ -295,7 +328,7 @@ def parse_event(text: str) -> Event:
                 name=r.text_field(c, "name", f),
                 weight=r.number(c, "weight", f, positive=True),
                 max=r.number(c, "max", f, 100.0, positive=True),
-                description=r.text_field(c, "description", f, required=False),
+                description=r.text_field(c, "description", f, required=False, limit=MAX_DESCRIPTION, multiline=True),
             )
         )
     _unique(r, "indicators", [c.id for c in indicators])
@@ -349,12 +382,12 @@ def parse_event(text: str) -> Event:
         projects.append(
             Project(
                 id=r.ident(c, "id", f),
-                title=r.text_field(c, "title", f),
+                title=r.text_field(c, "title", f, limit=MAX_TITLE),
                 team=r.text_field(c, "team", f),
                 leader=r.text_field(c, "leader", f, required=False),
                 category=category,
                 order=r.integer(c, "order", f, i + 1, minimum=0),
-                summary=r.text_field(c, "summary", f, required=False),
+                summary=r.text_field(c, "summary", f, required=False, limit=MAX_SUMMARY, multiline=True),
                 members=r.names(c, "members", f),
                 volunteers=r.names(c, "volunteers", f),
                 indicators=values,
@@ -372,7 +405,8 @@ def parse_event(text: str) -> Event:
             r.fail(f"{f}.judge", "'{value}' is not a judge id", value=jid)
         if pid and pid not in project_ids:
             r.fail(f"{f}.project", "'{value}' is not a project id", value=pid)
-        recusals.append(Recusal(judge=jid, project=pid, reason=r.text_field(c, "reason", f, required=False)))
+        reason = r.text_field(c, "reason", f, required=False, limit=MAX_REASON)
+        recusals.append(Recusal(judge=jid, project=pid, reason=reason))
 
     awards = []
     for i, c in enumerate(r.array(data, "awards", required=False)):
@@ -397,9 +431,9 @@ def parse_event(text: str) -> Event:
         awards.append(award)
     _unique(r, "awards", [a.id for a in awards])
 
-    subtitle = r.text_field(head, "subtitle", "event", required=False)
-    venue = r.text_field(head, "venue", "event", required=False)
-    organizer = r.text_field(head, "organizer", "event", required=False)
+    subtitle = r.text_field(head, "subtitle", "event", required=False, limit=MAX_TITLE)
+    venue = r.text_field(head, "venue", "event", required=False, limit=MAX_TITLE)
+    organizer = r.text_field(head, "organizer", "event", required=False, limit=MAX_TITLE)
     if r.problems:
         raise EventFileError(r.problems)
     return Event(

@@ -56,14 +56,15 @@ def test_xlsx_round_trip(name: str) -> None:
 
 
 def test_awkward_values_survive_both_round_trips() -> None:
-    """Quotes, newlines, a leading '=', a dotted id, fractional minutes, numbers-as-text."""
+    """Quotes, newlines and tabs (in a multi-line field: a name or a title takes neither), a leading
+    '=', a dotted id, fractional minutes, numbers-as-text."""
     event = replace(
         MINI,
-        title='=HYPERLINK("x") "quoted" \\ back\tslash',
-        subtitle="two\nlines",
+        title='=HYPERLINK("x") "quoted" \\ back slash',
+        subtitle="＝full-width",
         indicators=(Indicator(id="sat.v2", name="Satisfaction", weight=40, max=120),),
         projects=tuple(
-            replace(p, team="007", indicators={"sat.v2": 99.25}, members=("甲", "乙"), summary="=1+1")
+            replace(p, team="007", indicators={"sat.v2": 99.25}, members=("甲", "乙"), summary="=1+1\ntwo\tlines")
             for p in MINI.projects
         ),
         timing=replace(MINI.timing, presentation_seconds=395, qa_seconds=0),

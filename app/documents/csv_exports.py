@@ -1,6 +1,6 @@
 """CSV exports: the score log from the journal (`scores_csv`) and the event definition
 (`event_inputs_csv`). UTF-8 with a BOM for Excel; a text cell that starts like a formula is
-neutralised (`csv_safe`)."""
+neutralised (`csv_safe`, which is `app.domain.text.csv_cell`, the guard of every CSV)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.models import Event
+from ..domain.text import csv_cell
 from ..eventfile_export import seconds_to_minutes
 from ..store import JournalEntry
 from .formatting import fmt_score
 
-
-def csv_safe(value: Any) -> str:
-    """Spreadsheet formula injection: a text cell starting with = + - @ (or a tab / carriage return,
-    which some spreadsheets skip before looking) is prefixed with ' so it shows as text, never runs."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# the one formula-injection guard (app/domain/text.py), under the name this package has exported
+csv_safe = csv_cell
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

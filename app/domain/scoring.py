@@ -28,8 +28,9 @@ from typing import Any
 
 from .errors import DomainError
 from .models import Event, ScoringRules
+from .text import MAX_COMMENT, clean_block
 
-MAX_COMMENT_LENGTH = 1000
+MAX_COMMENT_LENGTH = MAX_COMMENT
 _STEP_TOLERANCE = 1e-6
 
 
@@ -96,7 +97,7 @@ def validate_comment(comment: Any) -> str:
         return ""
     if not isinstance(comment, str):
         raise DomainError("bad_comment", "The comment must be text.")
-    comment = comment.strip()
+    comment = clean_block(comment)  # controls removed, NFC (docs/security.md, "Uploads and text")
     if len(comment) > MAX_COMMENT_LENGTH:
         raise DomainError(
             "comment_too_long", "The comment is longer than {limit} characters.", limit=MAX_COMMENT_LENGTH

@@ -19,12 +19,13 @@ from .final_lock import MAX_REASON_LENGTH, award_changes, reason_arg, refuse_whe
 from .models import Event
 from .results import ProjectResult, Standings, compute_results, rank
 from .scoring import ScoreSheet, validate_comment, validate_values, weighted_total
+from .text import MAX_REASON, clean_line
 
 ProjectStatus = Literal["pending", "presenting", "scoring", "closed", "revealed"]
 SCENES: tuple[str, ...] = ("welcome", "presenting", "result", "leaderboard", "ceremony")
 TIMERS: tuple[str, ...] = ("presentation", "qa")
 TIMER_ACTIONS: tuple[str, ...] = ("start", "pause", "reset")
-
+MAX_REASON_LENGTH = MAX_REASON
 
 HOST_COMMANDS: frozenset[str] = frozenset(
     {
@@ -242,13 +243,14 @@ class EventState:
             raise DomainError("already_revealed", "The result of this project has been revealed.")
         refuse_when_locked(self.ceremony is not None, self.reopened)
         reason = args.get("reason", "")
-        if not isinstance(reason, str) or len(reason) > MAX_REASON_LENGTH:
+        reason = clean_line(reason) if isinstance(reason, str) else None  # docs/security.md, "Uploads and text"
+        if reason is None or len(reason) > MAX_REASON_LENGTH:
             raise DomainError(
                 "bad_reason", "The reason must be text of at most {limit} characters.", limit=MAX_REASON_LENGTH
             )
         if ((jid, pid) in self.recused) == on:
             return []
-        return [Change("recuse", {"judge": jid, "project": pid, "recused": on, "reason": reason.strip()})]
+        return [Change("recuse", {"judge": jid, "project": pid, "recused": on, "reason": reason})]
 
     def _decide_scene(self, args: dict[str, Any], now: float) -> list[Change]:
         scene = args.get("scene")
@@ -303,8 +305,13 @@ class EventState:
             raise DomainError("recused", "That judge is recused from this project.")
         refuse_when_locked(self.ceremony is not None, self.reopened)
         reason = args.get("reason")
-        if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON_LENGTH:
+        reason = clean_line(reason) if isinstance(reason, str) else ""
+        if not reason:
             raise DomainError("reason_required", "A correction needs a reason.")
+        if len(reason) > MAX_REASON_LENGTH:
+            raise DomainError(
+                "bad_reason", "The reason must be text of at most {limit} characters.", limit=MAX_REASON_LENGTH
+            )
         values = validate_values(self.event, args.get("scores"))
         comment = validate_comment(args.get("comment"))
         total = weighted_total(self.event, values)
@@ -317,7 +324,7 @@ class EventState:
                     "values": values,
                     "total": total,
                     "comment": comment,
-                    "reason": reason.strip(),
+                    "reason": reason,
                 },
             )
         ]

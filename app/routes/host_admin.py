@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from ..audit_chain import Anchor, Verdict, parse_head
 from ..chain_check import verify_database
-from ..documents import csv_safe
+from ..domain.text import csv_cell
 from ..live import LiveEvent
 from ..store import JournalEntry
 from .common import is_host, live_event, render, same_origin
@@ -174,7 +174,7 @@ async def audit_csv(request: Request) -> Response:
             buffer.seek(0)
             buffer.truncate()
             for row in audit_rows(live, entries):
-                writer.writerow([csv_safe(row[k]) for k in AUDIT_CSV_FIELDS])
+                writer.writerow([csv_cell(row[k]) for k in AUDIT_CSV_FIELDS])
             after, last_hash = entries[-1].seq, entries[-1].hash
             yield buffer.getvalue()
         yield f"# {Anchor.of(after, last_hash).describe()}\r\n"

@@ -12,6 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..domain.text import for_export, looks_like_formula
+
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 EXAMPLE_FONT = Font(italic=True, color="1F4E79")
 THIN = Side(style="thin", color="A6A6A6")
@@ -20,10 +22,18 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 def put(cell: Cell, value: Any) -> Cell:
     """Set a cell. Text is always stored as text: openpyxl would store "=..." as a formula, and
-    untrusted text (a comment, a title) must never run in someone's spreadsheet."""
-    cell.value = value
+    untrusted text (a comment, a title) must never run in someone's spreadsheet. Text that looks like
+    a formula (the one guard, `looks_like_formula`) also gets Excel's quote prefix, so it stays text
+    when someone edits the cell; characters a workbook cannot hold are dropped (`for_export`), so
+    stored text never makes an export fail."""
     if isinstance(value, str):
+        value = for_export(value)
+        cell.value = value
         cell.data_type = "s"
+        if looks_like_formula(value):
+            cell.quotePrefix = True
+        return cell
+    cell.value = value
     return cell
 
 
@@ -56,7 +66,7 @@ def print_setup(ws: Worksheet, title: str = "", landscape: bool = True, title_ro
     if title_rows:
         ws.print_title_rows = title_rows
     if title:
-        ws.oddHeader.center.text = title.replace("&", "&&")[:200]
+        ws.oddHeader.center.text = for_export(title).replace("&", "&&")[:200]
     ws.oddFooter.center.text = "&P / &N"
     ws.oddFooter.right.text = ws.title.replace("&", "&&")
 
