@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .admission import raise_open_files_limit
 from .config import Settings
+from .connections import KEEP_ALIVE_TIMEOUT, MAX_HEADER_BYTES, GuardedHttpProtocol, trust_proxies
 from .eventfile import EventFileError, load_event_file
 from .setup import PreparedEvent, demo_event_text, prepare, read_event_source, reset_host_password
 
@@ -69,7 +71,27 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "ws_ping_interval": None,  # browsers cannot answer protocol pings visibly; the page sends its own
     "ws_ping_timeout": None,
     "timeout_graceful_shutdown": 3,
+    # uvicorn's httptools protocol plus a header deadline and per-address limits (app/connections.py)
+    "http": GuardedHttpProtocol,
+    "timeout_keep_alive": KEEP_ALIVE_TIMEOUT,
+    "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
+    # X-Forwarded-For is believed only from the proxies named with --trusted-proxy (uvicorn's default
+    # trusts 127.0.0.1, which lets any local process or same-host proxy choose its client address).
+    "proxy_headers": False,
 }
+
+
+def proxy_options(trusted: list[str]) -> dict[str, Any]:
+    """uvicorn options for --trusted-proxy / ROADSHOW_TRUSTED_PROXIES (comma-separated addresses)."""
+    if not trusted:
+        return {"proxy_headers": False}
+    trust_proxies(tuple(trusted))
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(trusted)}
+
+
+def _trusted_proxies(args: argparse.Namespace) -> list[str]:
+    from_env = [a.strip() for a in os.environ.get("ROADSHOW_TRUSTED_PROXIES", "").split(",") if a.strip()]
+    return [*from_env, *(args.trusted_proxy or [])]
 
 
 def _serve(prepared: PreparedEvent, args: argparse.Namespace, demo: bool) -> None:
@@ -91,6 +113,7 @@ def _serve(prepared: PreparedEvent, args: argparse.Namespace, demo: bool) -> Non
         secure_cookies=tls or os.environ.get("ROADSHOW_HTTPS", "") == "1",
     )
     _print_banner(prepared, base, settings.host_login_key, demo)
+    raise_open_files_limit()  # every websocket is a file descriptor (app/admission.py)
     app = create_app(settings)
     uvicorn.run(
         app,
@@ -99,7 +122,7 @@ def _serve(prepared: PreparedEvent, args: argparse.Namespace, demo: bool) -> Non
         log_level=os.environ.get("ROADSHOW_LOG_LEVEL", "warning"),
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
-        **UVICORN_OPTIONS,
+        **(UVICORN_OPTIONS | proxy_options(_trusted_proxies(args))),
     )
 
 
@@ -111,6 +134,12 @@ def _add_server_options(p: argparse.ArgumentParser, default_db: str | None) -> N
     p.add_argument("--backup-every", type=float, default=300, help="seconds between automatic backups (0 = off)")
     p.add_argument("--ssl-certfile", help="serve over HTTPS with this certificate (PEM) ...")
     p.add_argument("--ssl-keyfile", help="... and this private key (PEM)")
+    p.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help="a reverse proxy whose X-Forwarded-For is believed (repeatable; default: none)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

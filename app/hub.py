@@ -198,6 +198,11 @@ class Hub:
         """Every subscriber of every topic (a copy: safe to iterate across awaits)."""
         return [s for topic in self._topics.values() for s in topic.subscribers]
 
+    def subscribers_of(self, name: str) -> list[Subscriber]:
+        """The subscribers of one topic (a copy)."""
+        topic = self._topics.get(name)
+        return list(topic.subscribers) if topic else []
+
     def add(self, name: str, subscriber: Subscriber) -> None:
         self._topic(name).subscribers[subscriber] = None
 

@@ -201,9 +201,17 @@ class LiveEvent:
             for e in [*entries, entry]:
                 state.apply(Change(e.kind, e.data), e.at)
             self.event, self.state = new_event, state
+            # A removed judge's link and PIN die with it, so an id added again later gets new ones
+            # and nobody inherits an old card or an open socket (docs/security.md).
+            removed = await self.store.drop_judge_tokens([j.id for j in new_event.judges])
             self._tokens = await self.store.ensure_judge_tokens([j.id for j in new_event.judges])
             self._judge_by_token = {t: j for j, t in self._tokens.items()}
             self.pins = await self.store.judge_pins()
+        for judge in removed:
+            self.presence.pop(judge, None)
+            for conn in list(self.judge_sockets.pop(judge, ())):
+                with contextlib.suppress(Exception):
+                    await conn.close(4401, "this judge was removed from the event")
         self.refresh()
         return new_event
 

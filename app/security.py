@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import re
 import secrets
 from urllib.parse import urlsplit
 
@@ -25,6 +27,22 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+LOGGED_TEXT_LIMIT = 80  # characters of client-supplied text written to the server's log
+
+
+def log_text(value: object, limit: int = LOGGED_TEXT_LIMIT) -> str:
+    """Client text made safe for a terminal log: control and other unprintable characters (ANSI
+    escapes, CR/LF that would forge a new line, bidi overrides) are written as escapes, and the text
+    is cut at `limit` characters."""
+    text = str(value)
+    cut = len(text) > limit
+    text = text[:limit]
+    out = "".join(
+        c if c.isprintable() else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") for c in text
+    )
+    return out + "…" if cut else out
 
 
 def new_password() -> str:
@@ -60,3 +78,30 @@ def content_security_policy(nonce: str, host_header: str | None, secure: bool) -
             "form-action 'self'",
         ]
     )
+
+
+# Secrets that appear in request paths: a judge's token (/judge/<token>, /ws/judge/<token>) and the
+# start-up login key (/host/login?key=...). uvicorn's access log (info level) would write them out.
+_SECRET_IN_PATH = re.compile(r"(/judge/|[?&]key=)[^/?&#\s\"]+")
+
+
+def redact_secrets(text: str) -> str:
+    return _SECRET_IN_PATH.sub(r"\1[redacted]", text)
+
+
+class RedactSecrets(logging.Filter):
+    """On uvicorn's access and error loggers: judge tokens and the login key never reach the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(redact_secrets(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.msg, str) and not record.args:
+            record.msg = redact_secrets(record.msg)
+        return True
+
+
+def install_log_redaction() -> None:
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())

@@ -221,6 +221,16 @@ class Store:
                 )
         return await self.judge_tokens()
 
+    async def drop_judge_tokens(self, keep: list[str]) -> list[str]:
+        """Delete the token and PIN of every judge not in `keep` (removed from the event); returns who.
+        A judge added later under the same id is issued a new token and PIN (ensure_judge_tokens)."""
+        existing = await self.judge_tokens()
+        gone = [j for j in existing if j not in set(keep)]
+        if gone:
+            async with self._write_lock:
+                await self._conn.executemany("DELETE FROM judge_tokens WHERE judge = ?", [(j,) for j in gone])
+        return gone
+
     async def reissue_token(self, judge: str) -> tuple[str, str]:
         """Revoke a judge's link and PIN by issuing new ones; returns (token, pin)."""
         token, pin = new_token(), new_pin()
@@ -242,6 +252,28 @@ class Store:
                     rows[judge] = new_pin()
                     await self._conn.execute("UPDATE judge_tokens SET pin = ? WHERE judge = ?", (rows[judge], judge))
         return {j: str(p) for j, p in rows.items()}
+
+    # ---------------------------------------------------------------- sign-in attempts
+    async def signin_attempts(self) -> list[tuple[str, float, float]]:
+        """Every saved PIN-attempt bucket: (key, tokens left, when last updated)."""
+        async with self._conn.execute("SELECT key, tokens, updated FROM signin_attempts") as cur:
+            return [(str(r["key"]), float(r["tokens"]), float(r["updated"])) for r in await cur.fetchall()]
+
+    async def save_signin_attempts(self, buckets: list[tuple[str, float, float]], older_than: float) -> None:
+        """Save buckets (key, tokens, updated) and drop the ones not touched since `older_than`."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self._conn.executemany(
+                    "INSERT INTO signin_attempts (key, tokens, updated) VALUES (?, ?, ?) ON CONFLICT(key)"
+                    " DO UPDATE SET tokens = excluded.tokens, updated = excluded.updated",
+                    buckets,
+                )
+                await self._conn.execute("DELETE FROM signin_attempts WHERE updated < ?", (older_than,))
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
 
     # ---------------------------------------------------------------- journal
     async def append(

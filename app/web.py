@@ -19,12 +19,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import i18n
+from .admission import Admission
 from .config import Settings
 from .hub import Hub
 from .live import LiveEvent
 from .routes import api, exports, host_admin, live, pages
 from .routes import setup as setup_routes
-from .security import content_security_policy
+from .security import content_security_policy, install_log_redaction
+from .sessions import watch_host_epoch
+from .signin import SignInLimits
 from .store import Store
 
 log = logging.getLogger("roadshow")
@@ -82,6 +85,12 @@ def _route_path(scope: Scope) -> str:
     return path
 
 
+def _holds_secrets(path: str) -> bool:
+    """Pages and files with judge tokens, PINs, the audit log or unrevealed scores: everything under
+    /host, a judge's page, the PIN form's answer. Never kept by a browser or proxy cache."""
+    return path == "/host" or path.startswith(("/host/", "/judge/")) or path == "/j"
+
+
 class SecurityHeaders:
     """Adds a per-request CSP nonce (scope["state"]["csp_nonce"]) and security headers to HTML."""
 
@@ -96,6 +105,7 @@ class SecurityHeaders:
         nonce = secrets.token_urlsafe(16)
         scope.setdefault("state", {})["csp_nonce"] = nonce
         host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), None)
+        path = _route_path(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -105,6 +115,8 @@ class SecurityHeaders:
                 if content_type.startswith(b"text/html") and b"content-security-policy" not in names:
                     policy = content_security_policy(nonce, host, self.secure)
                     headers.append((b"content-security-policy", policy.encode()))
+                if _holds_secrets(path) and b"cache-control" not in names:
+                    headers.append((b"cache-control", b"no-store"))
                 headers += [
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"same-origin"),
@@ -117,6 +129,7 @@ class SecurityHeaders:
 
 
 def create_app(settings: Settings) -> Starlette:
+    install_log_redaction()
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         hub = Hub(send_timeout=settings.send_timeout)
@@ -126,12 +139,16 @@ def create_app(settings: Settings) -> Starlette:
                 await store.reserve_wal()
             except sqlite3.Error:  # e.g. a nearly full disk: commits are only a little slower without it
                 log.warning("could not reserve space for the write-ahead log", exc_info=True)
+            signin = SignInLimits()
+            await signin.load(store)
+            app.state.signin = signin
             app.state.store = store
             app.state.hub = hub
             app.state.live = live_event
             tasks = []
             if settings.backup_dir and settings.backup_interval > 0:
                 tasks.append(asyncio.create_task(_backup_loop(store, settings), name="backups"))
+            tasks.append(asyncio.create_task(watch_host_epoch(live_event), name="host-sessions"))
             if settings.idle_timeout > 0:
                 tasks.append(asyncio.create_task(live.close_idle(hub, settings.idle_timeout), name="close-idle"))
             try:
@@ -168,6 +185,7 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.admission = Admission()
     app.state.templates = template_environments()
     return app
 

@@ -6,7 +6,7 @@ import hmac
 from typing import Any
 
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from .. import i18n
 from ..live import LiveEvent
@@ -76,6 +76,19 @@ def same_origin(request: Request) -> bool:
     from urllib.parse import urlsplit
 
     return urlsplit(origin).netloc.lower() == host.lower()
+
+
+def client_address(conn: HTTPConnection) -> str:
+    """The client's IP address. Behind a reverse proxy this is the proxy's, unless the proxy is
+    listed with --trusted-proxy (uvicorn then takes the client from X-Forwarded-For)."""
+    return conn.client.host if conn.client else "?"
+
+
+def no_store(response: Response) -> Response:
+    """Pages and redirects that carry judge tokens, PINs or the audit log: no browser or proxy cache
+    may keep a copy (a shared phone's back button, a caching proxy)."""
+    response.headers["cache-control"] = "no-store"
+    return response
 
 
 def constant_time_equal(a: str, b: str) -> bool:

@@ -24,19 +24,21 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from .. import i18n
+from ..admission import CLOSE_REPLACED, Admission, log_bucket
 from ..domain.errors import DomainError
 from ..hub import TOO_SLOW, WRITTEN, DirectSocket, Hub, binary_frame
 from ..live import LiveEvent
 from ..protocol import Command, Ping, Presence, ProtocolError, Resync, decode
-from ..security import origin_allowed
-from .common import choose_language, is_host
+from ..ratelimit import Rate, TokenBucket
+from ..security import log_text, origin_allowed
+from .common import choose_language, client_address, is_host
 
 log = logging.getLogger("roadshow.ws")
 
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN_ORIGIN = 4403
-RATE_PER_SECOND = 20.0  # sustained messages per second per connection
-RATE_BURST = 60.0
+CLOSE_TRY_LATER = 1013  # the public pool (or this address's share of it) is full
+MESSAGES_PER_CONNECTION = Rate(20.0, 60.0)  # any frame: 20 a second sustained, bursts of 60
 FLOOD_STRIKES = 50  # rate-limited messages before the connection is closed
 IDLE_SWEEP_SECONDS = 5.0  # longest pause between two looks for idle connections (close_idle)
 BOARD_PATH = "/ws/board"
@@ -58,9 +60,9 @@ class Connection:
     __slots__ = (
         "_direct",
         "_held",
-        "_last_refill",
+        "_log_budget",
         "_number",
-        "_tokens",
+        "_rate",
         "judge",
         "last_seen",
         "role",
@@ -78,12 +80,22 @@ class Connection:
         self._number = next(_connection_ids)
         self._held: list[bytes] | None = []
         self._direct = DirectSocket.for_websocket(websocket)
-        # A full bucket, last refilled at the dawn of the monotonic clock: the first allow() tops it up
-        # to RATE_BURST anyway, and the connection holds shared constants instead of a float of its own.
-        self._tokens = RATE_BURST
-        self._last_refill = 0.0
+        self._rate = TokenBucket(MESSAGES_PER_CONNECTION)
+        self._log_budget: TokenBucket | None = None  # made on the first warning this connection causes
         self.strikes = 0
         self.last_seen = time.monotonic()  # when the last message arrived (close_idle)
+
+    @property
+    def number(self) -> int:
+        """Increases with every connection: orders a judge's sockets from oldest to newest."""
+        return self._number
+
+    def may_log(self) -> bool:
+        """Whether this connection may add one more warning to the server's log (LOG_LINES_PER_CONNECTION):
+        a client that provokes warnings in a loop cannot flood the host's terminal."""
+        if self._log_budget is None:
+            self._log_budget = log_bucket()
+        return self._log_budget.take(time.monotonic())
 
     @property
     def id(self) -> str:
@@ -150,14 +162,8 @@ class Connection:
                 direct.abort()
 
     def allow(self) -> bool:
-        """Token bucket: RATE_PER_SECOND sustained, RATE_BURST at once."""
-        now = time.monotonic()
-        self._tokens = min(RATE_BURST, self._tokens + (now - self._last_refill) * RATE_PER_SECOND)
-        self._last_refill = now
-        if self._tokens >= 1:
-            self._tokens -= 1
-            return True
-        return False
+        """One more frame within MESSAGES_PER_CONNECTION?"""
+        return self._rate.take(time.monotonic())
 
 
 def _dumps(message: dict[str, Any]) -> bytes:
@@ -176,6 +182,8 @@ async def _serve(websocket: WebSocket, role: str, judge: str | None, language: s
         await conn.release()
         if judge:
             live.judge_connected(judge, conn)
+            for old in Admission.judge_sockets_over(live.judge_sockets.get(judge, set())):
+                await old.close(CLOSE_REPLACED, "this judge link was opened on another device")
         try:
             while True:
                 message = await websocket.receive()
@@ -229,14 +237,22 @@ async def _run_command(live: LiveEvent, conn: Connection, command: Command, lang
             "ok": False,
             "error": _error(language, "forbidden", "You are not allowed to do that."),
         }
-        log.warning("refused %s from a board connection %s", command.name, conn.id)
+        if conn.may_log():
+            log.warning("refused %s from a board connection %s", log_text(command.name), conn.id)
+    elif not _admission(conn.websocket).command_allowed(_actor(conn)):
+        reply = {
+            "type": "ack",
+            "id": command.id,
+            "ok": False,
+            "error": _error(language, "rate_limited", "Too many messages; slow down."),
+        }
     else:
         try:
             result = await live.execute(conn.role, conn.judge, command, conn.id)
             reply = {"type": "ack", "id": command.id} | result
         except DomainError as exc:
-            if exc.code == "forbidden":
-                log.warning("refused %s from %s", command.name, conn.id)
+            if exc.code == "forbidden" and conn.may_log():
+                log.warning("refused %s from %s", log_text(command.name), conn.id)
             reply = {
                 "type": "ack",
                 "id": command.id,
@@ -244,7 +260,7 @@ async def _run_command(live: LiveEvent, conn: Connection, command: Command, lang
                 "error": i18n.translate_error(language, exc.as_dict()),
             }
         except Exception:
-            log.exception("command %s from %s failed", command.name, conn.id)
+            log.exception("command %s from %s failed", log_text(command.name), conn.id)
             reply = {
                 "type": "ack",
                 "id": command.id,
@@ -252,6 +268,15 @@ async def _run_command(live: LiveEvent, conn: Connection, command: Command, lang
                 "error": _error(language, "internal", "The server could not save this; please try again."),
             }
     await conn.send_now(_dumps(reply))
+
+
+def _actor(conn: Connection) -> str:
+    """Whose command budget a connection spends: its judge token's, or the host's."""
+    return f"judge:{conn.judge}" if conn.role == "judge" else conn.role
+
+
+def _admission(conn: HTTPConnection) -> Admission:
+    return conn.app.state.admission
 
 
 def _error(language: str, code: str, message: str) -> dict[str, Any]:
@@ -300,16 +325,26 @@ async def board_socket(scope: Scope, receive: Receive, send: Send) -> None:
     request = HTTPConnection(scope)  # for the checks only: its parsed headers, query and cookies are not kept
     allowed = _check_origin(request)
     language = choose_language(request)
+    address = client_address(request)
+    admission = _admission(request)
     del request
     websocket: WebSocket = WebSocket(scope, receive, send)
     if not allowed:
         await websocket.close(CLOSE_FORBIDDEN_ORIGIN)
         return
-    await websocket.accept()
-    # Nothing reads the request headers after the checks above, and a phone's are ~1.7 KiB of
-    # Python objects per viewer for the life of the connection.
-    scope["headers"] = []
-    await _serve(websocket, "board", None, language)
+    if not admission.admit_public(address):
+        # Refused before the handshake (HTTP 403): the page retries with backoff. Judges and the
+        # host are not counted here, so they still connect (app/admission.py).
+        await websocket.close(CLOSE_TRY_LATER)
+        return
+    try:
+        await websocket.accept()
+        # Nothing reads the request headers after the checks above, and a phone's are ~1.7 KiB of
+        # Python objects per viewer for the life of the connection.
+        scope["headers"] = []
+        await _serve(websocket, "board", None, language)
+    finally:
+        admission.release_public(address)
 
 
 async def board_ws(websocket: WebSocket) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import time
+import functools
+import re
 from urllib.parse import urlsplit
 
 import segno
@@ -10,11 +11,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..security import verify_password
-from .common import constant_time_equal, is_host, live_event, render, same_origin
-
-LOGIN_ATTEMPTS_PER_MINUTE = 10
-_login_failures: dict[str, list[float]] = {}
+from ..sessions import end_host_sessions
+from ..signin import SignInLimits
+from .common import client_address, constant_time_equal, is_host, live_event, no_store, render, same_origin
 
 
 async def index(request: Request) -> HTMLResponse:
@@ -44,37 +43,34 @@ async def judge(request: Request) -> HTMLResponse:
     return render(request, "judge.html", {"judge": j, "token": token}, page="judge")
 
 
-PIN_FAILURES_BEFORE_LOCKOUT = 5
-PIN_LOCKOUT_SECONDS = 600
-_pin_failures: dict[int, list[float]] = {}
-
-
 async def pin_login(request: Request) -> Response:
     """The typing fallback: judge number + 6-digit PIN -> the judge's personal page.
-    Five wrong PINs for one judge number lock that number for ten minutes."""
+    Attempts are limited per client address and per (address, judge number), counted before the
+    PIN is checked and kept across restarts (app/signin.py)."""
     live = live_event(request)
-    if request.method == "GET":
-        return render(request, "pin.html", {"state": None, "judge_count": len(live.event.judges)})
-    if not same_origin(request):
-        return render(request, "pin.html", {"state": "failed", "judge_count": len(live.event.judges)}, 403)
-    form = await request.form()
-    try:
-        number = int(str(form.get("judge", "")).strip())
-    except ValueError:
-        number = 0
-    pin = str(form.get("pin", "")).strip()[:12]
-    now = time.monotonic()
-    recent = [t for t in _pin_failures.get(number, []) if now - t < PIN_LOCKOUT_SECONDS]
-    _pin_failures[number] = recent
     context = {"judge_count": len(live.event.judges)}
-    if len(recent) >= PIN_FAILURES_BEFORE_LOCKOUT:
+    if request.method == "GET":
+        return render(request, "pin.html", context | {"state": None})
+    if not same_origin(request):
+        return render(request, "pin.html", context | {"state": "failed"}, 403)
+    form = await request.form()
+    number_text = str(form.get("judge", "")).strip()
+    pin = str(form.get("pin", "")).strip()
+    # ASCII digits only: int() and str.isdigit() also take other scripts' digits ("٣", "²")
+    number = int(number_text) if _ASCII_NUMBER.fullmatch(number_text) else 0
+    limits: SignInLimits = request.app.state.signin
+    if not await limits.pin_attempt(live.store, client_address(request), number):
         return render(request, "pin.html", context | {"state": "locked"}, status_code=429)
+    if not number or not _PIN.fullmatch(pin):
+        return render(request, "pin.html", context | {"state": "invalid"}, status_code=400)
     judge_id = live.judge_for_pin(number, pin)
     if judge_id is None:
-        recent.append(now)
         return render(request, "pin.html", context | {"state": "failed"}, status_code=401)
-    _pin_failures.pop(number, None)
-    return RedirectResponse(f"/judge/{live.token_for(judge_id)}", status_code=303)
+    return no_store(RedirectResponse(f"/judge/{live.token_for(judge_id)}", status_code=303))
+
+
+_ASCII_NUMBER = re.compile(r"[0-9]{1,4}")
+_PIN = re.compile(r"[0-9]{6}")
 
 
 def _judge_cards(request: Request, qr_scale: int) -> list[dict[str, object]]:
@@ -126,20 +122,15 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", {"failed": bool(key), "locked": False})
     if not same_origin(request):
         return render(request, "login.html", {"failed": True, "locked": False}, status_code=403)
-    client = request.client.host if request.client else "?"
-    now = time.monotonic()
-    recent = [t for t in _login_failures.get(client, []) if now - t < 60]
-    _login_failures[client] = recent
-    if len(recent) >= LOGIN_ATTEMPTS_PER_MINUTE:
+    limits: SignInLimits = request.app.state.signin
+    if not limits.login_attempt(client_address(request)):
         return render(request, "login.html", {"failed": True, "locked": True}, status_code=429)
     form = await request.form()
     password = str(form.get("password", ""))[:200]
     stored = await live.store.get_meta("host_password_hash")
-    if stored and verify_password(password, stored):
-        _login_failures.pop(client, None)
+    if stored and await limits.check_password(password, stored):
         _log_in(request, live.host_epoch)
         return RedirectResponse("/host", status_code=303)
-    recent.append(now)
     return render(request, "login.html", {"failed": True, "locked": False}, status_code=401)
 
 
@@ -149,7 +140,10 @@ def _log_in(request: Request, epoch: str) -> None:
 
 
 async def logout(request: Request) -> Response:
+    """Ends every host session (a copied cookie too) and closes the host sockets (app/sessions.py)."""
     if same_origin(request):
+        if is_host(request):
+            await end_host_sessions(live_event(request))
         request.session.clear()
     return RedirectResponse("/", status_code=303)
 
@@ -164,7 +158,10 @@ def public_base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+@functools.lru_cache(maxsize=64)
 def _qr_svg(url: str, scale: int) -> str:
+    """Cached by (URL, scale): /board would otherwise draw the same code (~7 ms) on every request.
+    64 entries: the board's and each judge's codes, with room for a few host names."""
     # segno writes a self-contained <svg>; the URL is ours (host + 128-bit url-safe token).
     return segno.make(url, error="m").svg_inline(scale=scale, dark="#111", light="#fff", omitsize=True)
 
