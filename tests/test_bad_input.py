@@ -180,6 +180,8 @@ async def test_duplicate_command_ids_apply_once(mini_server: RunningServer) -> N
     assert first["ok"] and first["duplicate"] is False
     assert again["ok"] and again["duplicate"] is True
     assert journal_rows(mini_server) == before
+    # a judge's own sections follow the ack a moment later (docs/protocol.md)
+    await j1.wait_for(lambda v: "p1" in v["my_scores"])
     assert j1.view["my_scores"]["p1"]["total"] == 80
     await host.close()
     await j1.close()
