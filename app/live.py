@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from .domain.definition_changes import definition_changes
-from .domain.errors import DomainError
+from .domain.errors import DomainError, Refusal
 from .domain.models import Event
 from .domain.state import EVERYTHING, NOTHING, PRESENCE, Change, EventState, Touched, touched_by
 from .eventfile import parse_event
@@ -145,20 +145,35 @@ class LiveEvent:
             if (actor, command.id) in self._command_ids:
                 return {"ok": True, "duplicate": True}
             now = self.clock()
-            changes = self.state.decide(role, judge or "", command.name, command.args, now)
-            seq = None
-            touched = NOTHING
-            for change in changes:
-                entry = await self.store.append(
-                    actor, change.kind, change.data, command_id=command.id, connection=connection, at=now
-                )
-                self.state.apply(change, entry.at)
-                touched |= touched_by(change)
-                seq = entry.seq
+            try:
+                changes = self.state.decide(role, judge or "", command.name, command.args, now)
+            except Refusal as refusal:
+                # Refused, but the refusal is a fact for the host (a score that came after close). Not
+                # recorded under the command's id: a resend is refused again, never acknowledged as done.
+                touched, _ = await self._commit(actor, refusal.changes, None, connection, now)
+                if refusal.changes:
+                    self.refresh(touched)
+                raise
+            touched, seq = await self._commit(actor, changes, command.id, connection, now)
             if changes:
                 self._command_ids.add((actor, command.id))
         self.refresh(touched)
         return {"ok": True, "duplicate": False, "seq": seq}
+
+    async def _commit(
+        self, actor: str, changes: list[Change], command_id: str | None, connection: str, now: float
+    ) -> tuple[Touched, int | None]:
+        """Journal and apply `changes` (the caller holds the lock); what they touched, the last seq."""
+        seq = None
+        touched = NOTHING
+        for change in changes:
+            entry = await self.store.append(
+                actor, change.kind, change.data, command_id=command_id, connection=connection, at=now
+            )
+            self.state.apply(change, entry.at)
+            touched |= touched_by(change)
+            seq = entry.seq
+        return touched, seq
 
     async def system_change(self, kind: str, data: dict[str, Any]) -> None:
         """A change made outside the live protocol (e.g. a recusal from the command line)."""
@@ -221,6 +236,7 @@ class LiveEvent:
             self.judge_sockets.setdefault(judge, set()).add(conn)
         seen = self.presence.setdefault(judge, {"connections": 0, "activity": "idle"})
         seen["connections"] += 1
+        seen["offline_since"] = None
         self.refresh(PRESENCE)
 
     def judge_disconnected(self, judge: str, conn: Any = None) -> None:
@@ -230,6 +246,7 @@ class LiveEvent:
         seen["connections"] = max(0, seen["connections"] - 1)
         if not seen["connections"]:
             seen["activity"] = "idle"
+            seen["offline_since"] = self.clock()  # the host is told for how long (judges section)
         self.refresh(PRESENCE)
 
     def judge_activity(self, judge: str, activity: str) -> None:

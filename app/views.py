@@ -257,6 +257,9 @@ def judges_section(state: EventState, presence: dict[str, dict[str, Any]]) -> li
                 "name": judge.name,
                 "title": judge.title,
                 "connected": bool(seen.get("connections")),
+                # server time the judge's last phone went away; None while connected or never seen
+                "offline_since": seen.get("offline_since"),
+                "ever_connected": "connections" in seen,
                 "activity": seen.get("activity", "idle"),
                 "submitted": sheet is not None,
                 "total": sheet.total if sheet else None,
@@ -267,6 +270,22 @@ def judges_section(state: EventState, presence: dict[str, dict[str, Any]]) -> li
             }
         )
     return out
+
+
+def refused_section(state: EventState) -> list[dict[str, Any]]:
+    """Scores that arrived after scoring closed and were not counted, until a correction takes them in
+    (app/domain/stage.py): the host sees who, for which project, and the numbers."""
+    return [
+        {
+            "project": pid,
+            "judge": jid,
+            "total": data["total"],
+            "values": data["values"],
+            "comment": data["comment"],
+            "at": data["at"],
+        }
+        for (pid, jid), data in sorted(state.refused.items(), key=lambda item: item[1]["at"])
+    ]
 
 
 def my_scores_section(state: EventState, judge: str) -> dict[str, Any]:
@@ -319,6 +338,7 @@ HOST_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, dict[st
     "awards_preview": (frozenset({_E, "sheets"}), lambda s, _: awards_as_dicts(s.awards())),
     "host_ceremony": (frozenset({_E, "ceremony"}), lambda s, _: ceremony_section(s, reveal_all=True)),
     "final_lock": (frozenset({_E, "ceremony", "sheets"}), lambda s, _: final_lock_section(s)),
+    "refused": (frozenset({_E, "refused"}), lambda s, _: refused_section(s)),
 }
 
 

@@ -61,7 +61,8 @@ async def run_mini_event(server: RunningServer, ceremony: bool = False) -> None:
         await client.ok("submit_score", {"project": "p2", "scores": sheet(70)})
     await host.ok("close_scoring")
     if ceremony:
-        await host.ok("start_ceremony")
+        await host.ok("reveal", {"project": "p2"})
+        await host.ok("start_ceremony", {"skip": True, "remaining": 1})  # p3 never presented
     for client in (host, *judges.values()):
         await client.close()
 

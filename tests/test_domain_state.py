@@ -98,6 +98,9 @@ def snapshot(state: EventState) -> dict[str, Any]:
             "ceremony": None
             if state.ceremony is None
             else (state.ceremony.awards, state.ceremony.steps, state.ceremony.step),
+            "paused_timers": {p: {k: t.as_dict() for k, t in ts.items()} for p, ts in state.paused_timers.items()},
+            "last_start": state.last_start,
+            "refused": state.refused,
         }
     )
 
@@ -113,6 +116,11 @@ def expect_error(state: EventState, code: str, command: str, args=None, *, role=
 
 def fresh(**kw) -> EventState:
     return EventState.new(make_event(**kw))
+
+
+def skip(remaining: int) -> dict[str, Any]:
+    """The arguments of a ceremony started before every project was revealed (app/domain/stage.py)."""
+    return {"skip": True, "remaining": remaining}
 
 
 def scored_and_closed(state: EventState, project: str, *totals: tuple[float, float]) -> None:
@@ -438,7 +446,7 @@ def test_reveal_with_only_a_recused_judges_score():
     do(state, "start_project", {"project": "p1"})
     do(state, "open_scoring")
     submit(state, "j1", "p1", 5, 5)
-    do(state, "recuse", {"judge": "j1", "project": "p1"})
+    do(state, "recuse", {"judge": "j1", "project": "p1", "reason": "conflict"})
     do(state, "close_scoring")
     expect_error(state, "no_scores", "reveal")
 
@@ -482,6 +490,9 @@ def test_board_standings_only_show_revealed():
         ({"judge": "j1", "project": "p1", "recused": 1}, "bad_args"),
         ({"judge": "j1", "project": "p1", "reason": 42}, "bad_reason"),
         ({"judge": "j1", "project": "p1", "reason": "x" * 501}, "bad_reason"),
+        # the reason is required by the server, not only by the host's page
+        ({"judge": "j1", "project": "p1"}, "reason_required"),
+        ({"judge": "j1", "project": "p1", "reason": "   "}, "reason_required"),
     ],
 )
 def test_recuse_errors(args, code):
@@ -499,8 +510,8 @@ def test_recuse_on_and_off():
     # reason of exactly 500 characters is fine
     assert do(state, "recuse", {"judge": "j1", "project": "p2", "reason": "r" * 500})
     # off
-    changes = do(state, "recuse", {"judge": "j1", "project": "p1", "recused": False})
-    assert changes == [Change("recuse", {"judge": "j1", "project": "p1", "recused": False, "reason": ""})]
+    changes = do(state, "recuse", {"judge": "j1", "project": "p1", "recused": False, "reason": "conflict"})
+    assert changes == [Change("recuse", {"judge": "j1", "project": "p1", "recused": False, "reason": "conflict"})]
     assert ("j1", "p1") not in state.recused
     # off again: nothing
     assert do(state, "recuse", {"judge": "j1", "project": "p1", "recused": False}) == []
@@ -509,7 +520,7 @@ def test_recuse_on_and_off():
 def test_recusal_from_the_event_file_can_be_lifted():
     state = fresh(recusals=(Recusal("j3", "p2"),))
     assert state.recused == {("j3", "p2")}
-    do(state, "recuse", {"judge": "j3", "project": "p2", "recused": False})
+    do(state, "recuse", {"judge": "j3", "project": "p2", "recused": False, "reason": "conflict"})
     assert state.recused == set()
 
 
@@ -527,14 +538,14 @@ def test_recusal_changes_the_results():
     assert state.results()["p1"].panel == pytest.approx(53 / 3)
     assert state.submitted_judges("p1") == ["j1", "j2", "j3"]
     # recusing j1 (scoring closed, not revealed) drops their 30: mean(10, 13) = 11.5
-    do(state, "recuse", {"judge": "j1", "project": "p1"})
+    do(state, "recuse", {"judge": "j1", "project": "p1", "reason": "conflict"})
     r = state.results()["p1"]
     assert r.panel == pytest.approx(11.5)
     assert r.recused == ("j1",)
     assert state.submitted_judges("p1") == ["j2", "j3"]
     assert ("p1", "j1") in state.sheets  # the sheet is kept, just not counted
     # lifting the recusal brings the 30 back
-    do(state, "recuse", {"judge": "j1", "project": "p1", "recused": False})
+    do(state, "recuse", {"judge": "j1", "project": "p1", "recused": False, "reason": "conflict"})
     assert state.results()["p1"].panel == pytest.approx(53 / 3)
 
 
@@ -571,7 +582,7 @@ def test_scenes_that_need_something():
     do(state, "scene", {"scene": "welcome"})
     do(state, "scene", {"scene": "result"})
     assert state.scene == "result"
-    do(state, "start_ceremony")
+    do(state, "start_ceremony", skip(2))
     do(state, "scene", {"scene": "leaderboard"})
     do(state, "scene", {"scene": "ceremony"})
     assert state.scene == "ceremony"
@@ -594,7 +605,7 @@ def test_ceremony_steps_and_bounds():
     scored_and_closed(state, "p2", (5, 5))
     scored_and_closed(state, "p3", (6, 6))
     expect_error(state, "no_ceremony", "ceremony_step", {"direction": "next"})
-    [change] = do(state, "start_ceremony")
+    [change] = do(state, "start_ceremony", skip(3))
     assert change.kind == "ceremony"
     assert state.scene == "ceremony"
     awards = state.ceremony.awards
@@ -621,7 +632,7 @@ def test_ceremony_steps_and_bounds():
 def fresh_with_ceremony() -> EventState:
     state = fresh()
     scored_and_closed(state, "p1", (10, 10))
-    do(state, "start_ceremony")
+    do(state, "start_ceremony", skip(3))
     return state
 
 
@@ -629,7 +640,7 @@ def test_ceremony_awards_are_frozen_when_it_starts():
     state = fresh()
     scored_and_closed(state, "p1", (10, 10))  # 30
     scored_and_closed(state, "p2", (5, 5))  # 15
-    do(state, "start_ceremony")
+    do(state, "start_ceremony", skip(3))
     before = copy.deepcopy(state.ceremony.awards)
     # the final lock: a correction is refused (tests/test_final_lock.py has the reopen flow)
     correction = {"judge": "j1", "project": "p2", "scores": {"idea": 10, "exec": 10}, "reason": "typo"}
@@ -698,7 +709,7 @@ def test_submit_score_errors(actor, args, code):
 
 def test_submit_score_recused_judge():
     state = open_p1()
-    do(state, "recuse", {"judge": "j3", "project": "p1"})
+    do(state, "recuse", {"judge": "j3", "project": "p1", "reason": "conflict"})
     expect_error(
         state, "recused", "submit_score", {"project": "p1", "scores": {"idea": 1, "exec": 1}}, role="judge", actor="j3"
     )
@@ -717,10 +728,24 @@ def test_submit_score_after_close_is_refused():
     state = open_p1()
     submit(state, "j1", "p1", 5, 5)
     do(state, "close_scoring")
-    expect_error(
-        state, "not_open", "submit_score", {"project": "p1", "scores": {"idea": 9, "exec": 9}}, role="judge", actor="j1"
+    error = expect_error(
+        state,
+        "scoring_closed",
+        "submit_score",
+        {"project": "p1", "scores": {"idea": 9, "exec": 9}},
+        role="judge",
+        actor="j1",
     )
     assert state.sheets[("p1", "j1")].total == 15  # 5 + 2*5
+    # the refusal carries the fact that records it for the host (app/domain/stage.py)
+    assert [c.kind for c in error.changes] == ["score_refused"]
+    assert error.changes[0].data == {
+        "project": "p1",
+        "judge": "j1",
+        "values": {"idea": 9.0, "exec": 9.0},
+        "total": 27.0,
+        "comment": "",
+    }
 
 
 # --------------------------------------------------------------------------- correct_score
@@ -772,7 +797,7 @@ def test_correct_score_errors(overrides, code):
 
 def test_correct_score_for_a_recused_judge():
     state = closed_p1()
-    do(state, "recuse", {"judge": "j1", "project": "p1"})
+    do(state, "recuse", {"judge": "j1", "project": "p1", "reason": "conflict"})
     expect_error(state, "recused", "correct_score", correction())
 
 
@@ -874,7 +899,7 @@ def run_scenario(journal: Journal) -> EventState:
     judge("j1", "p3", 1, 1)  # 3 (j3 is recused from p3 by the event file)
     host("close_scoring")
     host("scene", {"scene": "leaderboard"})
-    host("start_ceremony")
+    host("start_ceremony", skip(1))  # p3 closed but never revealed: skipped explicitly
     host("ceremony_step")
     host("ceremony_step")
     host("ceremony_step", {"direction": "back"})

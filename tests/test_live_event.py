@@ -69,7 +69,11 @@ async def test_whole_mini_event_with_restart(mini_server: RunningServer) -> None
 
     await host.ok("close_scoring")
     late = await judges["j1"].command("submit_score", {"project": "p1", "scores": sheet(10)})
-    assert late["ok"] is False and late["error"]["code"] == "not_open"
+    # refused with its own code (the phone says it was not counted), and shown to the host with the numbers
+    assert late["ok"] is False and late["error"]["code"] == "scoring_closed"
+    await host.wait_for(lambda v: [(r["judge"], r["project"], r["total"]) for r in v["refused"]] == [("j1", "p1", 10)])
+    again = await judges["j1"].command("submit_score", {"project": "p1", "scores": sheet(10)})
+    assert again["error"]["code"] == "scoring_closed"
 
     await host.ok("reveal", {"project": "p1"})
     await board.wait_for(lambda v: v["result"] is not None and v["scene"]["scene"] == "result")
@@ -131,7 +135,7 @@ async def test_whole_mini_event_with_restart(mini_server: RunningServer) -> None
     assert public["unranked"] == [] and public["awards"] is None  # p3 is not revealed: not even listed
 
     # --- ceremony: one award at a time
-    await host.ok("start_ceremony")
+    await host.ok("start_ceremony", {"skip": True, "remaining": 1})  # p3 is skipped, explicitly
     await board.wait_for(lambda v: v["ceremony"] is not None and v["scene"]["scene"] == "ceremony")
     assert board.view["ceremony"]["total_steps"] == 3  # team (1 winner), leader (1), honour roll (all at once)
     assert all(w is None for a in board.view["ceremony"]["awards"] for w in a["winners"])

@@ -20,3 +20,13 @@ class DomainError(Exception):
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": str(self), "template": self.message, "params": self.params}
+
+
+class Refusal(DomainError):
+    """A refused command that still leaves a fact in the journal: the refusal itself is worth keeping
+    (a judge's score that arrived after scoring closed, app/domain/stage.py). The live service
+    journals `changes` and then answers the sender with this error."""
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(code, message, **params)
+        self.changes: list[Any] = []  # Change objects (app/domain/facts.py)

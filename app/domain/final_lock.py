@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import DomainError
+from .text import MAX_REASON
 
-MAX_REASON_LENGTH = 500
+MAX_REASON_LENGTH = MAX_REASON  # one limit for every reason (app/domain/text.py)
 
 
 def reason_arg(args: dict[str, Any], code: str = "reason_required") -> str:

@@ -15,17 +15,20 @@ from typing import Any, Literal
 
 from .awards import AwardResult, compute_awards
 from .errors import DomainError
+from .facts import Change, Timer
 from .final_lock import MAX_REASON_LENGTH, award_changes, reason_arg, refuse_when_locked
 from .models import Event
 from .results import ProjectResult, Standings, compute_results, rank
 from .scoring import ScoreSheet, validate_comment, validate_values, weighted_total
-from .text import MAX_REASON, clean_line
+from .stage import STAGE_KINDS, StageRules, StartRecord
+from .text import clean_line
+
+__all__ = ["Change", "EventState", "Timer"]  # Change and Timer live in facts.py; imported from here too
 
 ProjectStatus = Literal["pending", "presenting", "scoring", "closed", "revealed"]
 SCENES: tuple[str, ...] = ("welcome", "presenting", "result", "leaderboard", "ceremony")
 TIMERS: tuple[str, ...] = ("presentation", "qa")
 TIMER_ACTIONS: tuple[str, ...] = ("start", "pause", "reset")
-MAX_REASON_LENGTH = MAX_REASON
 
 HOST_COMMANDS: frozenset[str] = frozenset(
     {
@@ -42,44 +45,15 @@ HOST_COMMANDS: frozenset[str] = frozenset(
         "correct_score",
         "reopen_results",
         "redecide_awards",
+        # app/domain/stage.py: guards against mistakes on stage
+        "undo_start",
+        "leave_ceremony",
     }
 )
 # While the results are reopened after the ceremony started (app/domain/final_lock.py), the ceremony
 # waits for the awards to be re-decided.
 WAIT_WHILE_REOPENED: frozenset[str] = frozenset({"start_ceremony", "ceremony_step"})
 JUDGE_COMMANDS: frozenset[str] = frozenset({"submit_score"})
-
-
-@dataclass(slots=True)
-class Change:
-    """One journalled fact. `kind` names it; `data` is JSON-serialisable."""
-
-    kind: str
-    data: dict[str, Any]
-
-
-@dataclass(slots=True)
-class Timer:
-    duration: float
-    running: bool = False
-    started_at: float | None = None  # wall-clock seconds when the current run began
-    elapsed_before: float = 0.0  # seconds run before `started_at`
-
-    def elapsed(self, now: float) -> float:
-        if self.running and self.started_at is not None:
-            return self.elapsed_before + max(0.0, now - self.started_at)
-        return self.elapsed_before
-
-    def remaining(self, now: float) -> float:
-        return self.duration - self.elapsed(now)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "duration": self.duration,
-            "running": self.running,
-            "started_at": self.started_at,
-            "elapsed_before": self.elapsed_before,
-        }
 
 
 @dataclass(slots=True)
@@ -90,7 +64,7 @@ class Ceremony:
 
 
 @dataclass(slots=True)
-class EventState:
+class EventState(StageRules):
     event: Event
     order: list[str]
     status: dict[str, ProjectStatus]
@@ -102,6 +76,9 @@ class EventState:
     revealed: list[str] = field(default_factory=list)  # in the order they were revealed
     ceremony: Ceremony | None = None
     reopened: dict[str, Any] | None = None  # {"reason", "at"} while the final lock is lifted
+    paused_timers: dict[str, dict[str, Timer]] = field(default_factory=dict)  # interrupted projects' timers
+    last_start: StartRecord | None = None  # what the latest start replaced, while it can be undone
+    refused: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (project, judge): too late
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results, for all projects (key None) or the revealed ones (their order)
     _standings: dict[tuple[str, ...] | None, tuple[dict[str, ProjectResult], Standings]] = field(default_factory=dict)
@@ -194,16 +171,6 @@ class EventState:
                 raise DomainError("order_locked", "A project that has started cannot be moved.")
         return [Change("order", {"order": list(order)})]
 
-    def _decide_start_project(self, args: dict[str, Any], now: float) -> list[Change]:
-        pid = self._project_arg(args)
-        if self.ceremony is not None:
-            raise DomainError("ceremony_running", "The award ceremony has started.")
-        if self.current and self.status[self.current] == "scoring":
-            raise DomainError("close_first", "Close scoring for the current project first.")
-        if self.status[pid] != "pending":
-            raise DomainError("already_started", "This project has already been presented.")
-        return [Change("start", {"project": pid})]
-
     def _decide_timer(self, args: dict[str, Any], now: float) -> list[Change]:
         timer, action = args.get("timer"), args.get("action")
         if timer not in TIMERS or action not in TIMER_ACTIONS:
@@ -250,6 +217,8 @@ class EventState:
             )
         if ((jid, pid) in self.recused) == on:
             return []
+        if not reason:
+            raise DomainError("reason_required", "A recusal needs a reason.")
         return [Change("recuse", {"judge": jid, "project": pid, "recused": on, "reason": reason})]
 
     def _decide_scene(self, args: dict[str, Any], now: float) -> list[Change]:
@@ -265,10 +234,13 @@ class EventState:
         return [Change("scene", {"scene": scene})]
 
     def _decide_start_ceremony(self, args: dict[str, Any], now: float) -> list[Change]:
+        if self.ceremony is not None:
+            raise DomainError("ceremony_running", "The award ceremony has started.")
         if self.current and self.status[self.current] == "scoring":
             raise DomainError("close_first", "Close scoring for the current project first.")
+        skipped = self.ceremony_gate(args)  # the ceremony comes last, or the rest is skipped explicitly
         awards = awards_as_dicts(self.awards())
-        return [Change("ceremony", {"awards": awards})]
+        return [Change("ceremony", {"awards": awards, "skipped": skipped, "complete": not skipped})]
 
     def _decide_ceremony_step(self, args: dict[str, Any], now: float) -> list[Change]:
         if self.ceremony is None:
@@ -287,6 +259,8 @@ class EventState:
             raise DomainError("unknown_judge", "There is no such judge.")
         if (judge, pid) in self.recused:
             raise DomainError("recused", "You are recused from this project.")
+        if self.status[pid] in ("closed", "revealed"):
+            raise self.refuse_after_close(judge, pid, args)  # recorded for the host (stage.py)
         if self.status[pid] != "scoring":
             raise DomainError("not_open", "This project is not open for scoring.")
         values = validate_values(self.event, args.get("scores"))
@@ -373,21 +347,15 @@ class EventState:
     def apply(self, change: Change, at: float) -> None:
         """Fold one journalled change into the state. Never raises for a change `decide` produced."""
         kind, data = change.kind, change.data
-        if kind == "order":
+        self.after_change(kind, data)
+        if kind in STAGE_KINDS:
+            self.apply_stage(kind, data, at)
+        elif kind == "order":
             # Tolerate an event definition edited since (setup before the event): ids that no longer
             # exist are skipped and projects added since keep their place at the end.
             known = set(self.status)
             order = [pid for pid in data["order"] if pid in known]
             self.order = order + [pid for pid in self.event.default_order() if pid not in order]
-        elif kind == "start":
-            previous = self.current
-            if previous and self.status[previous] == "presenting":
-                # Started by mistake and never opened: it goes back to the queue.
-                self.status[previous] = "pending"
-            self.current = data["project"]
-            self.status[self.current] = "presenting"
-            self.timers = self._fresh_timers()
-            self.scene = "presenting"
         elif kind == "timer":
             self._apply_timer(data["timer"], data["action"], float(data["at"]))
         elif kind == "open":
@@ -458,7 +426,7 @@ class EventState:
 # The parts of the state a change can alter, so the live service recomputes only the views that read
 # them (app/views.py declares what each section reads). A kind not listed here touches everything.
 ASPECTS: frozenset[str] = frozenset(
-    {"event", "order", "status", "timers", "scene", "sheets", "revealed", "ceremony", "presence"}
+    {"event", "order", "status", "timers", "scene", "sheets", "revealed", "ceremony", "presence", "refused"}
 )
 _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "order": frozenset({"order"}),
@@ -470,11 +438,14 @@ _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "recuse": frozenset({"sheets"}),  # who is on the panel: progress, results, the judge's own view
     "scene": frozenset({"scene"}),
     "score": frozenset({"sheets"}),
-    "correction": frozenset({"sheets"}),
     "ceremony": frozenset({"ceremony", "scene"}),
     "ceremony_step": frozenset({"ceremony", "scene"}),
     "results_reopened": frozenset({"ceremony"}),
     "awards_redecided": frozenset({"ceremony"}),
+    "start_undone": frozenset({"status", "timers", "scene"}),
+    "ceremony_left": frozenset({"ceremony", "scene"}),
+    "score_refused": frozenset({"refused"}),
+    "correction": frozenset({"sheets", "refused"}),
 }
 # Changes that alter one judge's own view (their sheets, their recusals) and no other judge's.
 _ONE_JUDGE_KINDS = frozenset({"score", "correction", "recuse"})

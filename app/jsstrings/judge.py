@@ -55,4 +55,6 @@ STRINGS: dict[str, str] = {
     "amended": N_("amended"),
     "my_total": N_("{total} / {max}"),
     "dismiss": N_("Dismiss"),
+    # the ack error `scoring_closed` (docs/protocol.md): the score reached the server after close
+    "score_not_counted": N_("Scoring closed — your score was not counted; tell the host."),
 }
