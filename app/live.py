@@ -158,7 +158,8 @@ class LiveEvent:
             if changes:
                 self._command_ids.add((actor, command.id))
         self.refresh(touched)
-        return {"ok": True, "duplicate": False, "seq": seq}
+        # No changes: e.g. the same score sheet again (app/domain/state.py); nothing was journalled.
+        return {"ok": True, "duplicate": False, "seq": seq} | ({} if changes else {"unchanged": True})
 
     async def system_change(self, kind: str, data: dict[str, Any]) -> None:
         """A change made outside the live protocol (e.g. a recusal from the command line)."""
