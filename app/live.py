@@ -158,7 +158,8 @@ class LiveEvent:
             if changes:
                 self._command_ids.add((actor, command.id))
         self.refresh(touched)
-        return {"ok": True, "duplicate": False, "seq": seq}
+        # No changes: e.g. the same score sheet again (app/domain/state.py); nothing was journalled.
+        return {"ok": True, "duplicate": False, "seq": seq} | ({} if changes else {"unchanged": True})
 
     async def _commit(
         self, actor: str, changes: list[Change], command_id: str | None, connection: str, now: float

@@ -318,13 +318,14 @@ SHARED_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState], Any]]] =
     "projects": (frozenset({_E, "order", "status"}), projects_section),
     "current": (frozenset({_E, "order", "status"}), current_section),
     "timer": (frozenset({_E, "timers"}), timer_section),
-    "scene": (frozenset({_E, "scene"}), lambda s: {"scene": s.scene}),
+    # `ceremony` tells a judge's phone that the scoring is over (its end screen), without the winners
+    "scene": (frozenset({_E, "scene", "ceremony"}), lambda s: {"scene": s.scene, "ceremony": s.ceremony is not None}),
     "progress": (frozenset({_E, "status", "sheets"}), progress_section),
     "result": (frozenset({_E, "revealed", "sheets"}), result_section),
     "leaderboard": (frozenset({_E, "revealed", "sheets"}), leaderboard_section),
     "ceremony": (frozenset({_E, "ceremony"}), ceremony_section),
 }
-JUDGE_SHARED = ("event", "projects", "current", "timer", "progress")
+JUDGE_SHARED = ("event", "projects", "current", "timer", "scene", "progress")
 JUDGE_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, str], Any]]] = {
     "me": (frozenset({_E, "order", "sheets"}), me_section),
     "my_scores": (frozenset({_E, "sheets"}), my_scores_section),

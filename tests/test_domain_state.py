@@ -689,6 +689,24 @@ def test_submit_score():
 
 
 @pytest.mark.parametrize(
+    ("again", "comment_again", "new_version"),
+    [
+        ((7.5, 8), "solid", False),  # the very same sheet: a double tap or a resend under a new id
+        ((7.5, 8), "  solid ", False),  # the comment is stored stripped, so this is the same sheet too
+        ((7.5, 9), "solid", True),  # one value changed: an amendment
+        ((7.5, 8), "solid!", True),  # only the comment changed: an amendment
+    ],
+)
+def test_identical_resubmission_is_no_new_version(again, comment_again, new_version):
+    state = open_p1()
+    submit(state, "j2", "p1", 7.5, 8, now=42, comment="solid")
+    changes = submit(state, "j2", "p1", *again, now=50, comment=comment_again)
+    sheet = state.sheets[("p1", "j2")]
+    assert (len(changes), sheet.version) == ((1, 2) if new_version else (0, 1))
+    assert sheet.at == (50 if new_version else 42)
+
+
+@pytest.mark.parametrize(
     ("actor", "args", "code"),
     [
         ("j1", {"project": "nope", "scores": {"idea": 1, "exec": 1}}, "unknown_project"),

@@ -83,6 +83,35 @@ async def test_sigkill_at_random_moments_loses_and_doubles_nothing(tmp_path: Pat
 
 
 # ---------------------------------------------------------------------------------------------- duplicates
+async def test_the_same_sheet_under_a_new_id_is_stored_once(tmp_path: Path) -> None:
+    """A double tap on an offline phone sends the same sheet twice with two ids: one journal row, one
+    version, so the host never sees "amended" for a judge who changed nothing."""
+    server = RunningServer(tmp_path / "same.db", MINI_EVENT)
+    server.start()
+    try:
+        host = await host_client(server)
+        await host.ok("start_project", {"project": "p1"})
+        await host.ok("open_scoring")
+        tokens = server.judge_tokens()
+        ws = await raw_ws(server, f"/ws/judge/{tokens['j1']}")
+        sheet = {"project": "p1", "scores": {"impact": 10.0, "pitch": 10.0}, "comment": "ok"}
+        await ws.send(cmd_frame("tap-1", "submit_score", sheet))
+        await ws.send(cmd_frame("tap-2", "submit_score", sheet | {"comment": " ok "}))
+        (first,) = await acks_for(ws, "tap-1", 1)
+        (second,) = await acks_for(ws, "tap-2", 1)
+        assert first["ok"] and "unchanged" not in first
+        assert second["ok"] and second["unchanged"] is True and second["seq"] is None
+        scores = journal(server, "SELECT COUNT(*) FROM journal WHERE actor = 'judge:j1' AND kind = 'score'")
+        assert scores[0][0] == 1
+        j1 = await judge_client(server, "j1")
+        assert j1.view["my_scores"]["p1"]["version"] == 1
+        for client in (j1, host):
+            await client.close()
+        await ws.close()
+    finally:
+        server.stop()
+
+
 async def test_duplicated_and_reordered_commands_apply_once(tmp_path: Path) -> None:
     server = RunningServer(tmp_path / "dup.db", MINI_EVENT)
     server.start()

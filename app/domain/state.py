@@ -265,6 +265,11 @@ class EventState(StageRules):
             raise DomainError("not_open", "This project is not open for scoring.")
         values = validate_values(self.event, args.get("scores"))
         comment = validate_comment(args.get("comment"))
+        previous = self.sheets.get((pid, judge))
+        if previous is not None and previous.values == values and previous.comment == comment:
+            # The same sheet again (a double tap, a resend under a new id): nothing new to record, so
+            # no new version and no "amended" for a judge who changed nothing.
+            return []
         total = weighted_total(self.event, values)
         return [Change("score", {"project": pid, "judge": judge, "values": values, "total": total, "comment": comment})]
 

@@ -57,4 +57,20 @@ STRINGS: dict[str, str] = {
     "dismiss": N_("Dismiss"),
     # the ack error `scoring_closed` (docs/protocol.md): the score reached the server after close
     "score_not_counted": N_("Scoring closed — your score was not counted; tell the host."),
+    # the phase bar and the cards of judge/state.js
+    "phase_waiting": N_("Waiting for the next project"),
+    "phase_saved": N_("Saved at {time}"),
+    "event_finished": N_("The event is finished"),
+    "project_done": N_("Scored project"),
+    "stale": N_("not live while offline"),
+    "type_or_hold": N_("type the number, or hold − / +"),
+    "submitted_summary": N_("✓ Submitted {total}"),
+    "amend_button": N_("Amend"),
+    "refused_title": N_("Scoring closed — your score was not counted"),
+    "refused_detail": N_("Tell the host: only the host can still take this score in, as a correction."),
+    "refused_numbers": N_("The score that was not counted: total {total}"),
+    "missed": N_("You did not submit a score for this project."),
+    "thanks_title": N_("Thank you for judging!"),
+    "thanks_detail": N_("Scoring is over. The scores you gave are listed below."),
+    "synced": N_("Sent and saved ✓"),
 }

@@ -148,6 +148,7 @@ def test_a_whole_event_through_the_pages(browser, demo_web, shots, lang) -> None
         if round_number == 1:
             # Judge 2 amends before scoring closes: the latest submission counts.
             page = judges["j2"][1]
+            page.locator(tid("amend")).click()  # the saved sheet rests as a summary until reopened
             enter_scores(page, AMENDED_J2_P02)
             review_and_submit(page)
             page.locator(tid("saved")).wait_for()
