@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
 import segno
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..links import links_base
 from ..security import verify_password
-from .common import constant_time_equal, is_host, live_event, render, same_origin
+from .common import constant_time_equal, is_host, live_event, render, request_origin, same_origin
 
 LOGIN_ATTEMPTS_PER_MINUTE = 10
 _login_failures: dict[str, list[float]] = {}
@@ -155,13 +155,9 @@ async def logout(request: Request) -> Response:
 
 
 def public_base(request: Request) -> str:
-    """The address phones should use. Opened as localhost on the laptop itself, the page still
-    has to hand out the venue-network address (Settings.public_url) in links and QR codes."""
+    """The base of the links and QR codes this page hands out (one rule for all: app/links.py)."""
     settings = request.app.state.settings
-    host = urlsplit(str(request.base_url)).hostname or ""
-    if settings.public_url and host in ("localhost", "127.0.0.1", "::1"):
-        return settings.public_url.rstrip("/")
-    return str(request.base_url).rstrip("/")
+    return links_base(settings.public_url, settings.lan_url, request_origin(request))
 
 
 def _qr_svg(url: str, scale: int) -> str:
