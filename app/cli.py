@@ -55,7 +55,13 @@ def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool
     except PublicUrlError as exc:
         raise CliError(str(exc)) from None
     new_database_place(db)
-    sock = listen(args.host, args.port)
+    try:
+        sock = listen(args.host, args.port)
+    except CliError:
+        serving = serverlock.holder(db)  # the busy port may be this very event's server
+        if serving is not None:
+            raise CliError(str(ServerRunning(db, serving))) from None
+        raise
     port = int(sock.getsockname()[1])
     try:
         lock = ServerLock.acquire(db, port)

@@ -57,8 +57,10 @@ def udp_probe() -> str | None:
 
 def system_adapters() -> list[tuple[str, str]]:
     """(interface name, IPv4 address) for every address of every interface, loopback included."""
-    import ifaddr  # maintained, pure Python; only needed when the server starts
-
+    try:
+        import ifaddr  # maintained, pure Python; only needed when the server starts
+    except ImportError:  # an install that predates the dependency: the probe alone still finds the LAN
+        return []
     found = []
     for adapter in ifaddr.get_adapters():
         for ip in adapter.ips:

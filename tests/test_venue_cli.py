@@ -137,6 +137,9 @@ def test_a_second_server_on_one_database_is_refused_until_the_first_dies(tmp_pat
         assert "/judge/" not in second.stdout
         lock = json.loads((tmp_path / "demo.db.lock").read_text(encoding="utf-8"))
         assert lock["pid"] == first.pid and lock["port"] == port
+        # the same port too: the message still names the server rather than only the busy port
+        same_port = run("demo", "--host", "127.0.0.1", "--port", str(port), "--db", "demo.db", cwd=tmp_path)
+        assert same_port.returncode == 2 and f"pid {first.pid}, port {port}" in same_port.stderr
         # the other spelling of the same file finds the same lock
         via = run("serve", "./demo.db", "--host", "127.0.0.1", "--port", "0", cwd=tmp_path)
         assert via.returncode == 2 and f"pid {first.pid}" in via.stderr
