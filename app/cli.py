@@ -68,21 +68,21 @@ def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool
     except ServerRunning as exc:
         sock.close()
         raise CliError(str(exc)) from None
-    prepared = asyncio.run(prepare(db, event_text, host_password=getattr(args, "password", None), demo=demo))
-    said = announce(args.host, port, tls, public)
-    settings = Settings(
-        db_path=prepared.db_path,
-        secret=os.environ.get("ROADSHOW_SECRET") or prepared.secret,
-        public_url=public,
-        lan_url=said.lan_url,
-        port=port,
-        announced_hosts=said.names(),
-        backup_dir=args.backup_dir,
-        backup_interval=args.backup_every,
-        secure_cookies=tls or os.environ.get("ROADSHOW_HTTPS", "") == "1",
-    )
-    text = banner(prepared, said, settings.host_login_key, demo, qr=args.qr)
     try:
+        prepared = asyncio.run(prepare(db, event_text, host_password=getattr(args, "password", None), demo=demo))
+        said = announce(args.host, port, tls, public)
+        settings = Settings(
+            db_path=prepared.db_path,
+            secret=os.environ.get("ROADSHOW_SECRET") or prepared.secret,
+            public_url=public,
+            lan_url=said.lan_url,
+            port=port,
+            announced_hosts=said.names(),
+            backup_dir=args.backup_dir,
+            backup_interval=args.backup_every,
+            secure_cookies=tls or os.environ.get("ROADSHOW_HTTPS", "") == "1",
+        )
+        text = banner(prepared, said, settings.host_login_key, demo, qr=args.qr)
         run(
             create_app(settings),
             sock,
@@ -93,6 +93,7 @@ def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool
             **UVICORN_OPTIONS,
         )
     finally:
+        sock.close()
         lock.release()
 
 
@@ -106,7 +107,9 @@ def _add_server_options(p: argparse.ArgumentParser, default_db: str | None) -> N
     if default_db:
         p.add_argument("--db", default=default_db, help=f"SQLite database file (default: {default_db})")
     else:
-        p.add_argument("--db", help="SQLite database file (default: the event file's name with .db)")
+        p.add_argument(
+            "--db", help="SQLite database file (default: the event file's name with .db; a .db source is itself)"
+        )
     p.add_argument(
         "--public-url",
         default=os.environ.get("ROADSHOW_PUBLIC_URL") or None,

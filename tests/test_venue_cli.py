@@ -215,3 +215,20 @@ def test_host_allowlist_and_csp_on_a_running_server(tmp_path: Path) -> None:
                 assert http.post("/j", headers={"Host": bad}, data={"judge": "1", "pin": "0"}).status_code == 400
     finally:
         stop(proc)
+
+
+def test_server_lock_names_its_holder_and_creates_nothing_when_only_asked(tmp_path: Path) -> None:
+    from app.serverlock import Holder, ServerLock, ServerRunning, holder, lock_path
+
+    db = tmp_path / "ev.db"
+    assert holder(db) is None and not lock_path(db).exists()  # asking creates no file
+    lock_path(db).write_text("left by a crashed older version", encoding="utf-8")
+    lock = ServerLock.acquire(db, 8123)  # a stale file does not block
+    try:
+        assert holder(db) == Holder(os.getpid(), 8123)
+        with pytest.raises(ServerRunning, match=rf"pid {os.getpid()}, port 8123"):
+            ServerLock.acquire(tmp_path / "." / "ev.db", 9000)
+    finally:
+        lock.release()
+    assert holder(db) is None
+    ServerLock.acquire(db, 9000).release()
