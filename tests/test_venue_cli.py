@@ -85,8 +85,11 @@ def test_judge_links_use_the_lan_address_on_a_debian_style_laptop(tmp_path: Path
         assert "172.31.9.9 (hotspot0)" in banner  # the other address is listed
         # inside the namespace: the console opened on the laptop hands out the LAN address too
         fetch = (
-            "import httpx,sys;c=httpx.Client(follow_redirects=True);"
-            "r=c.get(sys.argv[1]);print(r.status_code);print(c.get(sys.argv[2]).text)"
+            "import httpx,sys;c=httpx.Client(follow_redirects=True);p=sys.argv[2].rsplit(':',1)[1].split('/')[0];"
+            "r=c.get(sys.argv[1]);print(r.status_code);"
+            "print([httpx.get(f'http://{a}:{p}/board').status_code for a in ('10.77.0.5','172.31.9.9','127.0.0.1')]);"
+            "print(httpx.get(f'http://127.0.0.1:{p}/board',headers={'Host':f'venue-laptop:{p}'}).status_code);"
+            "print(c.get(sys.argv[2]).text)"
         )
         login = re.search(r"http://\S+/host/login\?key=\S+", banner)
         assert login
@@ -96,8 +99,11 @@ def test_judge_links_use_the_lan_address_on_a_debian_style_laptop(tmp_path: Path
              f"http://127.0.0.1:{port}/host/links"],
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
-        assert inside.stdout.startswith("200"), inside.stderr[-2000:]
-        assert links[0] in inside.stdout
+        status, announced, hostname, sheet = inside.stdout.split("\n", 3)
+        assert status == "200", inside.stderr[-2000:]
+        assert announced == "[200, 200, 200]"  # every printed address answers
+        assert hostname == "400"  # the hostname was not announced (it resolves to loopback anyway)
+        assert links[0] in sheet
     finally:
         stop(proc)
 
@@ -210,6 +216,14 @@ def test_host_allowlist_and_csp_on_a_running_server(tmp_path: Path) -> None:
             page = http.get("/board", headers={"Host": f"LocalHost:{port}"})
             assert page.status_code == 200
             assert f"connect-src 'self' ws://localhost:{port};" in page.headers["content-security-policy"]
+            # a websocket handshake with a foreign Host is refused before it is accepted
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+                raw.sendall(
+                    b"GET /ws/board HTTP/1.1\r\nHost: rebind.evil.example:%d\r\nUpgrade: websocket\r\n"
+                    b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    b"Sec-WebSocket-Version: 13\r\nOrigin: http://rebind.evil.example:%d\r\n\r\n" % (port, port)
+                )
+                assert raw.recv(64).startswith(b"HTTP/1.1 403")
             for bad in (f"evil.example:{port}", f"127.0.0.1:{port + 1 if port < 65535 else 1}", "127.0.0.1"):
                 assert http.get("/board", headers={"Host": bad}).status_code == 400, bad
                 assert http.post("/j", headers={"Host": bad}, data={"judge": "1", "pin": "0"}).status_code == 400
