@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import serverlock
-from .banner import announce, banner
+from .banner import announce, banner, terminal_language
 from .cli_files import CliError, event_database, existing_file, new_database_place
 from .config import Settings
 from .eventfile import EventFileError, load_event_file
@@ -82,7 +82,8 @@ def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool
             backup_interval=args.backup_every,
             secure_cookies=tls or os.environ.get("ROADSHOW_HTTPS", "") == "1",
         )
-        text = banner(prepared, said, settings.host_login_key, demo, qr=args.qr)
+        language = terminal_language(os.environ)
+        text = banner(prepared, said, settings.host_login_key, demo, qr=args.qr, language=language)
         run(
             create_app(settings),
             sock,

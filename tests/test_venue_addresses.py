@@ -65,11 +65,11 @@ def test_only_loopback_says_phones_cannot_join(hostname_is_loopback: None) -> No
     assert found.loopback_only and found.all() == ()
     said = announce("0.0.0.0", 8000, False, None, found)
     assert said.lan_url == "http://127.0.0.1:8000"
-    assert "phones CANNOT join" in " ".join(said.warnings())
+    assert "phones CANNOT join" in " ".join(str(w.translate("en")) for w in said.warnings())
     # the operator who passes --public-url knows where phones reach us: no warning
     assert announce("0.0.0.0", 8000, False, "https://rs.example.org", found).warnings() == []
     # listening on loopback on purpose (behind a proxy) is said plainly too
-    assert "CANNOT" in " ".join(announce("127.0.0.1", 8000, False, None).warnings())
+    assert "CANNOT" in " ".join(w.translate("en") for w in announce("127.0.0.1", 8000, False, None).warnings())
 
 
 def test_the_probe_sends_nothing_and_never_answers_loopback() -> None:
@@ -246,3 +246,39 @@ async def test_an_unknown_host_cannot_open_a_socket(path: str) -> None:
 def test_addresses_all_lists_the_chosen_first() -> None:
     found = Addresses(Interface("wlan0", "10.0.0.7"), (Interface("docker0", "172.17.0.1"),))
     assert [i.address for i in found.all()] == ["10.0.0.7", "172.17.0.1"]
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),  # LC_ALL wins, as for every tool
+        ({"LC_MESSAGES": "zh_TW.UTF-8"}, "zh"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_banner_speaks_the_terminals_language(environ: dict[str, str], expected: str) -> None:
+    from app.banner import terminal_language
+
+    assert terminal_language(environ) == expected
+
+
+def test_banner_lists_addresses_warnings_and_links_in_either_language() -> None:
+    from app.banner import banner
+    from app.eventfile import parse_event
+    from app.setup import PreparedEvent, demo_event_text
+
+    event = parse_event(demo_event_text())
+    tokens = {j.id: f"token-{j.id}" for j in event.judges}
+    prepared = PreparedEvent("ev.db", event, "s", tokens, created=True, host_password="pw-1")
+    found = discover(probe=lambda: "10.20.30.40", adapters=lambda: VENUE_LAPTOP)
+    text = banner(prepared, announce("0.0.0.0", 8000, False, None, found), "KEY", demo=False, qr=True)
+    assert "links use 10.20.30.40 on wlan0" in text and "also reachable at: 172.17.0.1 (docker0)" in text
+    assert "http://10.20.30.40:8000/host/login?key=KEY" in text and "(shown once; keep it): pw-1" in text
+    assert all(f"http://10.20.30.40:8000/judge/token-{j.id}" in text for j in event.judges)
+    assert "▄" in text or "█" in text  # the host console's QR code, drawn with block characters
+    alone = discover(probe=lambda: None, adapters=lambda: [("lo", "127.0.0.1")])
+    chinese = banner(prepared, announce("0.0.0.0", 8000, False, None, alone), "KEY", demo=False, language="zh")
+    assert "警告：只找到回环地址（127.0.0.1）：手机无法加入。" in chinese
+    assert "主持人控制台：http://127.0.0.1:8000/host/login?key=KEY" in chinese
