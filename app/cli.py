@@ -6,57 +6,24 @@ import argparse
 import asyncio
 import logging
 import os
-import socket
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
+from . import serverlock
 from .admission import raise_open_files_limit
+from .banner import announce, banner, terminal_language
+from .cli_files import CliError, event_database, existing_file, new_database_place
 from .config import Settings
 from .connections import KEEP_ALIVE_TIMEOUT, MAX_HEADER_BYTES, GuardedHttpProtocol, trust_proxies
 from .eventfile import EventFileError, load_event_file
-from .setup import PreparedEvent, demo_event_text, prepare, read_event_source, reset_host_password
+from .links import PublicUrlError, parse_public_url
+from .serverlock import ServerLock, ServerRunning
+from .serving import listen, run
+from .setup import demo_event_text, prepare, read_event_source, reset_host_password
 
 DEFAULT_DEMO_DB = "roadshow-demo.db"
-
-
-def lan_addresses() -> list[str]:
-    """IPv4 addresses of this machine that phones on the venue network could reach."""
-    found: list[str] = []
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            address = str(info[4][0])
-            if not address.startswith("127.") and address not in found:
-                found.append(address)
-    except OSError:
-        pass
-    return found
-
-
-def public_url(host: str, port: int) -> str:
-    if host in ("0.0.0.0", "", "::"):
-        addresses = lan_addresses()
-        host = addresses[0] if addresses else "127.0.0.1"
-    return f"http://{host}:{port}"
-
-
-def _print_banner(prepared: PreparedEvent, base: str, login_key: str, demo: bool) -> None:
-    event = prepared.event
-    out = sys.stdout
-    print(f"\n  Roadshow · {event.title}  ({event.date})", file=out)
-    print(f"  database: {prepared.db_path}{'  (new)' if prepared.created else '  (continuing)'}", file=out)
-    if prepared.source_changed:
-        print("  note: the event file differs from the one stored in the database; the stored one is used.", file=out)
-    print(f"\n  Host console : {base}/host/login?key={login_key}", file=out)
-    if prepared.host_password:
-        label = "demo host password" if demo else "host password (shown once; keep it)"
-        print(f"  {label}: {prepared.host_password}", file=out)
-    print(f"  Board        : {base}/board", file=out)
-    print(f"  Audience     : {base}/board?audience=1", file=out)
-    print("\n  Judges' personal links (also as QR codes on the host console):", file=out)
-    for judge in event.judges:
-        print(f"    {judge.name:<10} {base}/judge/{prepared.tokens[judge.id]}", file=out)
-    print("\n  Press Ctrl+C to stop; start again with the same database to continue.\n", file=out, flush=True)
 
 
 # How uvicorn serves Roadshow; the test server (tests/serve_for_tests.py) and the benchmark (bench/) use
@@ -94,56 +61,102 @@ def _trusted_proxies(args: argparse.Namespace) -> list[str]:
     return [*from_env, *(args.trusted_proxy or [])]
 
 
-def _serve(prepared: PreparedEvent, args: argparse.Namespace, demo: bool) -> None:
-    import uvicorn
-
+def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool) -> None:
+    """Listen, lock the database, open the event, then serve; the banner comes once it is serving.
+    The order matters: a busy port or a database served elsewhere stops before anything is created."""
     from .web import create_app
 
-    host, port = args.host, args.port
     tls = bool(args.ssl_certfile and args.ssl_keyfile)
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
-        raise FileNotFoundError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
-    base = public_url(host, port).replace("http://", "https://") if tls else public_url(host, port)
-    settings = Settings(
-        db_path=prepared.db_path,
-        secret=os.environ.get("ROADSHOW_SECRET") or prepared.secret,
-        public_url=base,
-        backup_dir=args.backup_dir,
-        backup_interval=args.backup_every,
-        secure_cookies=tls or os.environ.get("ROADSHOW_HTTPS", "") == "1",
-    )
-    _print_banner(prepared, base, settings.host_login_key, demo)
-    raise_open_files_limit()  # every websocket is a file descriptor (app/admission.py)
-    app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level=os.environ.get("ROADSHOW_LOG_LEVEL", "warning"),
-        ssl_certfile=args.ssl_certfile,
-        ssl_keyfile=args.ssl_keyfile,
-        **(UVICORN_OPTIONS | proxy_options(_trusted_proxies(args))),
-    )
+        raise CliError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+    for pem in (args.ssl_certfile, args.ssl_keyfile):
+        if pem:
+            existing_file(pem, "a PEM file")
+    try:
+        public = parse_public_url(args.public_url) if args.public_url else None
+    except PublicUrlError as exc:
+        raise CliError(str(exc)) from None
+    new_database_place(db)
+    try:
+        sock = listen(args.host, args.port)
+    except CliError:
+        serving = serverlock.holder(db)  # the busy port may be this very event's server
+        if serving is not None:
+            raise CliError(str(ServerRunning(db, serving))) from None
+        raise
+    port = int(sock.getsockname()[1])
+    try:
+        lock = ServerLock.acquire(db, port)
+    except ServerRunning as exc:
+        sock.close()
+        raise CliError(str(exc)) from None
+    try:
+        prepared = asyncio.run(prepare(db, event_text, host_password=getattr(args, "password", None), demo=demo))
+        said = announce(args.host, port, tls, public)
+        settings = Settings(
+            db_path=prepared.db_path,
+            secret=os.environ.get("ROADSHOW_SECRET") or prepared.secret,
+            public_url=public,
+            lan_url=said.lan_url,
+            port=port,
+            announced_hosts=said.names(),
+            backup_dir=args.backup_dir,
+            backup_interval=args.backup_every,
+            secure_cookies=tls or os.environ.get("ROADSHOW_HTTPS", "") == "1",
+        )
+        raise_open_files_limit()  # every websocket is a file descriptor (app/admission.py)
+        language = terminal_language(os.environ)
+        text = banner(prepared, said, settings.host_login_key, demo, qr=args.qr, language=language)
+        run(
+            create_app(settings),
+            sock,
+            on_ready=lambda: print(text, flush=True),
+            log_level=os.environ.get("ROADSHOW_LOG_LEVEL", "warning"),
+            ssl_certfile=args.ssl_certfile,
+            ssl_keyfile=args.ssl_keyfile,
+            **UVICORN_OPTIONS,
+        )
+    finally:
+        sock.close()
+        lock.release()
 
 
 def _add_server_options(p: argparse.ArgumentParser, default_db: str | None) -> None:
-    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: the whole LAN)")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--db", default=default_db, help="SQLite database file")
-    p.add_argument("--backup-dir", default="backups", help="where automatic backups go")
-    p.add_argument("--backup-every", type=float, default=300, help="seconds between automatic backups (0 = off)")
-    p.add_argument("--ssl-certfile", help="serve over HTTPS with this certificate (PEM) ...")
-    p.add_argument("--ssl-keyfile", help="... and this private key (PEM)")
+    p.add_argument(
+        "--host",
+        default="0.0.0.0",
+        help="address to listen on (default: 0.0.0.0, every interface; the links use the one that routes outward)",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to listen on; 0 lets the system pick (default: 8000)")
+    if default_db:
+        p.add_argument("--db", default=default_db, help=f"SQLite database file (default: {default_db})")
+    else:
+        p.add_argument(
+            "--db", help="SQLite database file (default: the event file's name with .db; a .db source is itself)"
+        )
+    p.add_argument(
+        "--public-url",
+        default=os.environ.get("ROADSHOW_PUBLIC_URL") or None,
+        help="the address phones open, e.g. https://roadshow.example.org behind a reverse proxy or a "
+        "hotspot's DNS name; every link and QR code uses it (default: $ROADSHOW_PUBLIC_URL, else the LAN address)",
+    )
+    p.add_argument("--qr", action="store_true", help="also print the host console link as a QR code (default: off)")
+    p.add_argument("--backup-dir", default="backups", help="where automatic backups go (default: backups)")
+    p.add_argument(
+        "--backup-every", type=float, default=300, help="seconds between automatic backups; 0 = off (default: 300)"
+    )
+    p.add_argument("--ssl-certfile", help="serve over HTTPS with this certificate (PEM) ... (default: plain HTTP)")
+    p.add_argument("--ssl-keyfile", help="... and this private key (PEM) (default: none)")
     p.add_argument(
         "--trusted-proxy",
         action="append",
         metavar="ADDRESS",
-        help="a reverse proxy whose X-Forwarded-For is believed (repeatable; default: none)",
+        help="a reverse proxy whose X-Forwarded-For is believed (repeatable; also $ROADSHOW_TRUSTED_PROXIES, "
+        "comma-separated) (default: none)",
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="roadshow", description="Live judging for roadshows (路演评审).")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -151,84 +164,98 @@ def main(argv: list[str] | None = None) -> int:
     _add_server_options(p_demo, DEFAULT_DEMO_DB)
 
     p_serve = sub.add_parser("serve", help="serve an event from its event file (.toml) or database (.db)")
-    p_serve.add_argument("source", help="event file (.toml) or event database")
+    p_serve.add_argument("source", help="event file (.toml) or event database (.db); required")
     _add_server_options(p_serve, None)
     p_serve.add_argument("--password", help="host password for a new event (default: generated and printed)")
 
     p_init = sub.add_parser("init", help="create an event database from an event file without serving")
-    p_init.add_argument("event_file")
+    p_init.add_argument("event_file", help="the event file (.toml); required")
     p_init.add_argument("--db", help="database file (default: the event file's name with .db)")
     p_init.add_argument("--password", help="host password (default: generated and printed once)")
 
     p_new = sub.add_parser("new", help="write a small starter event file to fill in (or edit in /host/setup)")
-    p_new.add_argument("event_file")
+    p_new.add_argument("event_file", help="the event file to write (.toml); required, must not exist yet")
 
-    lang_help = "language of the problems reported: en (default) or zh"
+    lang_help = "language of the problems reported: en or zh (default: en)"
     p_check = sub.add_parser("check", help="validate an event file")
-    p_check.add_argument("event_file")
+    p_check.add_argument("event_file", help="the event file (.toml); required")
     p_check.add_argument("--lang", choices=("en", "zh"), default="en", help=lang_help)
 
     p_backup = sub.add_parser("backup", help="write a consistent copy of an event database")
-    p_backup.add_argument("db")
-    p_backup.add_argument("destination")
+    p_backup.add_argument("db", help="the event database to copy (it may be being served); required")
+    p_backup.add_argument("destination", help="the copy to write; required, must not exist unless --force")
+    p_backup.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite an existing destination (never the database a server is serving) (default: off)",
+    )
 
     p_pw = sub.add_parser("password", help="set a new host password (logs every host out)")
-    p_pw.add_argument("db")
-    p_pw.add_argument("--password")
+    p_pw.add_argument("db", help="the event database; required, must exist")
+    p_pw.add_argument("--password", help="the new password (default: generated and printed)")
 
     p_verify = sub.add_parser(
         "verify", help="check a database's audit chain, against the anchor printed on a document if given"
     )
-    p_verify.add_argument("db")
-    p_verify.add_argument("--head", help="the chain head printed on a score sheet, results page or export")
-    p_verify.add_argument("--length", type=int, help="the chain length printed next to it")
+    p_verify.add_argument("db", help="the event database to check; required, must exist (it is opened read-only)")
+    p_verify.add_argument(
+        "--head", help="the chain head printed on a score sheet, results page or export (default: no anchor)"
+    )
+    p_verify.add_argument("--length", type=int, help="the chain length printed next to it (default: no anchor)")
 
     p_import = sub.add_parser("import", help="turn a filled-in workbook (.xlsx) into an event file (.toml)")
-    p_import.add_argument("file", help="a workbook (.xlsx), or a projects list (.csv) with --base")
+    p_import.add_argument("file", help="a workbook (.xlsx), or a projects list (.csv) with --base; required")
     p_import.add_argument("--out", help="event file to write (default: print it)")
-    p_import.add_argument("--base", help="for a .csv: the event (.toml or .db) that gives everything but the projects")
-    p_import.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p_import.add_argument(
+        "--base", help="for a .csv: the event (.toml or .db) that gives everything but the projects (default: none)"
+    )
+    p_import.add_argument("--force", action="store_true", help="overwrite --out if it exists (default: off)")
     p_import.add_argument("--lang", choices=("en", "zh"), default="en", help=lang_help)
 
     p_export = sub.add_parser("export", help="write an event database's event and results as files")
-    p_export.add_argument("db")
-    p_export.add_argument("--xlsx", help="the event as a workbook (the import template's layout)")
-    p_export.add_argument("--toml", help="the event as an event file")
-    p_export.add_argument("--results", help="the results workbook")
-    p_export.add_argument("--scores", help="every score submission, as CSV")
+    p_export.add_argument("db", help="the event database; required")
+    p_export.add_argument("--xlsx", help="the event as a workbook, the import template's layout (default: not written)")
+    p_export.add_argument("--toml", help="the event as an event file (default: not written)")
+    p_export.add_argument("--results", help="the results workbook (default: not written)")
+    p_export.add_argument("--scores", help="every score submission, as CSV (default: not written)")
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = _build_parser().parse_args(argv)
     try:
         return _dispatch(args)
     except EventFileError as exc:
         # English unless --lang zh (check, import): the field paths and quoted values are the same
         print(exc.report(getattr(args, "lang", "en")), file=sys.stderr)
         return 2
-    except FileNotFoundError as exc:
+    except (CliError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (sqlite3.Error, OSError) as exc:  # a file that passed the checks and still failed: one line
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
-        prepared = asyncio.run(prepare(args.db, demo_event_text(), demo=True))
-        _serve(prepared, args, demo=True)
+        _serve(args, args.db, demo_event_text(), demo=True)
         return 0
     if args.command == "serve":
         source = Path(args.source)
         if source.suffix.lower() == ".toml":
-            db = args.db or str(source.with_suffix(".db"))
-            prepared = asyncio.run(prepare(db, read_event_source(source), host_password=args.password))
+            text = read_event_source(existing_file(source, "an event file"))
+            _serve(args, args.db or str(source.with_suffix(".db")), text, demo=False)
         else:
-            if not source.exists():
-                raise FileNotFoundError(f"{source} does not exist")
-            prepared = asyncio.run(prepare(args.db or str(source)))
-        _serve(prepared, args, demo=False)
+            _serve(args, str(event_database(args.db or source)), None, demo=False)
         return 0
     if args.command == "init":
-        source = Path(args.event_file)
+        source = existing_file(args.event_file, "an event file")
         db = args.db or str(source.with_suffix(".db"))
-        prepared = asyncio.run(prepare(db, read_event_source(source), host_password=args.password))
+        text = read_event_source(source)
+        new_database_place(db)
+        prepared = asyncio.run(prepare(db, text, host_password=args.password))
         if not prepared.created:
             print(f"{db} already holds an event; nothing changed.", file=sys.stderr)
             return 1
@@ -247,26 +274,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"wrote {target}: serve it with `roadshow serve {target}` and finish it in the host console's setup area")
         return 0
     if args.command == "check":
-        event = load_event_file(args.event_file)
+        event = load_event_file(existing_file(args.event_file, "an event file"))
         print(
             f"ok: {event.title} — {len(event.projects)} projects, {len(event.categories)} categories, "
             f"{len(event.judges)} judges, {len(event.criteria)} criteria, {len(event.awards)} awards"
         )
         return 0
     if args.command == "backup":
-        from .store import Store
-
-        async def run() -> None:
-            async with Store.open(args.db) as store:
-                await store.backup(args.destination)
-
-        if not Path(args.db).exists():
-            raise FileNotFoundError(f"{args.db} does not exist")
-        asyncio.run(run())
-        print(f"backed up {args.db} -> {args.destination}")
-        return 0
+        return _backup(args.db, args.destination, args.force)
     if args.command == "password":
-        password = asyncio.run(reset_host_password(args.db, args.password))
+        password = asyncio.run(reset_host_password(event_database(args.db), args.password))
         print(f"new host password: {password}")
         return 0
     if args.command == "verify":
@@ -275,8 +292,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .cli_documents import export_command, import_command
 
         if args.command == "import":
-            return import_command(args.file, args.out, args.base, args.force, language=args.lang)
-        return export_command(args.db, args.xlsx, args.toml, args.results, args.scores)
+            if args.base and Path(args.base).suffix.lower() != ".toml":
+                event_database(args.base)
+            return import_command(str(existing_file(args.file)), args.out, args.base, args.force, language=args.lang)
+        return export_command(str(event_database(args.db)), args.xlsx, args.toml, args.results, args.scores)
     return 1
 
 
@@ -304,6 +323,35 @@ def _verify(db: str, head: str | None, length: int | None) -> int:
     print(f"ok: {verdict.length} rows, head {verdict.head}{against}")
     for note in verdict.notes:
         print(f"note: {note}")
+    return 0
+
+
+def _backup(db: str, destination: str, force: bool) -> int:
+    """Copy `db` to `destination`. Swapping the two arguments must not destroy the live event: an
+    existing destination needs --force, and the database a server is serving is never overwritten."""
+    from .store import Store
+
+    source = event_database(db)
+    dest = Path(destination)
+    if dest.is_dir():
+        raise CliError(f"{dest} is a directory; name the copy's file, e.g. {dest / source.name}")
+    if dest.exists():
+        if dest.resolve() == source.resolve():
+            raise CliError(f"{dest} is the database being copied; name another file")
+        serving = serverlock.holder(dest)
+        if serving is not None:
+            raise CliError(f"{dest} is being served ({serving.describe()}); a backup never overwrites a live event")
+        if not force:
+            raise CliError(f"{dest} already exists; choose another name, or pass --force to overwrite it")
+
+    async def copy() -> None:
+        async with Store.open(source) as store:
+            if not await store.has_event():
+                raise CliError(f"{source} holds no event")
+            await store.backup(dest)
+
+    asyncio.run(copy())
+    print(f"backed up {source} -> {dest}")
     return 0
 
 

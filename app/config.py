@@ -22,9 +22,16 @@ class Settings:
     host_login_key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     allowed_origins: tuple[str, ...] = field(default_factory=_origins_from_env)
     secure_cookies: bool = field(default_factory=lambda: os.environ.get("ROADSHOW_HTTPS", "") == "1")
-    # The address phones use (e.g. http://192.168.1.20:8000), for links and QR codes shown on a
-    # console opened as localhost. None: use the address the console was opened with.
+    # --public-url / ROADSHOW_PUBLIC_URL (e.g. https://roadshow.example.org): every link and QR code
+    # uses it. None: see lan_url (app/links.py decides).
     public_url: str | None = None
+    # The LAN address chosen at start (e.g. http://192.168.1.20:8000), for links and QR codes shown on
+    # a console opened as localhost. None: use the address the console was opened with.
+    lan_url: str | None = None
+    # The Host allowlist (app/hostcheck.py): the listening port (None: any port) and the addresses
+    # announced at start; loopback and the public_url host are always allowed.
+    port: int | None = None
+    announced_hosts: tuple[str, ...] = ()
     backup_dir: str | None = None
     backup_interval: float = 0.0  # seconds between automatic backups; 0 = off
     # Close a websocket that sent nothing (the page pings every 10 s) for this long; 0 = never.

@@ -18,7 +18,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import i18n
+from . import hostcheck, i18n
 from .admission import Admission
 from .config import Settings
 from .hub import Hub
@@ -69,6 +69,16 @@ class RoadshowApp(Starlette):
     per layer alive (docs/performance.md). Everything else takes the ordinary path."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), None)
+            allowed = self.state.host_allowlist.match(host)  # DNS rebinding: app/hostcheck.py
+            if allowed is None:
+                await hostcheck.refuse(scope, send)
+                return
+            if scope["type"] == "http":  # for the CSP and the links (a board socket keeps nothing extra)
+                state = scope.setdefault("state", {})
+                state["allowed_host"] = allowed
+                state["behind_https"] = self.state.host_allowlist.served_over_https(allowed)
         if scope["type"] == "websocket" and _route_path(scope) == live.BOARD_PATH:
             scope["app"] = self  # as Starlette does: the handler reads app.state
             await live.board_socket(scope, receive, send)
@@ -104,7 +114,8 @@ class SecurityHeaders:
             return
         nonce = secrets.token_urlsafe(16)
         scope.setdefault("state", {})["csp_nonce"] = nonce
-        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), None)
+        host = scope["state"].get("allowed_host")  # allowlisted and rebuilt: never the raw Host header
+        secure = self.secure or scope["state"].get("behind_https", False)
         path = _route_path(scope)
 
         async def send_with_headers(message: Message) -> None:
@@ -113,7 +124,7 @@ class SecurityHeaders:
                 names = {k.lower() for k, _ in headers}
                 content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
                 if content_type.startswith(b"text/html") and b"content-security-policy" not in names:
-                    policy = content_security_policy(nonce, host, self.secure)
+                    policy = content_security_policy(nonce, host, secure)
                     headers.append((b"content-security-policy", policy.encode()))
                 if _holds_secrets(path) and b"cache-control" not in names:
                     headers.append((b"cache-control", b"no-store"))
@@ -186,6 +197,7 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.settings = settings
     app.state.admission = Admission()
+    app.state.host_allowlist = hostcheck.allowlist(settings)
     app.state.templates = template_environments()
     return app
 

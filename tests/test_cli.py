@@ -26,14 +26,17 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def serve_and_read_banner(args: list[str], cwd: Path) -> tuple[subprocess.Popen[str], str]:
+def serve_and_read_banner(
+    args: list[str], cwd: Path, wrapper: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
+    """Start `python -m app ARGS` (inside `wrapper`, e.g. a network namespace) and read its banner."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", *args],
+        [*wrapper, sys.executable, "-m", "app", *args],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"} | (env or {}),
     )
     lines: list[str] = []
     assert proc.stdout is not None

@@ -91,5 +91,14 @@ def no_store(response: Response) -> Response:
     return response
 
 
+def request_origin(conn: HTTPConnection) -> str:
+    """scheme://host:port this request was made to, as the Host allowlist matched it (app/hostcheck.py;
+    rebuilt from parsed parts, never the raw header)."""
+    netloc = conn.scope.get("state", {}).get("allowed_host")
+    if not netloc:
+        return str(conn.base_url).rstrip("/")
+    return f"{conn.url.scheme}://{netloc}"
+
+
 def constant_time_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())

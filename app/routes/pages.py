@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import functools
 import re
-from urllib.parse import urlsplit
 
 import segno
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..links import links_base
 from ..sessions import end_host_sessions
 from ..signin import SignInLimits
-from .common import client_address, constant_time_equal, is_host, live_event, no_store, render, same_origin
+from .common import (
+    client_address,
+    constant_time_equal,
+    is_host,
+    live_event,
+    no_store,
+    render,
+    request_origin,
+    same_origin,
+)
 
 
 async def index(request: Request) -> HTMLResponse:
@@ -149,13 +158,9 @@ async def logout(request: Request) -> Response:
 
 
 def public_base(request: Request) -> str:
-    """The address phones should use. Opened as localhost on the laptop itself, the page still
-    has to hand out the venue-network address (Settings.public_url) in links and QR codes."""
+    """The base of the links and QR codes this page hands out (one rule for all: app/links.py)."""
     settings = request.app.state.settings
-    host = urlsplit(str(request.base_url)).hostname or ""
-    if settings.public_url and host in ("localhost", "127.0.0.1", "::1"):
-        return settings.public_url.rstrip("/")
-    return str(request.base_url).rstrip("/")
+    return links_base(settings.public_url, settings.lan_url, request_origin(request))
 
 
 @functools.lru_cache(maxsize=64)
