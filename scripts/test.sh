@@ -39,7 +39,8 @@ PY=.venv/bin/python
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser here), and
 # CJK fonts make Chinese screenshots and certificates readable.
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+# (grep without -q: with pipefail, `fc-list | grep -q` fails when grep exits before fc-list is done.)
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -i "noto.*cjk" >/dev/null; then
   apt_install chromium fonts-noto-cjk
 fi
 # axe-core (from npm) for the automated accessibility check in the browser tests.

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import itertools
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -27,10 +28,33 @@ import websockets
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port of 127.0.0.1 for a test server, below the ephemeral range.
+
+    A port the kernel picks (bind to port 0) comes from the ephemeral range, which every outgoing
+    connection on the machine also draws from: between this check and the server's own bind a second
+    or more later, another test's (or another suite's) client socket could take it, and the server
+    would fail to start. Ports below that range are never handed out to outgoing connections.
+    """
+    low, _ = _ephemeral_range()
+    start = max(1024, low - 12000)
+    for _ in range(200):
+        port = start + secrets.randbelow(low - start)  # not `random`: tests may seed it
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port between {start} and {low}")
 
 
 def wait_until_serving(proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float = 60) -> None:
