@@ -13,6 +13,7 @@ from typing import Any
 from ..domain.models import Event
 from ..eventfile_export import seconds_to_minutes
 from ..store import JournalEntry
+from ..views import rounded
 from .formatting import fmt_score
 
 
@@ -35,7 +36,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def _csv_number(value: float) -> str:
-    return fmt_score(float(value)) if isinstance(value, float) else str(value)
+    return fmt_score(value) if isinstance(value, float) else str(value)
 
 
 def scores_csv(event: Event, entries: Iterable[JournalEntry]) -> str:
@@ -81,7 +82,7 @@ def scores_csv(event: Event, entries: Iterable[JournalEntry]) -> str:
                 jid,
                 judge.name if judge else "",
                 *[float(values[c.id]) if c.id in values else "" for c in event.criteria],
-                float(e.data.get("total", 0.0)),
+                rounded(e.data.get("total", 0), event.scoring),  # as every computed number is shown
                 e.data.get("comment", ""),
                 e.data.get("reason", ""),
                 versions[(pid, jid)],
