@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from .domain.models import (
     AGGREGATION_RULES,
     AWARD_KINDS,
+    JUDGE_SCORES_PUBLICATIONS,
     LANGUAGES,
     NORMALIZATIONS,
     AwardRule,
@@ -35,6 +36,7 @@ from .domain.models import (
     ScoringRules,
     Timing,
 )
+from .domain.numbers import ROUNDING_MODES
 from .domain.text import (
     MAX_DESCRIPTION,
     MAX_NAME,
@@ -51,7 +53,16 @@ from .i18n import N_, Message
 _KEYS: dict[str, set[str]] = {
     "event": {"title", "date", "language", "subtitle", "venue", "organizer"},
     "timing": {"presentation_minutes", "qa_minutes"},
-    "scoring": {"rule", "trim", "trim_min_judges", "normalize", "min_panel", "decimals"},
+    "scoring": {
+        "rule",
+        "trim",
+        "trim_min_judges",
+        "normalize",
+        "min_panel",
+        "decimals",
+        "rounding",
+        "publish_judge_scores",
+    },
     "composite": {"panel_weight"},
     "categories": {"id", "name"},
     "criteria": {"id", "name", "max", "weight", "step", "description"},
@@ -213,6 +224,14 @@ class _Reader:
             self.fail(name, "must be at least {minimum}", minimum=f"{minimum:g}")
         return float(value)
 
+    def choice(self, data: dict[str, Any], key: str, field: str, choices: tuple[str, ...], default: str) -> str:
+        """A text that must be one of `choices`; the default (after reporting the problem) otherwise."""
+        value = self.text_field(data, key, field, required=False, default=default)
+        if value not in choices:
+            self.fail(f"{field}.{key}", "must be one of {choices}", choices=", ".join(choices))
+            return default
+        return value
+
     def integer(self, data: dict[str, Any], key: str, field: str, default: int | None = None, minimum: int = 0) -> int:
         value = self.number(data, key, field, default, minimum=minimum)
         if value != int(value):
@@ -276,19 +295,19 @@ def parse_event(text: str) -> Event:
 
     scoring_t = r.table(data, "scoring", "scoring")
     r.known_keys(scoring_t, _KEYS["scoring"], "scoring")
-    rule = r.text_field(scoring_t, "rule", "scoring", required=False, default="trimmed_mean", limit=MAX_SHORT)
-    if rule not in AGGREGATION_RULES:
-        r.fail("scoring.rule", "must be one of {choices}", choices=", ".join(AGGREGATION_RULES))
-    normalize = r.text_field(scoring_t, "normalize", "scoring", required=False, default="none", limit=MAX_SHORT)
-    if normalize not in NORMALIZATIONS:
-        r.fail("scoring.normalize", "must be one of {choices}", choices=", ".join(NORMALIZATIONS))
+    rule = r.choice(scoring_t, "rule", "scoring", AGGREGATION_RULES, "trimmed_mean")
+    normalize = r.choice(scoring_t, "normalize", "scoring", NORMALIZATIONS, "none")
+    rounding = r.choice(scoring_t, "rounding", "scoring", ROUNDING_MODES, "half_up")
+    publish = r.choice(scoring_t, "publish_judge_scores", "scoring", JUDGE_SCORES_PUBLICATIONS, "never")
     scoring = ScoringRules(
-        rule=rule if rule in AGGREGATION_RULES else "trimmed_mean",  # type: ignore[arg-type]
+        rule=rule,  # type: ignore[arg-type]
         trim=r.integer(scoring_t, "trim", "scoring", 1, minimum=0),
         trim_min_judges=r.integer(scoring_t, "trim_min_judges", "scoring", 5, minimum=1),
-        normalize=normalize if normalize in NORMALIZATIONS else "none",  # type: ignore[arg-type]
+        normalize=normalize,  # type: ignore[arg-type]
         min_panel=r.integer(scoring_t, "min_panel", "scoring", 3, minimum=1),
         decimals=r.integer(scoring_t, "decimals", "scoring", 2, minimum=0),
+        rounding=rounding,  # type: ignore[arg-type]
+        publish_judge_scores=publish,  # type: ignore[arg-type]
     )
 
     categories = []

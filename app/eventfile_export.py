@@ -59,6 +59,8 @@ def event_to_data(event: Event) -> dict[str, Any]:
             "normalize": event.scoring.normalize,
             "min_panel": event.scoring.min_panel,
             "decimals": event.scoring.decimals,
+            "rounding": event.scoring.rounding,
+            "publish_judge_scores": event.scoring.publish_judge_scores,
         },
         "composite": {"panel_weight": event.panel_weight},
         "categories": [{"id": c.id, "name": c.name} for c in event.categories],

@@ -13,6 +13,7 @@ import hmac
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -396,6 +397,7 @@ def structure_changes(old: Event, new: Event) -> list[str]:
         [(i.id, i.weight, i.max) for i in new.indicators],
     ):
         changed.append("weights")
-    if old.scoring != new.scoring:
+    # Publishing the judges' totals changes no number: the host may decide it during the event.
+    if replace(old.scoring, publish_judge_scores="never") != replace(new.scoring, publish_judge_scores="never"):
         changed.append("rule")
     return changed

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import orjson
 
 MAX_FRAME_BYTES = 64 * 1024
 MAX_ID_LENGTH = 64
+# Commands whose `scores` are read as the decimals written, not as binary doubles (a JSON 20.0000004
+# must stay 20.0000004 to be refused as off the step; -0 must stay negative).
+EXACT_SCORE_COMMANDS = frozenset({"submit_score", "correct_score"})
 
 
 class ProtocolError(ValueError):
@@ -68,6 +73,8 @@ def decode(frame: str | bytes) -> Message:
             args = {}
         if not isinstance(args, dict):
             raise ProtocolError("bad_args", "Command arguments must be an object.")
+        if name in EXACT_SCORE_COMMANDS and isinstance(args.get("scores"), dict):
+            args = args | {"scores": _exact_scores(frame)}
         return Command(cid, name, args)
     if kind == "ping":
         t = data.get("t")
@@ -80,3 +87,14 @@ def decode(frame: str | bytes) -> Message:
             raise ProtocolError("bad_message", "Presence state must be scoring or idle.")
         return Presence(state)
     raise ProtocolError("bad_message", "Unknown message type.")
+
+
+def _exact_scores(frame: str | bytes) -> Any:
+    """The frame's `args.scores` with every number as the Decimal it was written as. The frame has
+    already parsed as JSON (orjson, within MAX_FRAME_BYTES), so this second, exact parse succeeds;
+    numbers only: NaN and Infinity are not JSON and were refused by the first parse."""
+    try:
+        data = json.loads(frame, parse_float=Decimal, parse_int=Decimal)
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError("bad_message", "Message is not valid JSON.") from exc
+    return data["args"]["scores"]

@@ -2,6 +2,9 @@
 
 Pure functions of the event state (plus judge presence for the host). The board and judges never
 receive a score before it is revealed, and a judge never receives another judge's scores.
+
+Every computed number leaves through `_r` (rounded once, to the event's decimals, with its rounding
+mode: app/domain/numbers.py); a judge's criterion scores leave as the exact decimals they were given.
 """
 
 from __future__ import annotations
@@ -9,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from .domain.models import Event
+from .domain.models import Event, ScoringRules
+from .domain.numbers import NumberLike, apportion, as_number, from_units, shown, units
 from .domain.results import ProjectResult, Standings
 from .domain.state import EVERYTHING, EventState, Touched, awards_as_dicts
 
 
-def _r(value: float | None, decimals: int) -> float | None:
-    return None if value is None else round(value, decimals)
+def rounded(value: NumberLike | None, scoring: ScoringRules) -> float | None:
+    """A computed number as it is shown and sent: rounded once to the event's decimals and mode."""
+    return shown(value, scoring.decimals, scoring.rounding)
 
 
 def event_section(event: Event) -> dict[str, Any]:
@@ -99,7 +104,7 @@ def progress_section(state: EventState) -> dict[str, Any]:
     return {"project": pid, "submitted": len(state.submitted_judges(pid)), "expected": len(state.panel_for(pid))}
 
 
-def _row(event: Event, r: ProjectResult, decimals: int) -> dict[str, Any]:
+def _row(event: Event, r: ProjectResult) -> dict[str, Any]:
     p = event.project(r.project)
     assert p is not None
     category = event.category(p.category)
@@ -113,39 +118,54 @@ def _row(event: Event, r: ProjectResult, decimals: int) -> dict[str, Any]:
         "tied": r.tied,
         "category_rank": r.category_rank,
         "category_tied": r.category_tied,
-        "composite": _r(r.composite, decimals),
-        "panel": _r(r.panel, decimals),
+        "composite": rounded(r.composite, event.scoring),
+        "panel": rounded(r.panel, event.scoring),
         "panel_max": event.panel_max,
     }
 
 
-def _components(r: ProjectResult, decimals: int) -> list[dict[str, Any]]:
+def _components(r: ProjectResult, scoring: ScoringRules) -> list[dict[str, Any]]:
+    """The composite's breakdown. The shown contributions add up to the shown composite: they are
+    apportioned by largest remainder (numbers.apportion), so each is its exact value rounded down or
+    up, not necessarily to the nearer (docs/event-file.md §6)."""
+    d = scoring.decimals
+    contributions: list[int | None] = [None] * len(r.components)
+    if r.composite is not None:
+        total_units = units(r.composite, d, scoring.rounding)
+        contributions = apportion([c.contribution for c in r.components], total_units, d)
     return [
         {
             "id": c.id,
             "name": c.name,
             "weight": c.weight,
-            "value": _r(c.value, decimals),
+            "value": rounded(c.value, scoring),
             "max": c.max,
-            "score_100": _r(c.score_100, decimals),
-            "contribution": _r(c.contribution, decimals),
+            "score_100": rounded(c.score_100, scoring),
+            "contribution": None if share is None else from_units(share, d),
         }
-        for c in r.components
+        for c, share in zip(r.components, contributions, strict=True)
     ]
 
 
 def explained_row(
-    event: Event, r: ProjectResult, revealed: bool, sheets: dict[str, dict[str, float]] | None = None
+    event: Event,
+    r: ProjectResult,
+    revealed: bool,
+    sheets: dict[str, dict[str, Any]] | None = None,
+    judge_scores: bool = True,
 ) -> dict[str, Any]:
-    d = event.scoring.decimals
-    return _row(event, r, d) | {
-        "components": _components(r, d),
+    """A result with its explanation. Without `judge_scores` (the public results while the event
+    withholds them: `publish_judge_scores`) it names no judge and carries no judge's total."""
+    s = event.scoring
+    return _row(event, r) | {
+        "components": _components(r, s),
         "method": r.method,
-        "counted": list(r.counted),
-        "dropped": list(r.dropped),
-        "recused": list(r.recused),
-        "totals": {j: _r(t, d) for j, t in r.totals.items()},
-        "adjusted": {j: _r(t, d) for j, t in r.adjusted.items()},
+        "valid": len(r.totals),
+        "counted": list(r.counted) if judge_scores else [],
+        "dropped": list(r.dropped) if judge_scores else [],
+        "recused": list(r.recused) if judge_scores else [],
+        "totals": {j: rounded(t, s) for j, t in r.totals.items()} if judge_scores else {},
+        "adjusted": {j: rounded(t, s) for j, t in r.adjusted.items()} if judge_scores else {},
         "flags": list(r.flags),
         "first_places": r.first_places,
         "revealed": revealed,
@@ -154,24 +174,28 @@ def explained_row(
 
 
 def standings_payload(
-    state: EventState, standings: Standings, explained: bool, include_sheets: bool = False
+    state: EventState,
+    standings: Standings,
+    explained: bool,
+    include_sheets: bool = False,
+    judge_scores: bool = True,
 ) -> dict[str, Any]:
-    event, d = state.event, state.event.scoring.decimals
+    event = state.event
     revealed = set(state.revealed)
-    sheets_by_project: dict[str, dict[str, dict[str, float]]] = {}
+    sheets_by_project: dict[str, dict[str, dict[str, Any]]] = {}
     if include_sheets:
         for (p, j), sheet in state.sheets.items():
-            sheets_by_project.setdefault(p, {})[j] = sheet.values
+            sheets_by_project.setdefault(p, {})[j] = sheet_values(sheet.values)
     rows: dict[str, dict[str, Any]] = {}  # one row per project, shared by the overall and category lists
 
     def row(pid: str) -> dict[str, Any]:
         if pid not in rows:
             r = standings.results[pid]
             if not explained:
-                rows[pid] = _row(event, r, d)
+                rows[pid] = _row(event, r)
             else:
                 sheets = sheets_by_project.get(pid, {}) if include_sheets else None
-                rows[pid] = explained_row(event, r, pid in revealed, sheets)
+                rows[pid] = explained_row(event, r, pid in revealed, sheets, judge_scores)
         return rows[pid]
 
     ranked = [pid for pid in standings.overall if standings.results[pid].rank is not None]
@@ -191,9 +215,8 @@ def result_section(state: EventState) -> dict[str, Any] | None:
     pid = state.revealed[-1]
     standings = state.standings(revealed_only=True)
     r = standings.results[pid]
-    d = state.event.scoring.decimals
-    return _row(state.event, r, d) | {
-        "components": _components(r, d),
+    return _row(state.event, r) | {
+        "components": _components(r, state.event.scoring),
         "counted": len(r.counted),
         "dropped": len(r.dropped),
         "flags": list(r.flags),
@@ -205,34 +228,58 @@ def leaderboard_section(state: EventState) -> dict[str, Any]:
 
 
 def ceremony_section(state: EventState, reveal_all: bool = False) -> dict[str, Any] | None:
+    """The ceremony as far as it has been revealed (the board), or whole (`reveal_all`: the host).
+
+    The board receives only what has been revealed: per award the winners revealed so far (best
+    first, as in the award), how many, whether the award is complete, and `tie_at_cut` only once it
+    is complete; no placeholders, no winner count, no step count. So the hall cannot count the
+    winners still to come or see a tie coming. `current.winner` indexes the revealed winners (-1
+    for an honour roll shown at once)."""
     ceremony = state.ceremony
     if ceremony is None:
         return None
-    shown = ceremony.steps if reveal_all else ceremony.steps[: ceremony.step]
+    scoring = state.event.scoring
+    shown_steps = ceremony.steps if reveal_all else ceremony.steps[: ceremony.step]
     revealed_winners: dict[int, set[int]] = {}
-    for award_index, winner_index in shown:
+    for award_index, winner_index in shown_steps:
         total = len(ceremony.awards[award_index]["winners"])
         indices = range(total) if winner_index < 0 else [winner_index]
         revealed_winners.setdefault(award_index, set()).update(indices)
     awards = []
     for index, award in enumerate(ceremony.awards):
-        visible = revealed_winners.get(index, set())
-        awards.append(
-            {
-                "id": award["id"],
-                "name": award["name"],
-                "kind": award["kind"],
-                "tie_at_cut": award["tie_at_cut"],
-                "winners": [w if i in visible else None for i, w in enumerate(award["winners"])],
-                "revealed": len(visible),
-                "total": len(award["winners"]),
-            }
-        )
+        visible = sorted(revealed_winners.get(index, set()))
+        complete = len(visible) == len(award["winners"])
+        winners = [_shown_winner(award["winners"][i], scoring) for i in visible]
+        entry: dict[str, Any] = {"id": award["id"], "name": award["name"], "kind": award["kind"]}
+        if reveal_all:
+            entry |= {"tie_at_cut": award["tie_at_cut"], "winners": winners, "revealed": len(visible)}
+            entry["total"] = len(award["winners"])
+        else:
+            entry |= {"winners": winners, "revealed": len(visible), "complete": complete}
+            if complete:
+                entry["tie_at_cut"] = award["tie_at_cut"]
+        awards.append(entry)
     current = None
     if ceremony.step > 0:
         award_index, winner_index = ceremony.steps[ceremony.step - 1]
+        if winner_index >= 0 and not reveal_all:
+            winner_index = sorted(revealed_winners.get(award_index, set())).index(winner_index)
         current = {"award": award_index, "winner": winner_index}
-    return {"step": ceremony.step, "total_steps": len(ceremony.steps), "awards": awards, "current": current}
+    out: dict[str, Any] = {"step": ceremony.step, "awards": awards, "current": current}
+    if reveal_all:
+        out["total_steps"] = len(ceremony.steps)
+    return out
+
+
+def _shown_winner(winner: dict[str, Any], scoring: ScoringRules) -> dict[str, Any]:
+    """A frozen winner with its composite rounded as shown (ceremonies frozen before exact arithmetic
+    hold the unrounded composite)."""
+    return winner | {"composite": rounded(winner.get("composite"), scoring)}
+
+
+def sheet_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A judge's criterion scores as JSON numbers: the exact decimals given (on the rubric's step)."""
+    return {cid: as_number(v) for cid, v in values.items()}
 
 
 def final_lock_section(state: EventState) -> dict[str, Any]:
@@ -262,8 +309,8 @@ def judges_section(state: EventState, presence: dict[str, dict[str, Any]]) -> li
                 "ever_connected": "connections" in seen,
                 "activity": seen.get("activity", "idle"),
                 "submitted": sheet is not None,
-                "total": sheet.total if sheet else None,
-                "values": sheet.values if sheet else None,
+                "total": rounded(sheet.total, state.event.scoring) if sheet else None,
+                "values": sheet_values(sheet.values) if sheet else None,
                 "comment": sheet.comment if sheet else "",
                 "version": sheet.version if sheet else 0,
                 "recused": bool(pid) and (judge.id, pid) in state.recused,
@@ -290,7 +337,13 @@ def refused_section(state: EventState) -> list[dict[str, Any]]:
 
 def my_scores_section(state: EventState, judge: str) -> dict[str, Any]:
     return {
-        pid: {"values": s.values, "total": s.total, "comment": s.comment, "at": s.at, "version": s.version}
+        pid: {
+            "values": sheet_values(s.values),
+            "total": rounded(s.total, state.event.scoring),
+            "comment": s.comment,
+            "at": s.at,
+            "version": s.version,
+        }
         for (pid, jid), s in state.sheets.items()
         if jid == judge
     }
@@ -321,8 +374,9 @@ SHARED_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState], Any]]] =
     # `ceremony` tells a judge's phone that the scoring is over (its end screen), without the winners
     "scene": (frozenset({_E, "scene", "ceremony"}), lambda s: {"scene": s.scene, "ceremony": s.ceremony is not None}),
     "progress": (frozenset({_E, "status", "sheets"}), progress_section),
-    "result": (frozenset({_E, "revealed", "sheets"}), result_section),
-    "leaderboard": (frozenset({_E, "revealed", "sheets"}), leaderboard_section),
+    # Ranked sections read the running order too: it lists tied projects (docs/event-file.md §6).
+    "result": (frozenset({_E, "revealed", "sheets", "order"}), result_section),
+    "leaderboard": (frozenset({_E, "revealed", "sheets", "order"}), leaderboard_section),
     "ceremony": (frozenset({_E, "ceremony"}), ceremony_section),
 }
 JUDGE_SHARED = ("event", "projects", "current", "timer", "scene", "progress")
@@ -333,10 +387,13 @@ JUDGE_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, str], 
 HOST_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, dict[str, dict[str, Any]]], Any]]] = {
     "judges": (frozenset({_E, "presence", "status", "sheets"}), judges_section),
     "standings": (
-        frozenset({_E, "sheets", "revealed"}),
+        frozenset({_E, "sheets", "revealed", "order"}),
         lambda s, _: standings_payload(s, s.standings(), explained=True, include_sheets=True),
     ),
-    "awards_preview": (frozenset({_E, "sheets"}), lambda s, _: awards_as_dicts(s.awards())),
+    "awards_preview": (
+        frozenset({_E, "sheets", "order"}),
+        lambda s, _: awards_as_dicts(s.awards(), s.event.scoring),
+    ),
     "host_ceremony": (frozenset({_E, "ceremony"}), lambda s, _: ceremony_section(s, reveal_all=True)),
     "final_lock": (frozenset({_E, "ceremony", "sheets"}), lambda s, _: final_lock_section(s)),
     "refused": (frozenset({_E, "refused"}), lambda s, _: refused_section(s)),

@@ -16,8 +16,8 @@
 //   board-leaderboard       the leaderboard; data-count = rows shown
 //   board-row-<projectId>   one leaderboard row; data-rank (as shown), data-tied, data-move = up | down | new | ""
 //   board-ceremony          the award ceremony; data-step
-//   board-award-<awardId>   one award with the winners revealed so far ("?" for the others);
-//                           data-revealed, data-total
+//   board-award-<awardId>   one award with the winners revealed so far ("?" while more may come:
+//                           the board is never told how many); data-revealed, data-complete
 //   board-winner            the winner revealed now (absent when the current reveal is an honour roll)
 //   board-honour-roll       the honour roll when it is the current reveal
 //   board-conn              the connection indicator: hidden while online; data-status
@@ -153,7 +153,7 @@ function announcement() {
     const award = cur ? c.awards?.[cur.award] : null;
     if (!award) return ["ceremony", t("ceremony")];
     if (cur.winner < 0 || award.kind === "honour_roll") {
-      return [`ceremony:${c.step}`, t("announce_honour", { award: award.name, n: award.total })];
+      return [`ceremony:${c.step}`, t("announce_honour", { award: award.name, n: (award.winners || []).length })];
     }
     const w = award.winners?.[cur.winner];
     return [`ceremony:${c.step}`, w ? t("announce_winner", { award: award.name, name: w.name }) : award.name];
@@ -852,7 +852,7 @@ function ceremonyStage(c) {
 }
 
 function unknownSlot(tag, withRank = true) {
-  // a winner not revealed yet: the data holds null, so there is nothing to show but a question mark
+  // winners still to come: the board is not told who nor how many, so one question mark stands for them
   return h(
     tag,
     { class: "cer-slot is-unknown" },
@@ -879,16 +879,14 @@ function awardColumn(award, index, cur) {
       : h(
           "div",
           { class: "cer-col-roll is-hidden" },
-          unknownSlot("p", false),
-          h("p", { class: "cer-col-count" }, t("names_count", { n: award.total ?? winners.length }))
+          unknownSlot("p", false)
         );
   } else {
     body = h(
       "ol",
       { class: `cer-slots${winners.length > 6 ? " is-two" : ""}` },
-      winners.map((w, j) => {
+      [award.complete ? null : unknownSlot("li")].concat(winners.map((w, j) => {
         const now = cur && cur.award === index && cur.winner === j;
-        if (!w) return unknownSlot("li");
         return h(
           "li",
           { class: `cer-slot${now ? " is-now" : ""}` },
@@ -896,7 +894,7 @@ function awardColumn(award, index, cur) {
           h("span", { class: "cer-slot-name" }, w.name),
           w.project_title && w.project_title !== w.name ? h("span", { class: "cer-slot-more" }, w.project_title) : null
         );
-      })
+      }))
     );
   }
   return h(
@@ -905,13 +903,13 @@ function awardColumn(award, index, cur) {
       class: `cer-col${cur && cur.award === index ? " is-current" : ""}${isHonour ? " is-honour" : ""}`,
       "data-testid": `board-award-${award.id}`,
       "data-revealed": String(award.revealed ?? 0),
-      "data-total": String(award.total ?? winners.length),
+      "data-complete": String(Boolean(award.complete)),
     },
     h(
       "h2",
       { class: "cer-col-title" },
       h("span", {}, award.name),
-      h("small", {}, `${award.revealed ?? 0} / ${award.total ?? winners.length}`)
+      h("small", {}, String(award.revealed ?? 0))
     ),
     award.tie_at_cut ? h("p", { class: "cer-col-note" }, t("tie_at_cut")) : null,
     body

@@ -1187,7 +1187,7 @@ function renderCeremony() {
     !online() || Boolean(ceremony) || (current && current.status === "scoring") || isPending("start_ceremony");
   $("start-ceremony").hidden = Boolean(ceremony);
   const step = ceremony ? ceremony.step : 0;
-  const total = ceremony ? ceremony.total_steps : 0;
+  const total = full ? full.total_steps : 0; // the board's view carries no step count
   $("ceremony-back").disabled = !online() || !ceremony || step <= 0 || isPending("ceremony_step");
   $("ceremony-next").disabled = !online() || !ceremony || step >= total || isPending("ceremony_step");
   $("ceremony-back").hidden = !ceremony;
@@ -1237,12 +1237,13 @@ function awardList(awards, shown, nextStep) {
     "ol",
     { class: "awards" },
     awards.map((award, ai) => {
-      const visible = shown && shown.awards[ai] ? shown.awards[ai].winners : null;
+      // how many winners the board shows: the last ones, as the countdown reveals from the last place
+      const revealed = shown && shown.awards[ai] ? shown.awards[ai].revealed ?? 0 : null;
       const winners = award.winners || [];
       if (award.kind === "honour_roll") {
         // one step reveals the whole roll: names in one paragraph, one state for the award
         let state = null;
-        if (visible) state = visible.some(Boolean) ? "shown" : nextStep && nextStep[0] === ai ? "next" : "hidden";
+        if (revealed !== null) state = revealed > 0 ? "shown" : nextStep && nextStep[0] === ai ? "next" : "hidden";
         return h(
           "li",
           { class: `award award-roll${state ? ` w-${state}` : ""}` },
@@ -1270,9 +1271,9 @@ function awardList(awards, shown, nextStep) {
               { class: "winners" },
               winners.map((w, wi) => {
                 let state = null;
-                if (visible) {
+                if (revealed !== null) {
                   const isNext = nextStep && nextStep[0] === ai && (nextStep[1] === wi || nextStep[1] < 0);
-                  state = visible[wi] ? "shown" : isNext ? "next" : "hidden";
+                  state = wi >= winners.length - revealed ? "shown" : isNext ? "next" : "hidden";
                 }
                 return h(
                   "li",

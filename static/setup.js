@@ -256,6 +256,8 @@ function toModel(definition) {
   const sc = d.scoring;
   sc.rule = sc.rule || "trimmed_mean";
   sc.normalize = sc.normalize || "none";
+  sc.rounding = sc.rounding || "half_up";
+  sc.publish_judge_scores = sc.publish_judge_scores || "never";
   for (const c of d.criteria) {
     c.weight = c.weight ?? 1;
     c.step = c.step ?? 1;

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 
 import pytest
@@ -211,26 +213,50 @@ def test_domain_error_as_dict_carries_code_and_params():
         ({"idea": 12.0, "impact": 7.0, "team": 2.5}, {"idea": 12.0, "impact": 7.0, "team": 2.5}),
     ],
 )
-def test_validate_values_accepts_and_returns_floats(values, expected):
+def test_validate_values_accepts_and_returns_exact_fractions(values, expected):
     out = validate_values(EVENT, values)
     assert out == expected
-    assert all(type(v) is float for v in out.values())
+    assert all(type(v) is Fraction for v in out.values())
     assert list(out) == ["idea", "impact", "team"]  # rubric order, not input order
 
 
-def test_validate_values_tolerates_float_noise_on_step_and_max():
-    # 0.1 + 0.2 + 0.2 = 0.5000000000000001: off a 0.5 step only by float noise -> accepted
-    # 40 + 1e-9 is above max 40 by less than the 1e-6 tolerance -> accepted
-    out = validate_values(EVENT, {"idea": 0.1 + 0.2 + 0.2, "impact": 40 + 1e-9, "team": 0.25 * 3})
-    assert out["idea"] == pytest.approx(0.5)
-    assert out["impact"] == pytest.approx(40)
-    assert out["team"] == 0.75
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (2.5000000000000004, "off_step"),  # the float after 2.5: not 2.5, so off the 0.5 step
+        (20.0000004, "off_step"),
+        (5e-324, "off_step"),  # the smallest double
+        (Decimal("1E-999999"), "off_step"),  # refused before any exact arithmetic on it
+        (30 + 1e-9, "above_max"),  # above the maximum by any amount is above it
+        (Decimal("1E+999999"), "above_max"),
+        (-0.0, "below_zero"),  # negative zero: what 0 - x sends
+        (Decimal("-0"), "below_zero"),
+        (Decimal("NaN"), "not_a_number"),
+        (Decimal("Infinity"), "not_a_number"),
+    ],
+)
+def test_validate_values_refuses_values_off_the_step_by_any_amount(value, code):
+    raises_code(code, validate_values, EVENT, scores(idea=value))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("27.5"), Fraction(55, 2)),
+        (Decimal("27.50"), Fraction(55, 2)),  # trailing zeros are the same decimal
+        (27.5, Fraction(55, 2)),
+        (Decimal("0"), Fraction(0)),
+        (Decimal("0E-20"), Fraction(0)),  # zero written with an exponent
+    ],
+)
+def test_validate_values_keeps_the_exact_decimal(value, expected):
+    assert validate_values(EVENT, scores(idea=value))["idea"] == expected
 
 
 def test_validate_values_without_step_accepts_any_fraction():
     # step <= 0 disables the step check (the event file forbids it, but the model allows it)
     event = make_event((Criterion("x", "X", max=10, step=0),))
-    assert validate_values(event, {"x": 3.14159}) == {"x": 3.14159}
+    assert validate_values(event, {"x": 3.14159}) == {"x": Fraction("3.14159")}
 
 
 # --------------------------------------------------------------------------- validate_comment
@@ -297,13 +323,13 @@ def test_weighted_total_matches_panel_max_at_maxima():
     assert weighted_total(EVENT, {"idea": 30, "impact": 40, "team": 10}) == EVENT.panel_max == 105
 
 
-def test_weighted_total_is_rounded_to_six_decimals():
-    # weights 0.1 and 0.2: 0.1*3 + 0.2*0 = 0.30000000000000004 in floats, rounded to 0.3
+def test_weighted_total_is_exact():
+    # weights 0.1 and 0.2: 0.1*3 + 0.2*0 = 0.30000000000000004 in floats, exactly 0.3 here
     event = make_event((Criterion("x", "X", max=10, weight=0.1), Criterion("y", "Y", max=10, weight=0.2)))
     assert 0.1 * 3 != 0.3
-    assert weighted_total(event, {"x": 3, "y": 0}) == 0.3
+    assert weighted_total(event, {"x": Fraction(3), "y": Fraction(0)}) == Fraction(3, 10)
     # 0.1*7 + 0.2*9 = 0.7 + 1.8 = 2.5
-    assert weighted_total(event, {"x": 7, "y": 9}) == 2.5
+    assert weighted_total(event, {"x": Fraction(7), "y": Fraction(9)}) == Fraction(5, 2)
 
 
 # --------------------------------------------------------------------------- aggregate

@@ -138,12 +138,19 @@ async def test_whole_mini_event_with_restart(mini_server: RunningServer) -> None
     # --- ceremony: one award at a time
     await host.ok("start_ceremony", {"skip": True, "remaining": 1})  # p3 is skipped, explicitly
     await board.wait_for(lambda v: v["ceremony"] is not None and v["scene"]["scene"] == "ceremony")
-    assert board.view["ceremony"]["total_steps"] == 3  # team (1 winner), leader (1), honour roll (all at once)
-    assert all(w is None for a in board.view["ceremony"]["awards"] for w in a["winners"])
+    await host.wait_for(lambda v: v["host_ceremony"] is not None)
+    assert host.view["host_ceremony"]["total_steps"] == 3  # team (1 winner), leader (1), honour roll (all at once)
+    # the board learns nothing it could count before a reveal: no placeholders, totals or tie flags
+    assert "total_steps" not in board.view["ceremony"]
+    for award in board.view["ceremony"]["awards"]:
+        assert award["winners"] == [] and award["revealed"] == 0 and award["complete"] is False
+        assert "total" not in award and "tie_at_cut" not in award
     await host.ok("ceremony_step", {"direction": "next"})
     await board.wait_for(lambda v: v["ceremony"]["step"] == 1)
     team = board.view["ceremony"]["awards"][0]
-    assert team["winners"][0]["name"] == "Roof Team" and board.view["ceremony"]["awards"][1]["winners"] == [None]
+    assert team["winners"][0]["name"] == "Roof Team" and board.view["ceremony"]["awards"][1]["winners"] == []
+    assert team["complete"] is True and team["tie_at_cut"] is False
+    assert board.view["ceremony"]["current"] == {"award": 0, "winner": 0}
     await host.ok("ceremony_step", {"direction": "next"})
     await host.ok("ceremony_step", {"direction": "next"})
     await board.wait_for(lambda v: v["ceremony"]["step"] == 3)

@@ -14,6 +14,7 @@ from ..domain.models import Event
 from ..domain.text import csv_cell
 from ..eventfile_export import seconds_to_minutes
 from ..store import JournalEntry
+from ..views import rounded
 from .formatting import fmt_score
 
 # the one formula-injection guard (app/domain/text.py), under the name this package has exported
@@ -32,7 +33,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def _csv_number(value: float) -> str:
-    return fmt_score(float(value)) if isinstance(value, float) else str(value)
+    return fmt_score(value) if isinstance(value, float) else str(value)
 
 
 def scores_csv(event: Event, entries: Iterable[JournalEntry]) -> str:
@@ -78,7 +79,7 @@ def scores_csv(event: Event, entries: Iterable[JournalEntry]) -> str:
                 jid,
                 judge.name if judge else "",
                 *[float(values[c.id]) if c.id in values else "" for c in event.criteria],
-                float(e.data.get("total", 0.0)),
+                rounded(e.data.get("total", 0), event.scoring),  # as every computed number is shown
                 e.data.get("comment", ""),
                 e.data.get("reason", ""),
                 versions[(pid, jid)],

@@ -4,7 +4,9 @@ and score statuses (the third item of a rule label is the translatable sentence 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from ..domain.numbers import as_number
 from ..i18n import N_
 
 RULE_LABELS = {
@@ -44,11 +46,11 @@ def local_time(at: float) -> str:
     return datetime.fromtimestamp(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def fmt_score(value: float | None) -> str:
-    """A judge's score as written: 27.5, 30 (no trailing zeros)."""
+def fmt_score(value: Any) -> str:
+    """An exact input as written (a judge's score, a maximum, a weight): 27.5, 30 (no trailing zeros)."""
     if value is None:
         return ""
-    return f"{value:.6f}".rstrip("0").rstrip(".")
+    return f"{as_number(value):.6f}".rstrip("0").rstrip(".")
 
 
 def fmt_fixed(value: float | None, decimals: int) -> str:

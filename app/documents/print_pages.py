@@ -9,7 +9,7 @@ from typing import Any
 
 from ..domain.state import EventState
 from ..i18n import N_
-from ..views import standings_payload
+from ..views import rounded, standings_payload
 from .formatting import NORMALIZE_LABELS, RULE_LABELS, fmt_fixed, fmt_score, local_time
 from .state_view import current_awards
 
@@ -52,7 +52,7 @@ def judge_score_sheets(state: EventState, judges: Sequence[str] | None = None) -
                     title=project.title,
                     team=project.team,
                     scores=[fmt_score(sheet.values.get(c.id)) for c in event.criteria],
-                    total=fmt_score(sheet.total),
+                    total=fmt_fixed(rounded(sheet.total, event.scoring), event.scoring.decimals),
                     comment=sheet.comment,
                     submitted=local_time(sheet.at),
                     version=sheet.version,

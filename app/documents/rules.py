@@ -41,10 +41,10 @@ def rules_rows(event: Event) -> list[tuple[str, str, str]]:
         (
             "去分 / Trim",
             f"{s.trim} 高 + {s.trim} 低 / {s.trim} highest + {s.trim} lowest",
-            f"有效评委不少于 {trim_from} 位时去掉；否则取平均。并列时，最高分中去掉评委编号较后者，"
-            f"最低分中去掉较前者。 Applied when at least {trim_from} judges counted; "
-            "otherwise the plain mean. Among equal totals the later judge id is dropped at the top, the earlier at "
-            "the bottom."
+            f"有效评分不少于 {trim_from} 个时去掉；否则取平均。并列时按评委名单顺序：最高分中去掉名单中较后者，"
+            f"最低分中去掉较前者。 Applied when there are at least {trim_from} valid totals; "
+            "otherwise the plain mean. Among equal totals the judge later in the panel's list is dropped at the top, "
+            "the earlier at the bottom."
             if s.rule == "trimmed_mean"
             else "不适用 / not used by this rule",
         ),
@@ -59,6 +59,13 @@ def rules_rows(event: Event) -> list[tuple[str, str, str]]:
             "小数位 / Decimals",
             str(s.decimals),
             "结果按此精度显示和排名。 Results are shown and ranked at this precision.",
+        ),
+        (
+            "舍入 / Rounding",
+            {"half_up": "四舍五入 / half up", "half_even": "逢五取偶 / half to even"}[s.rounding],
+            "精确计算，每个数只在显示和排名时舍入一次；各项贡献按最大余数法分配，相加等于综合得分。 Computed exactly; "
+            "each number is rounded once, when shown or ranked. The contributions are apportioned by largest "
+            "remainder so that they add up to the composite.",
         ),
         (
             "综合得分权重 / Composite weight: 评委评分 Panel",

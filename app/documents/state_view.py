@@ -13,7 +13,7 @@ def current_awards(state: EventState) -> tuple[list[dict[str, Any]], bool]:
     decided from the current standings (final=False: provisional)."""
     if state.ceremony is not None:
         return state.ceremony.awards, True
-    return awards_as_dicts(state.awards()), False
+    return awards_as_dicts(state.awards(), state.event.scoring), False
 
 
 def snapshot(state: EventState) -> EventState:

@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 
 from ..domain.state import EventState
 from ..spreadsheets.styles import print_setup
-from ..views import explained_row, standings_payload
+from ..views import explained_row, rounded, sheet_values, standings_payload
 from .formatting import FLAG_LABELS, KIND_LABELS, RULE_LABELS, STATUS_LABELS, fmt_score, local_time
 from .rules import rules_rows
 from .state_view import current_awards, sheet_status
@@ -214,13 +214,14 @@ def results_workbook(state: EventState, generated_at: float | None = None) -> by
                 continue
             status = sheet_status(state, row, pid, judge.id)
             adjusted = row.get("adjusted", {}).get(judge.id)
+            given = sheet_values(sheet.values)
             values = [
                 pid,
                 project.title,
                 judge.id,
                 judge.name,
-                *[sheet.values.get(c.id) for c in event.criteria],
-                sheet.total,
+                *[given.get(c.id) for c in event.criteria],
+                rounded(sheet.total, event.scoring),
                 *([adjusted] if zscore else []),
                 " / ".join(STATUS_LABELS[status]),
                 sheet.version,
@@ -228,7 +229,8 @@ def results_workbook(state: EventState, generated_at: float | None = None) -> by
                 sheet.comment,
             ]
             total_col = 4 + len(event.criteria)
-            write_row(ws, r, values, {total_col + 1: fixed} if zscore else {}, wrap={len(values) - 1})
+            formats = {total_col: fixed} | ({total_col + 1: fixed} if zscore else {})
+            write_row(ws, r, values, formats, wrap={len(values) - 1})
             mark_row(ws, r, len(values), status)
             r += 1
     print_setup(ws, event.title, title_rows=f"{first - 1}:{first - 1}")
@@ -261,16 +263,16 @@ def results_workbook(state: EventState, generated_at: float | None = None) -> by
         for judge in event.judges:
             sheet = state.sheets.get((pid, judge.id))
             if (judge.id, pid) in state.recused:
-                values.append(sheet.total if sheet else "回避 recused")
+                values.append(rounded(sheet.total, event.scoring) if sheet else "回避 recused")
                 statuses.append("recused")
             elif sheet is None:
                 values.append(None)
                 statuses.append(None)
             else:
-                values.append(sheet.total)
+                values.append(rounded(sheet.total, event.scoring))
                 statuses.append(sheet_status(state, row, pid, judge.id))
         values += [row.get("panel"), _rule_label(row["method"]) if row.get("counted") else ""]
-        write_row(ws, r, values, {len(values) - 2: fixed})
+        write_row(ws, r, values, {c: fixed for c in range(2, len(values) - 1)})
         for c, status in enumerate(statuses, start=1):
             if status in ("dropped", "recused"):
                 mark_cell(ws.cell(r, c), status)
@@ -309,7 +311,7 @@ def results_workbook(state: EventState, generated_at: float | None = None) -> by
             write_row(ws, r, [name, kind, None, "（无 / none）"], {})
             r += 1
         for n, w in enumerate(award["winners"], start=1):
-            composite = None if w.get("composite") is None else round(w["composite"], d)
+            composite = rounded(w.get("composite"), event.scoring)
             values = [
                 name,
                 kind,

@@ -1,19 +1,25 @@
-"""Awards decided from the standings and the event's award rules.
+"""Awards decided from the standings and the event's award rules (docs/event-file.md §7).
 
-- top_projects: walk the overall ranking; skip projects flagged `insufficient_panel`; take a project
-  while its category has fewer than `max_per_category` winners (0 = no limit); stop at `count`, except
-  that a project tied (same rank) with the last one taken is also taken, so a tie at the cut is never
-  broken arbitrarily (the award then names more than `count` winners, and says so with `tie_at_cut`).
+- top_projects: walk the overall ranking (tied projects listed in the live running order) a rank at a
+  time; skip projects flagged `insufficient_panel`; stop once `count` winners are taken. The projects
+  sharing a rank are taken or skipped together, so a tie is never broken arbitrarily: a category
+  still below its `max_per_category` (0 = no limit) when the rank is reached takes all of its tied
+  projects, and a tied rank reached with places left is taken whole. Either way the award can name
+  more than `count` winners, or a category more than its cap, and says so with `tie_at_cut`.
+  Each top_projects award is decided from the whole ranking: one project can win several.
 - team_leaders: the leaders of the teams that won the award named by `of`, in the same order.
-- honour_roll: the names listed on the rule, or else every project's volunteers, in running order,
-  without duplicates.
+- honour_roll: the names listed on the rule, or else every project's volunteers in the live running
+  order; a name already on the roll is not listed again (the first occurrence keeps its place).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import groupby
 
-from .models import AwardRule, Event
+from .models import AwardRule, Event, Project
 from .results import Standings
 
 
@@ -25,7 +31,7 @@ class Winner:
     team: str = ""
     category: str = ""
     rank: int | None = None
-    composite: float | None = None
+    composite: Fraction | None = None  # exact; rounded when it is shown
 
 
 @dataclass(slots=True)
@@ -37,7 +43,10 @@ class AwardResult:
     tie_at_cut: bool = False
 
 
-def compute_awards(event: Event, standings: Standings) -> list[AwardResult]:
+def compute_awards(event: Event, standings: Standings, order: Sequence[str] | None = None) -> list[AwardResult]:
+    """The awards in file order; `order` is the live running order (the file's when None), which
+    `standings` must have been ranked with too."""
+    order = event.default_order() if order is None else order
     decided: dict[str, AwardResult] = {}
     out: list[AwardResult] = []
     for rule in event.awards:
@@ -46,7 +55,7 @@ def compute_awards(event: Event, standings: Standings) -> list[AwardResult]:
         elif rule.kind == "team_leaders":
             award = _team_leaders(event, rule, decided.get(rule.of))
         else:
-            award = _honour_roll(event, rule)
+            award = _honour_roll(event, rule, order)
         decided[rule.id] = award
         out.append(award)
     return out
@@ -54,35 +63,25 @@ def compute_awards(event: Event, standings: Standings) -> list[AwardResult]:
 
 def _top_projects(event: Event, standings: Standings, rule: AwardRule) -> AwardResult:
     award = AwardResult(rule.id, rule.name, rule.kind)
+    eligible = [
+        standings.results[pid]
+        for pid in standings.overall
+        if standings.results[pid].rank is not None and "insufficient_panel" not in standings.results[pid].flags
+    ]
     per_category: dict[str, int] = {}
-    last_rank: int | None = None
-    for pid in standings.overall:
-        result = standings.results[pid]
-        if result.rank is None or "insufficient_panel" in result.flags:
-            continue
-        full = len(award.winners) >= rule.count
-        if full and result.rank != last_rank:
+    for _, group in groupby(eligible, key=lambda r: r.rank):
+        if len(award.winners) >= rule.count:
             break
-        taken_in_category = per_category.get(result.category, 0)
-        if rule.max_per_category and taken_in_category >= rule.max_per_category:
-            continue
-        if full:
+        room = dict(per_category)  # the caps as they stand when this rank is reached
+        taken = [r for r in group if not rule.max_per_category or room.get(r.category, 0) < rule.max_per_category]
+        for result in taken:
+            per_category[result.category] = per_category.get(result.category, 0) + 1
+            project = event.project(result.project)
+            assert project is not None
+            award.winners.append(_winner(project, project.team, result.rank, result.composite))
+        over_cap = rule.max_per_category and any(n > rule.max_per_category for n in per_category.values())
+        if len(award.winners) > rule.count or over_cap:
             award.tie_at_cut = True
-        project = event.project(pid)
-        assert project is not None
-        per_category[result.category] = taken_in_category + 1
-        last_rank = result.rank
-        award.winners.append(
-            Winner(
-                name=project.team,
-                project=pid,
-                project_title=project.title,
-                team=project.team,
-                category=project.category,
-                rank=result.rank,
-                composite=result.composite,
-            )
-        )
     return award
 
 
@@ -92,21 +91,23 @@ def _team_leaders(event: Event, rule: AwardRule, teams: AwardResult | None) -> A
         project = event.project(team_win.project)
         if project is None or not project.leader:
             continue
-        award.winners.append(
-            Winner(
-                name=project.leader,
-                project=project.id,
-                project_title=project.title,
-                team=project.team,
-                category=project.category,
-                rank=team_win.rank,
-                composite=team_win.composite,
-            )
-        )
+        award.winners.append(_winner(project, project.leader, team_win.rank, team_win.composite))
     return award
 
 
-def _honour_roll(event: Event, rule: AwardRule) -> AwardResult:
+def _winner(project: Project, name: str, rank: int | None = None, composite: Fraction | None = None) -> Winner:
+    return Winner(
+        name=name,
+        project=project.id,
+        project_title=project.title,
+        team=project.team,
+        category=project.category,
+        rank=rank,
+        composite=composite,
+    )
+
+
+def _honour_roll(event: Event, rule: AwardRule, order: Sequence[str]) -> AwardResult:
     award = AwardResult(rule.id, rule.name, rule.kind)
     seen: set[str] = set()
     if rule.names:
@@ -115,19 +116,12 @@ def _honour_roll(event: Event, rule: AwardRule) -> AwardResult:
                 seen.add(name)
                 award.winners.append(Winner(name=name))
         return award
-    for pid in event.default_order():
+    for pid in order:
         project = event.project(pid)
-        assert project is not None
+        if project is None:
+            continue
         for name in project.volunteers:
             if name not in seen:
                 seen.add(name)
-                award.winners.append(
-                    Winner(
-                        name=name,
-                        project=pid,
-                        project_title=project.title,
-                        team=project.team,
-                        category=project.category,
-                    )
-                )
+                award.winners.append(_winner(project, name))
     return award

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .numbers import RoundingMode
+
 AggregationRule = Literal["mean", "trimmed_mean", "median"]
 Normalization = Literal["none", "zscore"]
 AwardKind = Literal["top_projects", "team_leaders", "honour_roll"]
@@ -17,6 +19,8 @@ AGGREGATION_RULES: tuple[str, ...] = ("mean", "trimmed_mean", "median")
 NORMALIZATIONS: tuple[str, ...] = ("none", "zscore")
 AWARD_KINDS: tuple[str, ...] = ("top_projects", "team_leaders", "honour_roll")
 LANGUAGES: tuple[str, ...] = ("zh", "en")
+JudgeScoresPublication = Literal["never", "after_event", "live"]
+JUDGE_SCORES_PUBLICATIONS: tuple[str, ...] = ("never", "after_event", "live")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,9 @@ class ScoringRules:
     normalize: Normalization = "none"
     min_panel: int = 3  # fewer counted judges than this flags the result
     decimals: int = 2  # results are rounded to this many decimals for display and ranking
+    rounding: RoundingMode = "half_up"  # how a half is rounded at `decimals` (四舍五入 by default)
+    # Whether the public results carry each judge's total: never, once the ceremony started, or live.
+    publish_judge_scores: JudgeScoresPublication = "never"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,20 +6,28 @@ Composite (100-point scale):
     composite = sum_i weight_i * component_100_i / sum_i weight_i
 over the live panel (weight `panel_weight`) and every pre-collected indicator.
 
+Every value here is exact (fractions, app/domain/numbers.py); the composite is the exact sum of
+the exact contributions. Rounding happens once: for ranking (below) and when a number is shown.
+
 Ranking (overall and per category), highest first, by these keys in turn:
-    1. composite, rounded to the event's decimals;
+    1. composite, rounded to the event's decimals with the event's rounding mode;
     2. panel score, rounded the same way;
-    3. first places: how many judges gave this project their highest total of the event.
-Projects still equal on all three share a rank ("1, 2, 2, 4"); `tied` marks them.
-Projects without any counted score are listed unranked.
+    3. first places: how many judges gave this project their highest total of the event (every
+       valid total counts, trimmed or not; a judge whose highest total is shared by several
+       projects gives each of them a first place).
+Projects still equal on all three share a rank ("1, 2, 2, 4"); `tied` marks them, and the live
+running order decides only their listing order. Projects without any valid score are listed
+unranked. The projects ranked are the ones asked for: the revealed ones for the public.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from .models import Event
+from .numbers import exact, units
 from .scoring import ScoreSheet, aggregate, zscore_adjust
 
 
@@ -28,25 +36,25 @@ class Component:
     id: str  # "panel" or an indicator id
     name: str
     weight: float
-    value: float | None  # in its own unit (panel points, indicator points)
+    value: Fraction | None  # in its own unit (panel points, indicator points)
     max: float
-    score_100: float | None  # value on a 100-point scale
-    contribution: float | None  # weight * score_100 / total weight: its share of the composite
+    score_100: Fraction | None  # value on a 100-point scale
+    contribution: Fraction | None  # weight * score_100 / total weight: its share of the composite
 
 
 @dataclass(slots=True)
 class ProjectResult:
     project: str
     category: str
-    totals: dict[str, float]  # judge -> raw weighted total (recused judges excluded)
-    adjusted: dict[str, float]  # judge -> total after normalisation (equals totals without it)
-    counted: tuple[str, ...]
+    totals: dict[str, Fraction]  # the valid totals: judge -> raw weighted total (recused excluded)
+    adjusted: dict[str, Fraction]  # judge -> total after normalisation (equals totals without it)
+    counted: tuple[str, ...]  # judges whose totals the rule used (the valid ones less the dropped)
     dropped: tuple[str, ...]
     recused: tuple[str, ...]
     method: str
-    panel: float | None
+    panel: Fraction | None
     components: list[Component]
-    composite: float | None
+    composite: Fraction | None
     first_places: int = 0
     flags: list[str] = field(default_factory=list)
     rank: int | None = None
@@ -78,7 +86,10 @@ def compute_results(
     )
     first_places = _first_places(counted_totals)
     results: dict[str, ProjectResult] = {}
-    weight_total = event.composite_weight_total or 1.0
+    weight_total = exact(event.panel_weight) + sum((exact(i.weight) for i in event.indicators), Fraction(0))
+    weight_total = weight_total or Fraction(1)
+    panel_max = sum((exact(c.max) * exact(c.weight) for c in event.criteria), Fraction(0))
+    panel_order = [j.id for j in event.judges]
     # Grouped by project in one pass each (keeping the sheets' order), not filtered once per project.
     totals_by_project: dict[str, dict[str, float]] = {}
     for (p, j), t in counted_totals.items():
@@ -92,22 +103,29 @@ def compute_results(
     for project in event.projects:
         totals = totals_by_project.get(project.id, {})
         adjusted = adjusted_by_project.get(project.id, {})
-        outcome = aggregate(adjusted.items(), rules)
+        outcome = aggregate(adjusted.items(), rules, panel_order)
         recused_here = tuple(sorted(recused_by_project.get(project.id, ())))
         panel = outcome.score
-        components = [_component("panel", "panel", event.panel_weight, panel, event.panel_max, weight_total)]
+        components = [_component("panel", "panel", event.panel_weight, panel, panel_max, weight_total)]
         for indicator in event.indicators:
             value = project.indicators.get(indicator.id)
             components.append(
-                _component(indicator.id, indicator.name, indicator.weight, value, indicator.max, weight_total)
+                _component(
+                    indicator.id,
+                    indicator.name,
+                    indicator.weight,
+                    None if value is None else exact(value),
+                    exact(indicator.max),
+                    weight_total,
+                )
             )
         composite = None
         if panel is not None:
-            composite = sum(c.contribution or 0.0 for c in components)
+            composite = sum((c.contribution or Fraction(0) for c in components), Fraction(0))
         flags: list[str] = []
         if not totals:
             flags.append("no_scores")
-        elif len(totals) < rules.min_panel:  # judges who scored, before any trimming
+        elif len(totals) < rules.min_panel:  # the valid totals, before any trimming
             flags.append("insufficient_panel")
         results[project.id] = ProjectResult(
             project=project.id,
@@ -127,18 +145,28 @@ def compute_results(
     return results
 
 
-def rank(event: Event, results: Mapping[str, ProjectResult], only: Iterable[str] | None = None) -> Standings:
+def rank(
+    event: Event,
+    results: Mapping[str, ProjectResult],
+    only: Iterable[str] | None = None,
+    order: Sequence[str] | None = None,
+) -> Standings:
     """Rank `only` those projects (all of them when None) overall and within each category.
 
-    Ranks are written into fresh copies: the same results can be ranked for the host (everything
-    scored) and for the board (only what has been revealed)."""
+    `order` is the live running order (after the host's reorders; the event file's order when None):
+    it lists tied and unranked projects. Ranks are written into fresh copies: the same results can be
+    ranked for the host (everything scored) and for the board (only what has been revealed)."""
     chosen = set(results) if only is None else set(only) & set(results)
-    order = event.default_order()
+    order = event.default_order() if order is None else order
     ranked_results = {pid: _copy(results[pid]) for pid in order if pid in chosen}
-    decimals = event.scoring.decimals
+    decimals, mode = event.scoring.decimals, event.scoring.rounding
 
-    def key(r: ProjectResult) -> tuple[float, float, int]:
-        return (round(r.composite or 0.0, decimals), round(r.panel or 0.0, decimals), r.first_places)
+    def key(r: ProjectResult) -> tuple[int, int, int]:
+        return (
+            units(r.composite or Fraction(0), decimals, mode),
+            units(r.panel or Fraction(0), decimals, mode),
+            r.first_places,
+        )
 
     scored = [r for r in ranked_results.values() if r.composite is not None]
     unscored = [r.project for r in ranked_results.values() if r.composite is None]
@@ -165,10 +193,10 @@ def _assign(rows: list[ProjectResult], key, rank_attr: str, tied_attr: str) -> l
     return [r.project for r in rows]
 
 
-def _first_places(totals: Mapping[tuple[str, str], float]) -> dict[str, int]:
-    best: dict[str, float] = {}
+def _first_places(totals: Mapping[tuple[str, str], Fraction]) -> dict[str, int]:
+    best: dict[str, Fraction] = {}
     for (_, judge), total in totals.items():
-        best[judge] = max(total, best.get(judge, float("-inf")))
+        best[judge] = max(total, best[judge]) if judge in best else total
     counts: dict[str, int] = {}
     for (project, judge), total in totals.items():
         if total == best[judge]:
@@ -177,12 +205,12 @@ def _first_places(totals: Mapping[tuple[str, str], float]) -> dict[str, int]:
 
 
 def _component(
-    cid: str, name: str, weight: float, value: float | None, maximum: float, weight_total: float
+    cid: str, name: str, weight: float, value: Fraction | None, maximum: Fraction, weight_total: Fraction
 ) -> Component:
     if value is None or maximum <= 0:
-        return Component(cid, name, weight, value, maximum, None, None)
-    score_100 = 100.0 * value / maximum
-    return Component(cid, name, weight, value, maximum, score_100, weight * score_100 / weight_total)
+        return Component(cid, name, weight, value, float(maximum), None, None)
+    score_100 = 100 * value / maximum
+    return Component(cid, name, weight, value, float(maximum), score_100, exact(weight) * score_100 / weight_total)
 
 
 def _copy(r: ProjectResult) -> ProjectResult:

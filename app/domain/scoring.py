@@ -16,22 +16,30 @@ Formulas (also in docs/event-file.md):
       x'_jp = x_jp - m_j + M                  when |P_j| >= 2 and s_j = 0 (shift only)
       x'_jp = x_jp                            when |P_j| = 1 (nothing to learn from one score)
   and x' is clamped to [0, panel maximum].
+- Arithmetic is exact (app/domain/numbers.py): criterion scores and weights are the decimals they were
+  written as, totals and means are exact fractions, and only the square roots of z-scores are
+  computed to SQRT_DIGITS significant digits. Nothing is rounded here; rounding happens once, when a
+  number is ranked or shown.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from statistics import fmean, median, pstdev
+from decimal import Decimal
+from fractions import Fraction
+from statistics import median, pvariance
 from typing import Any
 
 from .errors import DomainError
-from .models import Event, ScoringRules
+from .models import Criterion, Event, ScoringRules
+from .numbers import exact, sqrt
 from .text import MAX_COMMENT, clean_block
 
 MAX_COMMENT_LENGTH = MAX_COMMENT
-_STEP_TOLERANCE = 1e-6
+# A score written with more significant digits than this, or a magnitude beyond 10**15, cannot be on
+# any rubric's step or below any maximum: refused before exact arithmetic on a 64 KiB number.
+_MAX_SCORE_EXPONENT = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,56 +48,54 @@ class ScoreSheet:
 
     project: str
     judge: str
-    values: dict[str, float]
-    total: float
+    values: dict[str, Fraction]  # exact, on the rubric's step
+    total: Fraction  # exact weighted sum
     comment: str = ""
     at: float = 0.0
     version: int = 1
 
 
-def validate_values(event: Event, values: Any) -> dict[str, float]:
-    """Check a judge's criterion scores against the rubric; return them as floats.
+def validate_values(event: Event, values: Any) -> dict[str, Fraction]:
+    """Check a judge's criterion scores against the rubric; return them as exact fractions.
 
-    Every criterion must be present, numeric, within 0..max and on the rubric's step.
-    """
+    Every criterion must be present, numeric, within 0..max and exactly on the rubric's step (the
+    number is read as the decimal it was written as: 20.0000004 is not 20). A negative zero is
+    refused as below 0 (it is what a client that computed 0 - something sends)."""
     if not isinstance(values, Mapping):
         raise DomainError("bad_scores", "Scores must be an object of criterion: value.")
     unknown = sorted(str(k) for k in set(values) - {c.id for c in event.criteria})
     if unknown:
         raise DomainError("unknown_criterion", "Unknown criterion: {criterion}.", criterion=unknown[0])
-    clean: dict[str, float] = {}
+    clean: dict[str, Fraction] = {}
     for criterion in event.criteria:
         if criterion.id not in values:
             raise DomainError("missing_criterion", "A score for {criterion} is missing.", criterion=criterion.name)
-        raw = values[criterion.id]
-        if isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise DomainError("not_a_number", "The score for {criterion} is not a number.", criterion=criterion.name)
-        try:
-            value = float(raw)
-        except OverflowError:  # an integer beyond any float is certainly above the maximum
-            value = math.inf
-        if math.isnan(value) or (math.isinf(value) and isinstance(raw, float)):
-            raise DomainError("not_a_number", "The score for {criterion} is not a number.", criterion=criterion.name)
-        if value < 0:
-            raise DomainError("below_zero", "The score for {criterion} is below 0.", criterion=criterion.name)
-        if value > criterion.max + _STEP_TOLERANCE:
-            raise DomainError(
-                "above_max",
-                "The score for {criterion} is above its maximum of {max}.",
-                criterion=criterion.name,
-                max=_fmt(criterion.max),
-            )
-        if criterion.step > 0:
-            steps = value / criterion.step
-            if abs(steps - round(steps)) > _STEP_TOLERANCE:
-                raise DomainError(
-                    "off_step",
-                    "The score for {criterion} must be a multiple of {step}.",
-                    criterion=criterion.name,
-                    step=_fmt(criterion.step),
-                )
-        clean[criterion.id] = min(value, criterion.max)  # within the tolerance above: store the max itself
+        clean[criterion.id] = _checked_score(criterion, values[criterion.id])
     return clean
+
+
+def _checked_score(criterion: Criterion, raw: Any) -> Fraction:
+    def fail(code: str, message: str, **extra: Any) -> DomainError:
+        return DomainError(code, message, criterion=criterion.name, **extra)
+
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+        raise fail("not_a_number", "The score for {criterion} is not a number.")
+    number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    if not number.is_finite():
+        raise fail("not_a_number", "The score for {criterion} is not a number.")
+    if number.is_signed():  # also -0 and -0.0
+        raise fail("below_zero", "The score for {criterion} is below 0.")
+    # Magnitudes no rubric can hold are refused before exact arithmetic on them.
+    if number and number.adjusted() > _MAX_SCORE_EXPONENT:
+        raise fail("above_max", "The score for {criterion} is above its maximum of {max}.", max=_fmt(criterion.max))
+    if number and number.adjusted() < -_MAX_SCORE_EXPONENT:
+        raise fail("off_step", "The score for {criterion} must be a multiple of {step}.", step=_fmt(criterion.step))
+    value, step = exact(number), exact(criterion.step)
+    if value > exact(criterion.max):
+        raise fail("above_max", "The score for {criterion} is above its maximum of {max}.", max=_fmt(criterion.max))
+    if step > 0 and (value / step).denominator != 1:
+        raise fail("off_step", "The score for {criterion} must be a multiple of {step}.", step=_fmt(criterion.step))
+    return value
 
 
 def validate_comment(comment: Any) -> str:
@@ -105,65 +111,84 @@ def validate_comment(comment: Any) -> str:
     return comment
 
 
-def weighted_total(event: Event, values: Mapping[str, float]) -> float:
-    return round(sum(c.weight * values[c.id] for c in event.criteria), 6)
+def weighted_total(event: Event, values: Mapping[str, Fraction]) -> Fraction:
+    """The exact weighted sum (a decimal with at most the decimals of step times weight)."""
+    return sum((exact(c.weight) * exact(values[c.id]) for c in event.criteria), Fraction(0))
 
 
 @dataclass(frozen=True, slots=True)
 class PanelOutcome:
     """The panel score of one project and which judges' totals produced it."""
 
-    score: float | None
-    counted: tuple[str, ...]  # judges whose totals entered the rule
+    score: Fraction | None
+    counted: tuple[str, ...]  # judges whose totals entered the rule (all valid ones but the dropped)
     dropped: tuple[str, ...]  # judges whose totals the trimmed mean dropped
-    method: str  # the rule actually applied ("mean" when too few judges to trim)
+    method: str  # the rule actually applied ("mean" when too few judges to trim, or trim = 0)
 
 
-def aggregate(totals: Iterable[tuple[str, float]], rules: ScoringRules) -> PanelOutcome:
-    """Apply the event's rule to (judge, total) pairs. Ties in trimming drop the later judge id
-    among equal totals at the top and the earlier among equal totals at the bottom, so the choice is
-    deterministic and documented."""
-    pairs = sorted(totals, key=lambda jt: (jt[1], jt[0]))
+def aggregate(
+    totals: Iterable[tuple[str, Fraction]], rules: ScoringRules, panel_order: Sequence[str] = ()
+) -> PanelOutcome:
+    """Apply the event's rule to (judge, total) pairs.
+
+    Ties in trimming follow the panel's order (the `[[judges]]` blocks, `panel_order`), never the
+    judge ids as text: among equal totals at the top the judge later in the panel is dropped, among
+    equal totals at the bottom the earlier one. Judges missing from `panel_order` come after it, by id.
+    Under `median` every valid total is counted and none is dropped."""
+    position = {judge: i for i, judge in enumerate(panel_order)}
+    last = len(position)
+    pairs = sorted(totals, key=lambda jt: (jt[1], position.get(jt[0], last), jt[0]))
     if not pairs:
         return PanelOutcome(None, (), (), rules.rule)
     judges = tuple(j for j, _ in pairs)
     values = [t for _, t in pairs]
     if rules.rule == "median":
-        return PanelOutcome(median(values), judges, (), "median")
+        return PanelOutcome(Fraction(median(values)), judges, (), "median")
     if rules.rule == "trimmed_mean" and rules.trim > 0 and len(pairs) >= max(rules.trim_min_judges, 2 * rules.trim + 1):
         k = rules.trim
         kept = pairs[k : len(pairs) - k]
         dropped = pairs[:k] + pairs[len(pairs) - k :]
         return PanelOutcome(
-            fmean(t for _, t in kept),
+            _mean([t for _, t in kept]),
             tuple(j for j, _ in kept),
             tuple(j for j, _ in dropped),
             "trimmed_mean",
         )
-    return PanelOutcome(fmean(values), judges, (), "mean")
+    return PanelOutcome(_mean(values), judges, (), "mean")
 
 
-def zscore_adjust(totals: Mapping[tuple[str, str], float], panel_max: float) -> dict[tuple[str, str], float]:
+def _mean(values: Sequence[Fraction]) -> Fraction:
+    return sum(values, Fraction(0)) / len(values)
+
+
+def zscore_adjust(
+    totals: Mapping[tuple[str, str], Fraction], panel_max: Fraction | float
+) -> dict[tuple[str, str], Fraction]:
     """Normalise each judge's totals to the panel's overall spread (formula in the module doc).
 
-    `totals` maps (project, judge) to the raw total of every counted sheet.
-    """
+    `totals` maps (project, judge) to the raw total of every valid sheet (a recused judge's sheet is
+    not in it, so it is in neither the judge's own population nor the panel's). Exact but for the
+    two square roots (numbers.sqrt)."""
     if not totals:
         return {}
-    grand_mean = fmean(totals.values())
-    grand_sd = pstdev(totals.values()) if len(totals) > 1 else 0.0
-    by_judge: dict[str, list[float]] = {}
+    everything = list(totals.values())
+    grand_mean = _mean(everything)
+    grand_sd = sqrt(Fraction(pvariance(everything))) if len(everything) > 1 else Fraction(0)
+    by_judge: dict[str, list[Fraction]] = {}
     for (_, judge), total in totals.items():
         by_judge.setdefault(judge, []).append(total)
-    adjusted: dict[tuple[str, str], float] = {}
+    spread: dict[str, tuple[Fraction, Fraction]] = {
+        judge: (_mean(own), sqrt(Fraction(pvariance(own)))) for judge, own in by_judge.items() if len(own) >= 2
+    }
+    ceiling = exact(panel_max)
+    adjusted: dict[tuple[str, str], Fraction] = {}
     for (project, judge), total in totals.items():
-        own = by_judge[judge]
-        if len(own) < 2:
+        if judge not in spread:
             value = total
         else:
-            own_mean, own_sd = fmean(own), pstdev(own)
+            own_mean, own_sd = spread[judge]
             value = grand_mean + grand_sd * (total - own_mean) / own_sd if own_sd > 0 else total - own_mean + grand_mean
-        adjusted[(project, judge)] = min(max(value, 0.0), panel_max)
+        adjusted[(project, judge)] = min(max(value, Fraction(0)), ceiling)
     return adjusted
 
 

@@ -11,13 +11,15 @@ Project phases:  pending -> presenting -> scoring <-> closed -> revealed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal
 
 from .awards import AwardResult, compute_awards
 from .errors import DomainError
 from .facts import Change, Timer
 from .final_lock import MAX_REASON_LENGTH, award_changes, reason_arg, refuse_when_locked
-from .models import Event
+from .models import Event, ScoringRules
+from .numbers import as_number, exact, shown
 from .results import ProjectResult, Standings, compute_results, rank
 from .scoring import ScoreSheet, validate_comment, validate_values, weighted_total
 from .stage import STAGE_KINDS, StageRules, StartRecord
@@ -80,8 +82,11 @@ class EventState(StageRules):
     last_start: StartRecord | None = None  # what the latest start replaced, while it can be undone
     refused: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (project, judge): too late
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
-    # rank() of the cached results, for all projects (key None) or the revealed ones (their order)
-    _standings: dict[tuple[str, ...] | None, tuple[dict[str, ProjectResult], Standings]] = field(default_factory=dict)
+    # rank() of the cached results in a running order, for all projects (revealed part None) or the
+    # revealed ones (their order)
+    _standings: dict[tuple[tuple[str, ...], tuple[str, ...] | None], tuple[dict[str, ProjectResult], Standings]] = (
+        field(default_factory=dict)
+    )
 
     @classmethod
     def new(cls, event: Event) -> EventState:
@@ -108,18 +113,18 @@ class EventState(StageRules):
 
     def standings(self, revealed_only: bool = False) -> Standings:
         results = self.results()
-        key = tuple(self.revealed) if revealed_only else None
+        key = (tuple(self.order), tuple(self.revealed) if revealed_only else None)
         cached = self._standings.get(key)
-        if cached is not None and cached[0] is results:  # same results, same reveals: same ranking
+        if cached is not None and cached[0] is results:  # same results, order and reveals: same ranking
             return cached[1]
-        standings = rank(self.event, results, self.revealed if revealed_only else None)
+        standings = rank(self.event, results, self.revealed if revealed_only else None, self.order)
         if len(self._standings) > 8:
             self._standings.clear()
         self._standings[key] = (results, standings)
         return standings
 
     def awards(self) -> list[AwardResult]:
-        return compute_awards(self.event, self.standings())
+        return compute_awards(self.event, self.standings(), self.order)
 
     def submitted_judges(self, project: str) -> list[str]:
         """Judges with a counted (not recused) sheet for the project, in panel order."""
@@ -239,7 +244,7 @@ class EventState(StageRules):
         if self.current and self.status[self.current] == "scoring":
             raise DomainError("close_first", "Close scoring for the current project first.")
         skipped = self.ceremony_gate(args)  # the ceremony comes last, or the rest is skipped explicitly
-        awards = awards_as_dicts(self.awards())
+        awards = awards_as_dicts(self.awards(), self.event.scoring)
         return [Change("ceremony", {"awards": awards, "skipped": skipped, "complete": not skipped})]
 
     def _decide_ceremony_step(self, args: dict[str, Any], now: float) -> list[Change]:
@@ -270,8 +275,9 @@ class EventState(StageRules):
             # The same sheet again (a double tap, a resend under a new id): nothing new to record, so
             # no new version and no "amended" for a judge who changed nothing.
             return []
-        total = weighted_total(self.event, values)
-        return [Change("score", {"project": pid, "judge": judge, "values": values, "total": total, "comment": comment})]
+        return [
+            Change("score", {"project": pid, "judge": judge, **_journalled(self.event, values), "comment": comment})
+        ]
 
     def _decide_correct_score(self, args: dict[str, Any], now: float) -> list[Change]:
         """The host amends a judge's score after scoring closed, always with a reason."""
@@ -293,15 +299,13 @@ class EventState(StageRules):
             )
         values = validate_values(self.event, args.get("scores"))
         comment = validate_comment(args.get("comment"))
-        total = weighted_total(self.event, values)
         return [
             Change(
                 "correction",
                 {
                     "project": pid,
                     "judge": jid,
-                    "values": values,
-                    "total": total,
+                    **_journalled(self.event, values),
                     "comment": comment,
                     "reason": reason,
                 },
@@ -385,11 +389,12 @@ class EventState(StageRules):
         elif kind in ("score", "correction"):
             key = (data["project"], data["judge"])
             previous_sheet = self.sheets.get(key)
+            values = _replayed_values(self.event, data["values"])
             self.sheets[key] = ScoreSheet(
                 project=data["project"],
                 judge=data["judge"],
-                values={k: float(v) for k, v in data["values"].items()},
-                total=float(data["total"]),
+                values=values,
+                total=_replayed_total(self.event, data, values),
                 comment=data.get("comment", ""),
                 at=at,
                 version=(previous_sheet.version + 1) if previous_sheet else 1,
@@ -484,7 +489,40 @@ def touched_by(change: Change) -> Touched:
     return Touched(aspects, None if "order" in aspects else frozenset())
 
 
-def awards_as_dicts(awards: list[AwardResult]) -> list[dict[str, Any]]:
+def _journalled(event: Event, values: dict[str, Fraction]) -> dict[str, Any]:
+    """A sheet's values and total for the journal: JSON numbers whose text is the exact decimal
+    (every on-step score and weighted total has a short decimal expansion, so the float's shortest
+    text is that decimal and replays exactly)."""
+    return {
+        "values": {k: as_number(v) for k, v in values.items()},
+        "total": as_number(weighted_total(event, values)),
+    }
+
+
+def _replayed_values(event: Event, stored: dict[str, Any]) -> dict[str, Fraction]:
+    """A journalled sheet's values as exact decimals. Rows written before exact arithmetic may hold a
+    value off the step by a float's error (20.0000004): it is taken as the nearest step, as it was
+    counted then. A criterion no longer in the rubric keeps its value as written."""
+    out: dict[str, Fraction] = {}
+    for cid, raw in stored.items():
+        value = exact(raw)
+        criterion = event.criterion(cid)
+        if criterion is not None and criterion.step > 0:
+            step = exact(criterion.step)
+            value = min(round(value / step) * step, exact(criterion.max))
+        out[cid] = value
+    return out
+
+
+def _replayed_total(event: Event, data: dict[str, Any], values: dict[str, Fraction]) -> Fraction:
+    """The journalled total as written; recomputed only when replay moved a value onto the step."""
+    if all(exact(data["values"][cid]) == value for cid, value in values.items()):
+        return exact(data["total"])
+    return weighted_total(event, values)
+
+
+def awards_as_dicts(awards: list[AwardResult], scoring: ScoringRules) -> list[dict[str, Any]]:
+    """The awards as JSON (the ceremony freezes this): each winner's composite rounded as shown."""
     return [
         {
             "id": a.id,
@@ -499,7 +537,7 @@ def awards_as_dicts(awards: list[AwardResult]) -> list[dict[str, Any]]:
                     "team": w.team,
                     "category": w.category,
                     "rank": w.rank,
-                    "composite": w.composite,
+                    "composite": shown(w.composite, scoring.decimals, scoring.rounding),
                 }
                 for w in a.winners
             ],

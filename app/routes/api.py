@@ -9,30 +9,44 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ..domain.state import EventState
 from ..views import ceremony_section, standings_payload
 from .common import is_host, live_event
 
 
 def results_payload(request: Request, full: bool) -> dict[str, Any]:
-    live = live_event(request)
-    state = live.state
+    return results_json(live_event(request).state, full)
+
+
+def results_json(state: EventState, full: bool) -> dict[str, Any]:
+    """GET /api/results for the host (`full`: everything scored) or anyone (the revealed results)."""
     standings = state.standings(revealed_only=not full)
-    payload = standings_payload(state, standings, explained=True)
+    judge_scores = full or judge_scores_public(state)
+    payload = standings_payload(state, standings, explained=True, judge_scores=judge_scores)
     awards = None
     if state.ceremony is not None:
         ceremony = ceremony_section(state, reveal_all=full)
         assert ceremony is not None
+        # what the board shows: the winners revealed so far (tie_at_cut once an award is complete)
         awards = [
-            {k: a[k] for k in ("id", "name", "kind", "tie_at_cut")} | {"winners": [w for w in a["winners"] if w]}
-            for a in ceremony["awards"]
+            {k: v for k, v in a.items() if k not in ("revealed", "total", "complete")} for a in ceremony["awards"]
         ]
     return {
-        "event": {"title": live.event.title, "date": live.event.date},
+        "event": {"title": state.event.title, "date": state.event.date},
         "scope": "all" if full else "revealed",
+        "judge_scores": judge_scores,
         "generated_at": time.time(),
         **payload,
         "awards": awards,
     }
+
+
+def judge_scores_public(state: EventState) -> bool:
+    """Whether the public results carry each judge's total (`scoring.publish_judge_scores`): never
+    (the default: a judge never sees another judge's scores), after the event (once the award
+    ceremony has started: the score sheet is published, 公示), or live."""
+    setting = state.event.scoring.publish_judge_scores
+    return setting == "live" or (setting == "after_event" and state.ceremony is not None)
 
 
 async def results(request: Request) -> JSONResponse:

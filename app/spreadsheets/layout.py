@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..domain.models import AGGREGATION_RULES, LANGUAGES, NORMALIZATIONS
+from ..domain.models import AGGREGATION_RULES, JUDGE_SCORES_PUBLICATIONS, LANGUAGES, NORMALIZATIONS
+from ..domain.numbers import ROUNDING_MODES
 
 Kind = Literal["id", "text", "number", "names"]
 MAX_ROWS = 5000  # per sheet: far more than any roadshow; stops a runaway sheet from being read forever
@@ -243,6 +244,26 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("min_panel", "scoring", "最少有效评委数", "Minimum panel", "number", "默认 3", "Default 3"),
     Setting("decimals", "scoring", "保留小数位", "Decimals", "number", "默认 2", "Default 2"),
+    Setting(
+        "rounding",
+        "scoring",
+        "逢五舍入",
+        "Rounding",
+        "text",
+        "half_up 四舍五入（默认）/ half_even 逢五取偶",
+        "half_up (default) / half_even",
+        ROUNDING_MODES,
+    ),
+    Setting(
+        "publish_judge_scores",
+        "scoring",
+        "公示评委总分",
+        "Publish judges' totals",
+        "text",
+        "never 不公示（默认）/ after_event 颁奖后 / live 实时",
+        "never (default) / after_event / live",
+        JUDGE_SCORES_PUBLICATIONS,
+    ),
     Setting(
         "panel_weight",
         "composite",
