@@ -98,6 +98,7 @@ def snapshot(state: EventState) -> dict[str, Any]:
             "ceremony": None
             if state.ceremony is None
             else (state.ceremony.awards, state.ceremony.steps, state.ceremony.step),
+            "reopened": state.reopened,
         }
     )
 

@@ -233,6 +233,7 @@ def fingerprint(state: EventState) -> dict[str, Any]:
             "sheets": dict(state.sheets),
             "revealed": state.revealed,
             "ceremony": None if ceremony is None else (ceremony.awards, ceremony.steps, ceremony.step),
+            "reopened": state.reopened,
         }
     )
 

@@ -101,6 +101,9 @@ class EventState:
     revealed: list[str] = field(default_factory=list)  # in the order they were revealed
     ceremony: Ceremony | None = None
     reopened: dict[str, Any] | None = None  # {"reason", "at"} while the final lock is lifted
+    # The audit chain's anchor ({"length", "head"}) at the latest reveal: set by the live service, which
+    # knows the journal row (a hash is not part of the fact); shown on the board's result scene.
+    reveal_anchor: dict[str, Any] | None = None
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results, for all projects (key None) or the revealed ones (their order)
     _standings: dict[tuple[str, ...] | None, tuple[dict[str, ProjectResult], Standings]] = field(default_factory=dict)
