@@ -18,7 +18,7 @@ from .eventfile import load_event_file, parse_event
 from .eventfile_export import event_to_toml
 from .i18n import N_, Message
 from .spreadsheets import ImportPreview, event_workbook, import_projects_csv, import_workbook
-from .store import ChainError, JournalEntry, Store
+from .store import ChainError, JournalEntry, Store, anchor_of
 
 
 def import_command(
@@ -124,9 +124,9 @@ def export_command(db: str, xlsx: str | None, toml: str | None, results: str | N
         Path(toml).write_text(event_to_toml(event, header=f"Exported from {Path(db).name} by Roadshow."), "utf-8")
         print(f"wrote {toml} (the event file)")
     if results:
-        Path(results).write_bytes(documents.results_workbook(state, time.time()))
+        Path(results).write_bytes(documents.results_workbook(state, time.time(), anchor_of(entries)))
         print(f"wrote {results} (the results workbook)")
     if scores:
-        Path(scores).write_text(documents.scores_csv(event, entries), encoding="utf-8")
+        Path(scores).write_text(documents.scores_csv(event, entries, anchor_of(entries)), encoding="utf-8")
         print(f"wrote {scores} (every score submission)")
     return 0

@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from .audit_chain import Anchor
 from .domain.definition_changes import definition_changes
 from .domain.errors import DomainError, Refusal
 from .domain.models import Event
@@ -26,7 +27,7 @@ from .eventfile import parse_event
 from .hub import Hub
 from .i18n import N_
 from .protocol import Command
-from .store import Store
+from .store import JournalEntry, Store
 from .views import (
     HOST_OWN_SECTIONS,
     RANKED_SECTIONS,
@@ -45,6 +46,14 @@ HOST_TOPIC = "host"
 
 def judge_topic(judge: str) -> str:
     return f"judge:{judge}"
+
+
+def fold(state: EventState, entry: JournalEntry) -> None:
+    """Apply a journalled change; a reveal also records the chain's anchor at its row (the board
+    shows it with the result, so a photo of the projector is an anchor too)."""
+    state.apply(Change(entry.kind, entry.data), entry.at)
+    if entry.kind == "reveal":
+        state.reveal_anchor = Anchor.of(entry.seq, entry.hash).as_dict()
 
 
 class LiveEvent:
@@ -85,7 +94,7 @@ class LiveEvent:
         await store.verify_chain()
         state = EventState.new(event)
         for entry in await store.journal():
-            state.apply(Change(entry.kind, entry.data), entry.at)
+            fold(state, entry)
         tokens = await store.ensure_judge_tokens([j.id for j in event.judges])
         live = cls(store, hub, event, state, tokens, await store.command_ids(), clock)
         live.host_epoch = await store.get_meta("host_epoch") or "1"
@@ -172,7 +181,7 @@ class LiveEvent:
             entry = await self.store.append(
                 actor, change.kind, change.data, command_id=command_id, connection=connection, at=now
             )
-            self.state.apply(change, entry.at)
+            fold(self.state, entry)
             touched |= touched_by(change)
             seq = entry.seq
         return touched, seq
@@ -181,7 +190,7 @@ class LiveEvent:
         """A change made outside the live protocol (e.g. a recusal from the command line)."""
         async with self._lock:
             entry = await self.store.append("system", kind, data, at=self.clock())
-            self.state.apply(Change(kind, data), entry.at)
+            fold(self.state, entry)
         self.refresh(touched_by(Change(kind, data)))
 
     # ------------------------------------------------------------------ editing the event
@@ -216,7 +225,7 @@ class LiveEvent:
             entry = await self.store.replace_event(source, "host", facts, connection=connection)
             state = EventState.new(new_event)
             for e in [*entries, entry]:
-                state.apply(Change(e.kind, e.data), e.at)
+                fold(state, e)
             self.event, self.state = new_event, state
             # A removed judge's link and PIN die with it, so an id added again later gets new ones
             # and nobody inherits an old card or an open socket (docs/security.md).

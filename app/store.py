@@ -47,6 +47,12 @@ class JournalEntry:
     hash: str
 
 
+def anchor_of(entries: list[JournalEntry]) -> Anchor:
+    """The anchor at the end of `entries` (the whole journal as read): what an export made from
+    them carries, so it names exactly the rows it was made from."""
+    return Anchor.of(entries[-1].seq, entries[-1].hash) if entries else Anchor.of(0, GENESIS_HASH)
+
+
 class StoreError(RuntimeError):
     pass
 

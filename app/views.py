@@ -220,6 +220,7 @@ def result_section(state: EventState) -> dict[str, Any] | None:
         "counted": len(r.counted),
         "dropped": len(r.dropped),
         "flags": list(r.flags),
+        "anchor": state.reveal_anchor,
     }
 
 

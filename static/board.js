@@ -395,7 +395,7 @@ function renderResult() {
     panel.replaceChildren(h("div", { class: "scene-empty" }, h("p", { class: "empty-title" }, t("no_result"))));
     return;
   }
-  const key = JSON.stringify([r.project, r.composite, r.panel, r.rank, r.tied, r.counted, r.dropped]);
+  const key = JSON.stringify([r.project, r.composite, r.panel, r.rank, r.tied, r.counted, r.dropped, r.anchor]);
   if (key === result.key) return;
   result.key = key;
   const refs = {};
@@ -489,7 +489,9 @@ function renderResult() {
         ),
         flags.length ? h("ul", { class: "result-flags" }, flags) : null
       )
-    )
+    ),
+    // the audit chain's anchor at this reveal (docs/reliability.md): small, in the corner
+    r.anchor ? h("p", { class: "result-anchor", "data-testid": "board-anchor" }, t("anchor", r.anchor)) : null
   );
   panel.replaceChildren(root);
   result.refs = refs;

@@ -45,6 +45,7 @@
 //   meaning; after a mouse click Space is the timer shortcut.
 
 import { LiveConnection, timerRemaining, formatClock, strings, t, h } from "./live.js";
+import { bindFinalLock, renderFinalLock } from "./host_final_lock.js";
 
 const S = strings();
 const STATUS_CLASSES = ["pending", "presenting", "scoring", "closed", "revealed"];
@@ -558,6 +559,7 @@ function render() {
   renderScenes();
   renderStandings();
   renderCeremony();
+  renderFinalLock(ui.view, { online, isPending });
   renderShortcutHints();
   // A control that lost focus (disabled while its command was pending, or its region rebuilt)
   // gets it back, so a keyboard user keeps their place.
@@ -1382,6 +1384,7 @@ function wire() {
     button.addEventListener("click", () => run("scene", "scene", { scene: button.dataset.scene }));
   }
   $("start-ceremony").addEventListener("click", startCeremony);
+  bindFinalLock({ ask, run });
   $("ceremony-next").addEventListener("click", () => ceremonyStep("next"));
   $("ceremony-back").addEventListener("click", () => ceremonyStep("back"));
   $("toast-close").addEventListener("click", () => {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -16,14 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 
 from app.audit_chain import GENESIS_HASH, Anchor, entry_hash
 from app.cli import main
-from tests.conftest import MINI_EVENT, cookie_header, host_client, judge_client
+from tests.conftest import MINI_EVENT, board_client, cookie_header, host_client, judge_client
 from tests.server import RunningServer
 
 SCORES = {"impact": 50, "pitch": 30}
+EXPORTS = ("/host/export/scores.csv", "/host/export/event-inputs.csv", "/host/audit.csv", "/host/export/results.xlsx")
 ANCHOR_RE = re.compile(r'data-testid="chain-anchor" data-head="([0-9a-f]+)" data-length="(\d+)"')
 
 
@@ -42,6 +45,7 @@ def printed_anchor(html: str) -> Anchor:
 
 
 async def _run_event(server: RunningServer) -> dict[str, str]:
+    board = await board_client(server)
     host = await host_client(server)
     judges = [await judge_client(server, j) for j in ("j1", "j2", "j3")]
     for project in ("p1", "p2"):
@@ -51,14 +55,15 @@ async def _run_event(server: RunningServer) -> dict[str, str]:
             await judge.ok("submit_score", {"project": project, "scores": SCORES})
         await host.ok("close_scoring")
         await host.ok("reveal")
-    for client in [host, *judges]:
+    await board.wait_for(lambda v: (v.get("result") or {}).get("project") == "p2" and v["result"].get("anchor"))
+    pages = {"board": orjson.dumps(board.view["result"]["anchor"]).decode()}
+    for client in [board, host, *judges]:
         await client.close()
-    pages = {}
     async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server)) as http:
-        for path in ("/host/print/scoresheets", "/host/print/results", "/host/print/certificates"):
+        for path in ("/host/print/scoresheets", "/host/print/results", "/host/print/certificates", *EXPORTS):
             response = await http.get(path)
             assert response.status_code == 200
-            pages[path] = response.text
+            pages[path] = response.text if path.endswith((".csv", "s")) else response.content.hex()
     return pages
 
 
@@ -132,11 +137,29 @@ def score_rows(db: Path) -> list[int]:
 
 # ------------------------------------------------------------------------------------------- tests
 def test_every_printed_document_carries_the_same_anchor(scored: ScoredEvent) -> None:
-    anchors = {path: printed_anchor(html) for path, html in scored.pages.items()}
+    anchors = {path: printed_anchor(html) for path, html in scored.pages.items() if path.startswith("/host/print/")}
     assert len(set(anchors.values())) == 1
     with contextlib.closing(sqlite3.connect(scored.db)) as conn:
         length, last = conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
     assert anchors["/host/print/scoresheets"] == Anchor(length, last[:16])
+
+
+def test_every_export_carries_the_anchor(scored: ScoredEvent) -> None:
+    from openpyxl import load_workbook
+
+    anchor = printed_anchor(scored.pages["/host/print/scoresheets"])
+    line = f"# audit anchor: length {anchor.length}, head {anchor.head}"
+    for path in EXPORTS[:3]:
+        assert scored.pages[path].rstrip("\r\n").rsplit("\r\n", 1)[-1] == line, path
+    workbook = load_workbook(io.BytesIO(bytes.fromhex(scored.pages[EXPORTS[3]])))
+    for sheet in workbook.worksheets:
+        assert f"Audit anchor: length {anchor.length}, head {anchor.head}" in str(sheet["A2"].value), sheet.title
+
+
+def test_the_board_shows_the_anchor_at_the_reveal(scored: ScoredEvent) -> None:
+    with contextlib.closing(sqlite3.connect(scored.db)) as conn:
+        reveal = conn.execute("SELECT seq, hash FROM journal WHERE kind = 'reveal' ORDER BY seq DESC").fetchone()
+    assert orjson.loads(scored.pages["board"]) == {"length": reveal[0], "head": reveal[1][:16]}
 
 
 def test_an_untouched_database_verifies_against_its_anchor(scored, tmp_path, capsys) -> None:

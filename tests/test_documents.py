@@ -252,7 +252,9 @@ async def test_csv_exports_have_a_bom_and_neutralise_formulas(mini_server: Runni
         scores = (await http.get("/host/export/scores.csv")).content.decode("utf-8")
         inputs = (await http.get("/host/export/event-inputs.csv")).content.decode("utf-8")
     assert scores.startswith("\ufeff") and inputs.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(scores.removeprefix("\ufeff"))))
+    body, anchor = scores.removeprefix("\ufeff").rstrip("\r\n").rsplit("\r\n", 1)
+    assert anchor.startswith("# audit anchor: length ")  # the closing line (tests/test_audit_chain.py)
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert len(rows) == 13  # 6 + 1 amendment for p1, 6 for p2
     first = rows[0]
     assert first["comment"] == "'=1+1 <b>bold</b>"  # shown as text by a spreadsheet, never run

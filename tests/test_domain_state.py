@@ -101,6 +101,7 @@ def snapshot(state: EventState) -> dict[str, Any]:
             "paused_timers": {p: {k: t.as_dict() for k, t in ts.items()} for p, ts in state.paused_timers.items()},
             "last_start": state.last_start,
             "refused": state.refused,
+            "reopened": state.reopened,
         }
     )
 

@@ -243,6 +243,7 @@ def fingerprint(state: EventState) -> dict[str, Any]:
             "paused_timers": {p: {n: t.as_dict() for n, t in ts.items()} for p, ts in state.paused_timers.items()},
             "last_start": state.last_start,
             "refused": state.refused,
+            "reopened": state.reopened,
         }
     )
 

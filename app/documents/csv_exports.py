@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from ..audit_chain import Anchor
 from ..domain.models import Event
 from ..domain.text import csv_cell
 from ..eventfile_export import seconds_to_minutes
@@ -21,7 +22,7 @@ from .formatting import fmt_score
 csv_safe = csv_cell
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]], anchor: Anchor | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -29,6 +30,8 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
         writer.writerow(
             [_csv_number(v) if isinstance(v, int | float) and not isinstance(v, bool) else csv_safe(v) for v in row]
         )
+    if anchor is not None:  # the audit chain's anchor as a closing comment line (docs/reliability.md)
+        buffer.write(f"# {anchor.describe()}\r\n")
     return "\ufeff" + buffer.getvalue()  # BOM: Excel then reads the UTF-8 (Chinese) text correctly
 
 
@@ -36,7 +39,7 @@ def _csv_number(value: float) -> str:
     return fmt_score(value) if isinstance(value, float) else str(value)
 
 
-def scores_csv(event: Event, entries: Iterable[JournalEntry]) -> str:
+def scores_csv(event: Event, entries: Iterable[JournalEntry], anchor: Anchor | None = None) -> str:
     """Every score submission and host correction from the journal, oldest first, with its time and
     command id. `latest` marks the submission that is in force (a later one replaces an earlier)."""
     entries = [e for e in entries if e.kind in ("score", "correction")]
@@ -88,10 +91,10 @@ def scores_csv(event: Event, entries: Iterable[JournalEntry]) -> str:
                 e.connection or "",
             ]
         )
-    return _csv(header, rows)
+    return _csv(header, rows, anchor)
 
 
-def event_inputs_csv(event: Event) -> str:
+def event_inputs_csv(event: Event, anchor: Anchor | None = None) -> str:
     """The event definition as rows: section, position, id, field, value (one value per row)."""
     rows: list[list[Any]] = []
 
@@ -184,4 +187,4 @@ def event_inputs_csv(event: Event) -> str:
                 "names": list(a.names),
             },
         )
-    return _csv(["section", "position", "id", "field", "value"], rows)
+    return _csv(["section", "position", "id", "field", "value"], rows, anchor)

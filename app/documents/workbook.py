@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..audit_chain import Anchor
 from ..domain.state import EventState
 from ..spreadsheets.styles import print_setup
 from ..views import explained_row, rounded, sheet_values, standings_payload
@@ -33,7 +34,7 @@ from .workbook_tables import (
 )
 
 
-def results_workbook(state: EventState, generated_at: float | None = None) -> bytes:
+def results_workbook(state: EventState, generated_at: float | None = None, anchor: Anchor | None = None) -> bytes:
     """Standings overall and per category, the composite breakdown, every judge's score per criterion,
     the totals matrix with dropped scores marked, the awards, and the rules used. Formatted to print."""
     generated_at = time.time() if generated_at is None else generated_at
@@ -47,6 +48,8 @@ def results_workbook(state: EventState, generated_at: float | None = None) -> by
     d = event.scoring.decimals
     fixed = "0" if d == 0 else "0." + "0" * d
     subtitle = f"{event.date}  ·  生成于 / Generated {local_time(generated_at)}"
+    if anchor is not None:  # on every sheet, under its title (docs/reliability.md, "The audit trail")
+        subtitle += f"  ·  审计锚点 / Audit anchor: length {anchor.length}, head {anchor.head}"
     wb = Workbook()
 
     # -- overall

@@ -81,6 +81,9 @@ class EventState(StageRules):
     paused_timers: dict[str, dict[str, Timer]] = field(default_factory=dict)  # interrupted projects' timers
     last_start: StartRecord | None = None  # what the latest start replaced, while it can be undone
     refused: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (project, judge): too late
+    # The audit chain's anchor ({"length", "head"}) at the latest reveal: set by the live service, which
+    # knows the journal row (a hash is not part of the fact); shown on the board's result scene.
+    reveal_anchor: dict[str, Any] | None = None
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results in a running order, for all projects (revealed part None) or the
     # revealed ones (their order)

@@ -20,6 +20,7 @@ STRINGS: dict[str, str] = {
     "col_points": N_("Points"),
     "n_counted": N_("Judges' scores counted: {n}"),
     "n_dropped": N_("Dropped by the scoring rule: {n}"),
+    "anchor": N_("Audit anchor {length} · {head}"),
     # leaderboard
     "revealed_count": N_("{n} of {total} projects revealed"),
     "no_leaderboard": N_("Results appear here as they are revealed"),

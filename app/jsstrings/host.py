@@ -90,6 +90,21 @@ STRINGS: dict[str, str] = {
     "cmd_ceremony_step": N_("Ceremony step"),
     "cmd_correct_score": N_("Score corrected"),
     "cmd_recuse": N_("Recusal changed"),
+    "cmd_reopen_results": N_("Results reopened"),
+    "cmd_redecide_awards": N_("Awards re-decided"),
+    # the final lock (static/host_final_lock.js)
+    "lock_locked": N_("Final: corrections need a reopening"),
+    "lock_reopened": N_("Reopened: {reason}"),
+    "lock_no_change": N_("No award would change."),
+    "lock_changes": N_("These awards would change:"),
+    "lock_before_after": N_("{award}: {before} → {after}"),
+    "confirm_reopen": N_(
+        "Reopen the results? Corrections are accepted again, the ceremony waits, and you decide the awards again "
+        "at the end. The reason is kept in the audit log."
+    ),
+    "reopen_results": N_("Reopen results"),
+    "confirm_redecide": N_("Decide the awards from the current standings and lock the results again?"),
+    "redecide_awards": N_("Re-decide awards"),
     "start_ceremony": N_("Start ceremony"),
     "confirm": N_("Confirm"),
     "confirm_reissue": N_(

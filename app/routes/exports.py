@@ -20,6 +20,7 @@ from starlette.routing import Route
 from .. import documents
 from ..eventfile_export import event_to_toml
 from ..spreadsheets import XLSX_MEDIA_TYPE, event_workbook, template_workbook
+from ..store import anchor_of
 from .common import is_host, live_event, render
 
 NO_STORE = {"cache-control": "no-store"}
@@ -74,8 +75,9 @@ async def event_toml(request: Request) -> Response:
 async def results_xlsx(request: Request) -> Response:
     if denied := _deny(request):
         return denied
-    state = documents.snapshot(live_event(request).state)
-    body = await run_in_threadpool(documents.results_workbook, state, time.time())
+    live = live_event(request)
+    state = documents.snapshot(live.state)
+    body = await run_in_threadpool(documents.results_workbook, state, time.time(), live.store.anchor)
     return _download(request, body, XLSX_MEDIA_TYPE, "results", "xlsx")
 
 
@@ -83,14 +85,16 @@ async def scores_csv(request: Request) -> Response:
     if denied := _deny(request):
         return denied
     live = live_event(request)
-    text = documents.scores_csv(live.event, await live.store.journal())
+    entries = await live.store.journal()
+    text = documents.scores_csv(live.event, entries, anchor_of(entries))
     return _download(request, text, "text/csv; charset=utf-8", "scores", "csv")
 
 
 async def event_inputs_csv(request: Request) -> Response:
     if denied := _deny(request):
         return denied
-    text = documents.event_inputs_csv(live_event(request).event)
+    live = live_event(request)
+    text = documents.event_inputs_csv(live.event, live.store.anchor)
     return _download(request, text, "text/csv; charset=utf-8", "event-inputs", "csv")
 
 

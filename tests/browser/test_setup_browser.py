@@ -168,10 +168,18 @@ def test_once_scoring_started_the_rubric_and_weights_are_locked(browser, mini_we
     page.screenshot(path=str(shots / "setup-locked.png"))
 
     page.fill(field("event.title"), "Renamed on the day")
+    # once scoring started, an edit needs a reason (journalled with what changed)
+    assert page.is_visible('[data-testid="edit-reason"]')
     page.click('[data-testid="setup-save"]')
-    page.wait_for_selector('[data-testid="setup-status"]:has-text("Saved")')
+    page.wait_for_selector('[data-testid="setup-status"]:has-text("Not saved")')
+    page.fill('[data-testid="edit-reason"]', "sponsor asked for the new name")
+    page.click('[data-testid="setup-save"]')
+    page.wait_for_selector('[data-testid="setup-status"]:has-text("Saved at")')
+    assert page.input_value('[data-testid="edit-reason"]') == ""
     assert saved_definition(page)["event"]["title"] == "Renamed on the day"
-    assert console.errors == []
+    # the browser logs the refused save (409, reason required) as a failed resource; nothing else
+    assert [e for e in console.errors if "409 (Conflict)" not in e] == []
+    assert len(console.errors) == 1
     context.close()
 
 
