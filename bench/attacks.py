@@ -1,0 +1,248 @@
+"""The hostile benchmark's attacks (bench/hostile.py), each an async function that runs until `stop`
+is set and returns what it saw. Every attacker connects from its own loopback address (127.0.0.x: on
+Linux all of 127/8 is this machine), as a different machine on the venue network would; judges and
+the host stay on 127.0.0.1. All traffic goes to 127.0.0.1 only, and every attack is bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import time
+import zipfile
+from collections import Counter
+from typing import Any
+
+import orjson
+from openpyxl import Workbook
+
+from bench.wsclient import handshake_request
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ------------------------------------------------------------------------------------ import bombs
+def far_cell_xlsx() -> bytes:
+    """A ~2 KiB workbook whose only cell is at the sheet's last corner (XFD1048576)."""
+    wb = Workbook()
+    wb.active["XFD1048576"] = "far"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def wide_empty_csv(columns: int = 300, rows: int = 10_000) -> bytes:
+    """~10 KiB: a header of 300 columns, then 10,000 empty lines."""
+    return (",".join(f"c{i}" for i in range(columns)) + "\n" + "\n" * rows).encode()
+
+
+def zip_bomb_xlsx(inflated: int = 200 * 1024 * 1024) -> bytes:
+    """A workbook whose sheet inflates to `inflated` bytes (whitespace inside the sheet's XML)."""
+    wb = Workbook()
+    wb.active["A1"] = "bomb"
+    plain = io.BytesIO()
+    wb.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                head, _, tail = data.partition(b"<sheetData>")
+                with dst.open(item.filename, "w", force_zip64=True) as sheet:
+                    sheet.write(head + b"<sheetData>")
+                    chunk = b" " * (1024 * 1024)
+                    for _ in range(inflated // len(chunk)):
+                        sheet.write(chunk)
+                    sheet.write(tail)
+            else:
+                dst.writestr(item, data)
+    return out.getvalue()
+
+
+BOMBS = [
+    ("far-cell.xlsx", far_cell_xlsx, XLSX),
+    ("wide-empty.csv", wide_empty_csv, "text/csv"),
+    ("zip-bomb.xlsx", zip_bomb_xlsx, XLSX),
+]
+
+
+def bomb_files() -> list[tuple[str, bytes, str]]:
+    """The bombs, made before the phase starts (the zip bomb takes the benchmark a few seconds)."""
+    return [(name, make(), media) for name, make, media in BOMBS]
+
+
+async def import_bombs(http: Any, files: list[tuple[str, bytes, str]], stop: asyncio.Event) -> dict[str, Any]:
+    """Post the bombs to the setup import endpoint as the host, one after another, until stop."""
+    seen: dict[str, Any] = {name: {"bytes": len(data), "status": Counter(), "seconds": []} for name, data, _ in files}
+    while not stop.is_set():
+        for name, data, media in files:
+            t0 = time.monotonic()
+            post = asyncio.ensure_future(http.post("/host/setup/import", files={"file": (name, data, media)}))
+            stopped = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({post, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            if not post.done():  # the phase is over: this one is still being worked on by the server
+                post.cancel()
+                seen[name]["status"]["unfinished at the end of the phase"] += 1
+            elif post.exception() is not None:  # a timeout or a dropped connection is a finding
+                seen[name]["status"][type(post.exception()).__name__] += 1
+            else:
+                seen[name]["status"][post.result().status_code] += 1
+            seen[name]["seconds"].append(round(time.monotonic() - t0, 3))
+            if stop.is_set():
+                break
+    return {name: v | {"status": dict(v["status"])} for name, v in seen.items()}
+
+
+# ------------------------------------------------------------------------------------ sockets
+async def board_sockets(port: int, count: int, address: str, stop: asyncio.Event) -> dict[str, Any]:
+    """`count` board sockets from one address, each retried every 2 s while refused, held until stop."""
+    tally: Counter[str] = Counter()
+    held: set[int] = set()
+
+    async def slot(i: int) -> None:
+        await asyncio.sleep(i * 0.001)  # spread the first wave over ~1 s
+        while not stop.is_set():
+            writer = None
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(address, 0))
+                writer.write(handshake_request("/ws/board", f"127.0.0.1:{port}", False))
+                status = await asyncio.wait_for(reader.readline(), 10)
+                if b" 101 " in status:
+                    tally["accepted"] += 1
+                    held.add(i)
+                    with contextlib.suppress(Exception):
+                        while not stop.is_set() and await reader.read(65536):
+                            pass
+                    held.discard(i)
+                else:
+                    tally["refused"] += 1
+            except (OSError, TimeoutError):
+                tally["failed"] += 1
+            finally:
+                if writer is not None:
+                    writer.close()
+            await asyncio.sleep(2.0)
+
+    tasks = [asyncio.create_task(slot(i)) for i in range(count)]
+    peak = 0
+    while not stop.is_set():
+        peak = max(peak, len(held))
+        await asyncio.sleep(0.2)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return dict(tally) | {"held_at_most": peak}
+
+
+async def slowloris(port: int, count: int, address: str, stop: asyncio.Event) -> dict[str, Any]:
+    """`count` connections that send a header line every 5 s and never finish; reopened 1 s after
+    the server closes one."""
+    tally: Counter[str] = Counter()
+    lifetimes: list[float] = []
+
+    async def slot(i: int) -> None:
+        await asyncio.sleep(i * 0.003)
+        while not stop.is_set():
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(address, 0))
+            except OSError:
+                tally["connect_failed"] += 1
+                await asyncio.sleep(1.0)
+                continue
+            opened = time.monotonic()
+            tally["opened"] += 1
+            writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            try:
+                while not stop.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        if not await asyncio.wait_for(reader.read(4096), 5.0):
+                            break  # closed by the server
+                    writer.write(b"X-Slow: 1\r\n")
+                    await writer.drain()
+            except OSError:
+                pass
+            if not stop.is_set():
+                tally["closed_by_server"] += 1
+                lifetimes.append(time.monotonic() - opened)
+            writer.close()
+            await asyncio.sleep(1.0)
+
+    tasks = [asyncio.create_task(slot(i)) for i in range(count)]
+    await stop.wait()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    longest = max(lifetimes) if lifetimes else None
+    return dict(tally) | {"longest_held_s": round(longest, 1) if longest else None}
+
+
+# ------------------------------------------------------------------------------------ login burst
+async def login_bursts(base: str, size: int, addresses: list[str], stop: asyncio.Event) -> dict[str, Any]:
+    """Bursts of `size` wrong host passwords at once, from each address in turn, every 2 s."""
+    import httpx
+
+    statuses: Counter[int] = Counter()
+    while not stop.is_set():
+        for address in addresses:
+            transport = httpx.AsyncHTTPTransport(local_address=address, limits=httpx.Limits(max_connections=size))
+            async with httpx.AsyncClient(base_url=base, transport=transport, headers={"Origin": base}) as http:
+                answers = await asyncio.gather(
+                    *(http.post("/host/login", data={"password": f"guess-{i}"}, timeout=60) for i in range(size)),
+                    return_exceptions=True,
+                )
+            for a in answers:
+                statuses[getattr(a, "status_code", 0)] += 1
+            if stop.is_set():
+                break
+            await asyncio.sleep(2.0)
+    return {"checked (401)": statuses[401], "refused (429)": statuses[429], "other": sum(statuses.values())
+            - statuses[401] - statuses[429]}  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------ token flood
+async def token_flood(
+    port: int, token: str, sockets: int, project: str, scores: dict[str, float], stop: asyncio.Event
+) -> dict[str, Any]:
+    """One judge token on `sockets` sockets, each sending score commands at 20 a second (the
+    per-connection limit), reconnecting 0.5 s after the server closes it."""
+    import websockets
+
+    tally: Counter[str] = Counter()
+
+    async def slot(i: int) -> None:
+        n = 0
+        while not stop.is_set():
+            try:
+                async with websockets.connect(f"ws://127.0.0.1:{port}/ws/judge/{token}", open_timeout=10) as ws:
+                    tally["opened"] += 1
+
+                    async def read() -> None:
+                        async for frame in ws:
+                            message = orjson.loads(frame)
+                            if message.get("type") == "ack":
+                                ok = message.get("ok")
+                                tally["ok" if ok else message.get("error", {}).get("code", "error")] += 1
+
+                    reader = asyncio.create_task(read())
+                    try:
+                        while not stop.is_set() and not reader.done():
+                            n += 1
+                            args = {"project": project, "scores": scores, "comment": f"flood {i}-{n}"}
+                            cid = f"flood-{i}-{n}-{os.urandom(3).hex()}"
+                            await ws.send(orjson.dumps({"type": "cmd", "id": cid, "cmd": "submit_score", "args": args}))
+                            await asyncio.sleep(0.05)
+                    finally:
+                        reader.cancel()
+            except Exception:
+                tally["closed"] += 1
+            await asyncio.sleep(0.5)
+
+    tasks = [asyncio.create_task(slot(i)) for i in range(sockets)]
+    await stop.wait()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return dict(tally)
