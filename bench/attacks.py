@@ -23,6 +23,15 @@ from bench.wsclient import handshake_request
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+async def _run_slots(slot: Any, count: int, stop: asyncio.Event) -> None:
+    """Run `slot(0..count-1)` as tasks until stop, then cancel them."""
+    tasks = [asyncio.create_task(slot(i)) for i in range(count)]
+    await stop.wait()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 # ------------------------------------------------------------------------------------ import bombs
 def far_cell_xlsx() -> bytes:
     """A ~2 KiB workbook whose only cell is at the sheet's last corner (XFD1048576)."""
@@ -170,11 +179,7 @@ async def slowloris(port: int, count: int, address: str, stop: asyncio.Event) ->
             writer.close()
             await asyncio.sleep(1.0)
 
-    tasks = [asyncio.create_task(slot(i)) for i in range(count)]
-    await stop.wait()
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    await _run_slots(slot, count, stop)
     longest = max(lifetimes) if lifetimes else None
     return dict(tally) | {"longest_held_s": round(longest, 1) if longest else None}
 
@@ -240,9 +245,5 @@ async def token_flood(
                 tally["closed"] += 1
             await asyncio.sleep(0.5)
 
-    tasks = [asyncio.create_task(slot(i)) for i in range(sockets)]
-    await stop.wait()
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    await _run_slots(slot, sockets, stop)
     return dict(tally)
