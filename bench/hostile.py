@@ -34,7 +34,7 @@ import httpx
 from app.eventfile import parse_event
 from bench import attacks
 from bench.event import bench_event_text
-from bench.fanout import Control, free_port, percentile, rss_kib
+from bench.fanout import Control, cpu_seconds, free_port, percentile, rss_kib
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "hostile-bench-password"
@@ -142,6 +142,7 @@ async def probes(base: str, port: int, token: str, stop: asyncio.Event) -> dict[
 async def phase(name: str, seconds: float, ctx: dict[str, Any], attack: Any | None) -> dict[str, Any]:
     stop = asyncio.Event()
     rss_before = rss_kib(ctx["server"].proc.pid)
+    cpu_before, own_before = cpu_seconds(ctx["server"].proc.pid), time.process_time()
     measured = asyncio.create_task(measure_judges(ctx["judges"], ctx["project"], ctx["scores"], stop))
     probe = asyncio.create_task(probes(ctx["server"].base, ctx["server"].port, ctx["probe_token"], stop))
     attacking = asyncio.create_task(attack(stop)) if attack else None
@@ -164,6 +165,10 @@ async def phase(name: str, seconds: float, ctx: dict[str, Any], attack: Any | No
         "p99_ms": round(percentile(times, 99) * 1e3, 2),
         "max_ms": round(max(times) * 1e3, 2) if times else None,
         "server_rss_mib": [round(rss_before / 1024), round(peak / 1024)],
+        # this machine's load (other processes compete for its cores) and the attackers' own CPU use
+        "load_average_1min": round(os.getloadavg()[0], 1),
+        "server_cpu_s": round(cpu_seconds(ctx["server"].proc.pid) - cpu_before, 1),
+        "benchmark_cpu_s": round(time.process_time() - own_before, 1),
         "probes": await probe,
         "attack": seen,
     }
@@ -175,6 +180,7 @@ def one_line(r: dict[str, Any], baseline_p99: float | None) -> str:
     ratio = f"{r['p99_ms'] / baseline_p99:.2f}x" if baseline_p99 else "1.00x"
     return (f"{r['phase']:<14} judge ack p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms ({ratio} baseline)"
             f"  n={r['acks']} failed={r['acks_failed']}  rss {r['server_rss_mib'][0]}->{r['server_rss_mib'][1]} MiB"
+            f"  load {r['load_average_1min']}  cpu server {r['server_cpu_s']} s, bench {r['benchmark_cpu_s']} s"
             f"  probes {r['probes']}\n    attack: {json.dumps(r['attack'], ensure_ascii=False)}")  # fmt: skip
 
 
