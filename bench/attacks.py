@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import io
 import os
+import signal
+import sys
 import time
 import zipfile
 from collections import Counter
@@ -77,6 +80,7 @@ BOMBS = [
 ]
 
 
+@functools.cache
 def bomb_files() -> list[tuple[str, bytes, str]]:
     """The bombs, made before the phase starts (the zip bomb takes the benchmark a few seconds)."""
     return [(name, make(), media) for name, make, media in BOMBS]
@@ -247,3 +251,45 @@ async def token_flood(
 
     await _run_slots(slot, sockets, stop)
     return dict(tally)
+
+
+# ------------------------------------------------------------------------------------ one process each
+async def run_spec(spec: dict[str, Any], stop: asyncio.Event) -> dict[str, Any]:
+    """One attack from its JSON description (what bench/hostile.py passes on the command line)."""
+    kind = spec["attack"]
+    if kind == "import_bombs":
+        import httpx
+
+        headers = {"Origin": spec["base"], "Cookie": spec["cookie"]}
+        async with httpx.AsyncClient(base_url=spec["base"], headers=headers, timeout=120) as http:
+            return await import_bombs(http, bomb_files(), stop)
+    if kind == "board_sockets":
+        return await board_sockets(spec["port"], spec["count"], spec["address"], stop)
+    if kind == "slowloris":
+        return await slowloris(spec["port"], spec["count"], spec["address"], stop)
+    if kind == "login_bursts":
+        return await login_bursts(spec["base"], spec["size"], spec["addresses"], stop)
+    if kind == "token_flood":
+        return await token_flood(spec["port"], spec["token"], spec["sockets"], spec["project"], spec["scores"], stop)
+    raise ValueError(f"unknown attack {kind!r}")
+
+
+async def _main(spec: dict[str, Any]) -> dict[str, Any]:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    if spec["attack"] == "import_bombs":
+        bomb_files()  # made before "ready": the zip bomb takes a few seconds of this process' time
+    print("ready", flush=True)
+    return await run_spec(spec, stop)
+
+
+def main() -> None:
+    """python -m bench.attacks SPEC_JSON: run one attack until SIGTERM, then print what it saw (JSON).
+    Each attack runs in its own process, so that it never delays the judges being measured."""
+    spec = orjson.loads(sys.argv[1])
+    print(orjson.dumps(asyncio.run(_main(spec)), option=orjson.OPT_NON_STR_KEYS).decode(), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -32,7 +32,6 @@ from typing import Any
 import httpx
 
 from app.eventfile import parse_event
-from bench import attacks
 from bench.event import bench_event_text
 from bench.fanout import Control, cpu_seconds, free_port, percentile, rss_kib
 
@@ -139,13 +138,34 @@ async def probes(base: str, port: int, token: str, stop: asyncio.Event) -> dict[
             "judge_joined": joined, "judge_refused": refused}  # fmt: skip
 
 
-async def phase(name: str, seconds: float, ctx: dict[str, Any], attack: Any | None) -> dict[str, Any]:
+async def attackers(specs: list[dict[str, Any]], stop: asyncio.Event) -> Any:
+    """Each attack in its own process (bench/attacks.py), from when it is ready until stop."""
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.attacks", json.dumps(spec), cwd=ROOT, stdout=subprocess.PIPE
+        )
+        for spec in specs
+    ]
+    for proc in procs:
+        assert proc.stdout is not None
+        await proc.stdout.readline()  # "ready"
+    await stop.wait()
+    seen = {}
+    for spec, proc in zip(specs, procs, strict=True):
+        proc.terminate()
+        out, _ = await proc.communicate()
+        seen[spec["attack"]] = json.loads(out) if out.strip() else {"error": f"exit {proc.returncode}"}
+    return seen
+
+
+async def phase(name: str, seconds: float, ctx: dict[str, Any], specs: list[dict[str, Any]]) -> dict[str, Any]:
     stop = asyncio.Event()
     rss_before = rss_kib(ctx["server"].proc.pid)
     cpu_before, own_before = cpu_seconds(ctx["server"].proc.pid), time.process_time()
+    attacking = asyncio.create_task(attackers(specs, stop)) if specs else None
+    await asyncio.sleep(1.0 if specs else 0)  # the attack gets going before the measurement starts
     measured = asyncio.create_task(measure_judges(ctx["judges"], ctx["project"], ctx["scores"], stop))
     probe = asyncio.create_task(probes(ctx["server"].base, ctx["server"].port, ctx["probe_token"], stop))
-    attacking = asyncio.create_task(attack(stop)) if attack else None
     peak = rss_before
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -165,7 +185,7 @@ async def phase(name: str, seconds: float, ctx: dict[str, Any], attack: Any | No
         "p99_ms": round(percentile(times, 99) * 1e3, 2),
         "max_ms": round(max(times) * 1e3, 2) if times else None,
         "server_rss_mib": [round(rss_before / 1024), round(peak / 1024)],
-        # this machine's load (other processes compete for its cores) and the attackers' own CPU use
+        # this machine's load (other processes compete for its cores) and the measuring process' CPU
         "load_average_1min": round(os.getloadavg()[0], 1),
         "server_cpu_s": round(cpu_seconds(ctx["server"].proc.pid) - cpu_before, 1),
         "benchmark_cpu_s": round(time.process_time() - own_before, 1),
@@ -209,27 +229,27 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             ctx: dict[str, Any] = {"server": server, "judges": judges, "project": project, "scores": scores,
                                    "probe_token": tokens["j29"]}  # fmt: skip
             q = args.quick
-            bombs = attacks.bomb_files()
             secs = args.phase_seconds
             port = server.port
-            plan: list[tuple[str, Any]] = [
-                ("baseline", None),
-                ("import bombs", lambda stop: attacks.import_bombs(host_http, bombs, stop)),
-                ("sockets", lambda stop: _both(
-                    attacks.board_sockets(port, 100 if q else 1000, "127.0.0.2", stop),
-                    attacks.slowloris(port, 40 if q else 300, "127.0.0.3", stop))),
-                ("login burst", lambda stop: attacks.login_bursts(
-                    server.base, 20 if q else 60, ["127.0.0.4", "127.0.0.5", "127.0.0.6"], stop)),
-                ("token flood", lambda stop: attacks.token_flood(
-                    port, tokens["j30"], 6 if q else 40, project, scores, stop)),
+            base = server.base
+            plan: list[tuple[str, list[dict[str, Any]]]] = [
+                ("baseline", []),
+                ("import bombs", [{"attack": "import_bombs", "base": base, "cookie": cookie}]),
+                ("sockets", [
+                    {"attack": "board_sockets", "port": port, "count": 100 if q else 1000, "address": "127.0.0.2"},
+                    {"attack": "slowloris", "port": port, "count": 40 if q else 300, "address": "127.0.0.3"}]),
+                ("login burst", [{"attack": "login_bursts", "base": base, "size": 20 if q else 60,
+                                  "addresses": ["127.0.0.4", "127.0.0.5", "127.0.0.6"]}]),
+                ("token flood", [{"attack": "token_flood", "port": port, "token": tokens["j30"],
+                                  "sockets": 6 if q else 40, "project": project, "scores": scores}]),
             ]  # fmt: skip
             phases = []
-            for name, attack in plan:
+            for name, specs in plan:
                 before = server.journal_rows("judge:j30")
-                report = await phase(name, secs, ctx, attack)
+                report = await phase(name, secs, ctx, specs)
                 if name == "token flood":
                     rows = server.journal_rows("judge:j30") - before
-                    report["attack"]["journal_rows_per_s"] = round(rows / secs, 1)
+                    report["attack"]["token_flood"]["journal_rows_per_s"] = round(rows / secs, 1)
                 phases.append(report)
                 if name == "baseline":
                     ctx["baseline_p99"] = report["p99_ms"]
@@ -250,11 +270,6 @@ async def _keep_alive(host: Control, judges: list[Control]) -> None:
         for c in [host, *judges]:
             if c.client is not None:
                 c.client.send(b'{"type":"ping","t":0}')
-
-
-async def _both(a: Any, b: Any) -> dict[str, Any]:
-    first, second = await asyncio.gather(a, b)
-    return {"board_sockets": first, "slowloris": second}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
