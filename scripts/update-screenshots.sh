@@ -2,7 +2,7 @@
 # Refresh the README's screenshots from a run of the real-browser event test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pytest -q tests/browser/test_full_event.py tests/browser/test_setup_browser.py -p no:cacheprovider
+python3 -m pytest -q tests/browser/test_full_event.py tests/browser/test_setup_browser.py tests/browser/test_host_guards.py -p no:cacheprovider
 src=test-artifacts/screenshots
 dst=docs/screenshots
 mkdir -p "$dst"
@@ -16,4 +16,6 @@ cp "$src/event-zh-09-board-leaderboard.png"   "$dst/board-leaderboard-zh.png"
 cp "$src/event-zh-11-board-ceremony-winner.png" "$dst/board-ceremony-zh.png"
 cp "$src/event-en-12-board-honour-roll.png"   "$dst/board-honour-roll-en.png"
 cp "$src/setup-saved.png"                     "$dst/setup-en.png"
+cp "$src/host-guards-zh-3-offline-judge.png"  "$dst/host-close-offline-zh.png"
+cp "$src/host-guards-en-4-refused.png"        "$dst/host-refused-en.png"
 echo "updated $dst"

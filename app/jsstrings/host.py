@@ -92,7 +92,7 @@ STRINGS: dict[str, str] = {
     "cmd_recuse": N_("Recusal changed"),
     "cmd_reopen_results": N_("Results reopened"),
     "cmd_redecide_awards": N_("Awards re-decided"),
-    # the final lock (static/host_final_lock.js)
+    # the final lock (static/host/final-lock.js)
     "lock_locked": N_("Final: corrections need a reopening"),
     "lock_reopened": N_("Reopened: {reason}"),
     "lock_no_change": N_("No award would change."),
@@ -114,6 +114,67 @@ STRINGS: dict[str, str] = {
     "reissue": N_("Reissue link"),
     "copied": N_("Copied"),
     "copy_failed": N_("Could not copy — select the text and copy it by hand."),
+    # issue 13: guards on stage (static/host/actions.js, render-strip.js)
+    "start_now": N_("Start now"),
+    "return_to": N_("Return to this project"),
+    "row_menu": N_("More"),
+    "row_menu_named": N_("More actions: {title}"),
+    "confirm_interrupt": N_(
+        "“{current}” is on stage ({phase}). Start “{title}” instead? “{current}” keeps its timers, and you can "
+        "return to it from its row in the running order."
+    ),
+    "confirm_interrupt_scoring": N_(
+        "Scoring for “{current}” is open. Starting “{title}” closes it: judges who have not submitted cannot "
+        "score it until you reopen it. Its timers are kept."
+    ),
+    "started_named": N_("Started: {title}"),
+    "cmd_undo_start": N_("Start undone"),
+    "stale_stage": N_("What is on stage has changed since this dialog opened (another tab or window). Check again."),
+    "stale_not_open": N_("Scoring is no longer open: it was closed in another tab or window. Nothing to do."),
+    "stale_generic": N_("No longer possible: the event has moved on (another tab or window). Check again."),
+    "stale_remaining": N_("The number of projects not revealed is now {n}. Cancel and check again."),
+    "not_submitted": N_("Not submitted:"),
+    "close_all_in": N_("Every judge has submitted."),
+    "close_missing": N_("Not submitted yet: {names}."),
+    "close_offline_warning": N_(
+        "An offline judge may have a score waiting on their phone: once you close, it is refused and shown "
+        "here, and you can take it in by a correction."
+    ),
+    "judge_offline_for": N_("{name} (offline {duration})"),
+    "judge_never_seen": N_("{name} (not connected yet)"),
+    "offline_for": N_("offline {duration}"),
+    "offline_unknown": N_("not seen yet"),
+    "minutes_short": N_("{n} min"),
+    "seconds_short": N_("{n} s"),
+    "recuse_below_min": N_("This leaves {remaining} of {total} judges; the minimum is {minimum}."),
+    "refused_line": N_("Refused after close: {judge} {total} for “{project}”"),
+    "take_in": N_("Take it in by correction"),
+    "judges_heading": N_("Judges"),
+    "jstate_submitted": N_("submitted"),
+    "jstate_scoring": N_("scoring"),
+    "jstate_connected": N_("waiting"),
+    "jstate_disconnected": N_("waiting, offline"),
+    "jstate_recused": N_("recused"),
+    "ceremony_next": N_("Reveal next award"),
+    "ceremony_ready": N_(
+        "Every project has been revealed. Start the award ceremony? The awards are decided now from the "
+        "complete ranking."
+    ),
+    "skip_and_start": N_("Skip the remaining {n} projects and start the ceremony…"),
+    "confirm_skip": N_(
+        "{n} projects have not been revealed: {titles}. Starting the ceremony now skips them: they are not "
+        "presented or revealed, and the awards are decided from the projects scored so far, not a complete "
+        "ranking. The audit log records this choice."
+    ),
+    "type_to_confirm": N_("Type {n} to confirm"),
+    "skip_ok": N_("Skip {n} and start the ceremony"),
+    "and_more": N_("{list} and {n} more"),
+    "leave_ceremony": N_("Back to the running order"),
+    "cmd_leave_ceremony": N_("Back to the running order"),
+    "confirm_leave": N_(
+        "Leave the ceremony and return to the running order? No award has been shown; the awards are decided "
+        "again when the ceremony starts."
+    ),
     # joins names in a list ("A, B, C"); a translation may use another separator
     "list_separator": N_(", "),
 }

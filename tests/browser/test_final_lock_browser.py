@@ -1,6 +1,6 @@
 """The final lock on the host console, in a real browser: after the ceremony starts the panel says the
 results are final; "Reopen results" asks for a reason; a correction shows which awards would change;
-"Re-decide awards" applies them and locks again (app/domain/final_lock.py, static/host_final_lock.js)."""
+"Re-decide awards" applies them and locks again (app/domain/final_lock.py, static/host/final-lock.js)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@
 //
 // data-testid: final-lock (the panel; data-state: locked | reopened), final-lock-status,
 //   final-lock-changes (the preview list), reopen-results, redecide-awards
-import { t, h } from "./live.js";
+import { t, h } from "../live.js";
 
 const $ = (id) => document.getElementById(id);
 
