@@ -61,16 +61,19 @@ def wait_until_serving(proc: subprocess.Popen[bytes], base: str, log_path: Path,
     """Until the server at `base` answers /healthz; fails with the end of its log if it exits or never
     answers. The limit is generous: on a loaded 2-core machine starting Python alone can take seconds."""
     deadline = time.monotonic() + timeout
+    last = "no answer"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
         try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+            answer = httpx.get(f"{base}/healthz", timeout=1)
+            if answer.status_code == 200:
                 return
-        except httpx.HTTPError:
-            pass
+            last = f"/healthz answered {answer.status_code}"
+        except httpx.HTTPError as exc:
+            last = repr(exc)
         time.sleep(0.1)
-    raise RuntimeError(f"server did not start:\n{log_path.read_text()[-3000:]}")
+    raise RuntimeError(f"server did not start within {timeout}s ({last}):\n{log_path.read_text()[-3000:]}")
 
 
 def stop_process(proc: subprocess.Popen[bytes]) -> None:
