@@ -172,6 +172,10 @@ def test_host_guards(browser, demo_web, shots, lang) -> None:
     host.locator(tid("correct-ok")).click()
     refused.wait_for(state="detached")
     host.locator(tid("judge-row-j2")).filter(has_text=f"{total(LATE_SHEET):.2f}").wait_for()
+    # the standings explain it: the corrected sheet counts
+    host.locator(tid("standing-details-p01")).click()
+    host.locator(tid("correct-j2-p01")).wait_for()
+    assert f"{total(LATE_SHEET):.2f}" in host.locator("#explain-p01").inner_text()
 
     assert console.errors == []
     for ctx in (host_ctx, j1_ctx, j2_ctx):
