@@ -4,7 +4,8 @@
   while its category has fewer than `max_per_category` winners (0 = no limit); stop at `count`, except
   that a project tied (same rank) with the last one taken is also taken, so a tie at the cut is never
   broken arbitrarily (the award then names more than `count` winners, and says so with `tie_at_cut`).
-- team_leaders: the leaders of the teams that won the award named by `of`, in the same order.
+- team_leaders: the leaders of the teams that won the award named by `of`, in the same order (no
+  place of their own: a leader is not ranked against the other leaders).
 - honour_roll: the names listed on the rule, or else every project's volunteers, in running order,
   without duplicates.
 """
@@ -24,8 +25,9 @@ class Winner:
     project_title: str = ""
     team: str = ""
     category: str = ""
-    rank: int | None = None
+    rank: int | None = None  # the overall rank (which a per-category cap makes skip numbers)
     composite: float | None = None
+    place: int | None = None  # the place within the award (1, 2, 2, 4 …); None where it means nothing
 
 
 @dataclass(slots=True)
@@ -71,6 +73,11 @@ def _top_projects(event: Event, standings: Standings, rule: AwardRule) -> AwardR
         project = event.project(pid)
         assert project is not None
         per_category[result.category] = taken_in_category + 1
+        # Winners are numbered within the award: the sixth winner of a top-6 award with a category cap
+        # is "6th", not its overall "7th"; winners tied overall share a place.
+        place = len(award.winners) + 1
+        if award.winners and result.rank == last_rank:
+            place = award.winners[-1].place or place
         last_rank = result.rank
         award.winners.append(
             Winner(
@@ -81,6 +88,7 @@ def _top_projects(event: Event, standings: Standings, rule: AwardRule) -> AwardR
                 category=project.category,
                 rank=result.rank,
                 composite=result.composite,
+                place=place,
             )
         )
     return award

@@ -38,8 +38,10 @@ HOST_COMMANDS: frozenset[str] = frozenset(
         "start_ceremony",
         "ceremony_step",
         "correct_score",
+        "hall",
     }
 )
+HALL_LANGUAGES: tuple[str, ...] = ("zh", "en")
 JUDGE_COMMANDS: frozenset[str] = frozenset({"submit_score"})
 
 
@@ -94,6 +96,9 @@ class EventState:
     sheets: dict[tuple[str, str], ScoreSheet] = field(default_factory=dict)  # (project, judge)
     revealed: list[str] = field(default_factory=list)  # in the order they were revealed
     ceremony: Ceremony | None = None
+    # the host's settings for the hall: the projector's language (None: its own) and the sound cues
+    hall_language: str | None = None
+    hall_sound: bool = True
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results, for all projects (key None) or the revealed ones (their order)
     _standings: dict[tuple[str, ...] | None, tuple[dict[str, ProjectResult], Standings]] = field(
@@ -254,6 +259,16 @@ class EventState:
             raise DomainError("no_current", "No project is presenting.")
         return [Change("scene", {"scene": scene})]
 
+    def _decide_hall(self, args: dict[str, Any], now: float) -> list[Change]:
+        """The projector's language and sound, set by the host for the whole hall."""
+        language = args.get("language", self.hall_language)
+        sound = args.get("sound", self.hall_sound)
+        if language is not None and language not in HALL_LANGUAGES:
+            raise DomainError("bad_setting", "Unknown language for the hall.")
+        if not isinstance(sound, bool):
+            raise DomainError("bad_setting", "The sound setting must be true or false.")
+        return [Change("hall", {"language": language, "sound": sound})]
+
     def _decide_start_ceremony(self, args: dict[str, Any], now: float) -> list[Change]:
         if self.current and self.status[self.current] == "scoring":
             raise DomainError("close_first", "Close scoring for the current project first.")
@@ -358,6 +373,9 @@ class EventState:
             self._results = None
         elif kind == "scene":
             self.scene = data["scene"]
+        elif kind == "hall":
+            self.hall_language = data.get("language")
+            self.hall_sound = bool(data.get("sound", True))
         elif kind in ("score", "correction"):
             key = (data["project"], data["judge"])
             previous_sheet = self.sheets.get(key)
@@ -410,6 +428,7 @@ _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "reveal": frozenset({"status", "revealed", "scene"}),
     "recuse": frozenset({"sheets"}),  # who is on the panel: progress, results, the judge's own view
     "scene": frozenset({"scene"}),
+    "hall": frozenset({"scene"}),  # the hall's settings travel in the scene section
     "score": frozenset({"sheets"}),
     "correction": frozenset({"sheets"}),
     "ceremony": frozenset({"ceremony", "scene"}),
@@ -463,6 +482,7 @@ def awards_as_dicts(awards: list[AwardResult]) -> list[dict[str, Any]]:
                     "category": w.category,
                     "rank": w.rank,
                     "composite": w.composite,
+                    "place": w.place,
                 }
                 for w in a.winners
             ],
