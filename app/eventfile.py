@@ -79,6 +79,8 @@ _KEYS: dict[str, set[str]] = {
         "members",
         "volunteers",
         "indicators",
+        "short_title",
+        "short_team",
     },
     "recusals": {"judge", "project", "reason"},
     "awards": {"id", "name", "kind", "count", "max_per_category", "of", "names"},
@@ -410,6 +412,8 @@ def parse_event(text: str) -> Event:
                 members=r.names(c, "members", f),
                 volunteers=r.names(c, "volunteers", f),
                 indicators=values,
+                short_title=_short_name(r, c, "short_title", f),
+                short_team=_short_name(r, c, "short_team", f),
             )
         )
     _unique(r, "projects", [p.id for p in projects])
@@ -478,6 +482,17 @@ def parse_event(text: str) -> Event:
 def _file_problem(template: str, line: int | None = None, /, **params: Any) -> FileProblem:
     """A problem with the file as a whole (it cannot be read), reported alone as the field `file`."""
     return FileProblem("file", line, Message(template, params))
+
+
+MAX_SHORT_NAME = 20  # characters of a short name (简称); docs/event-file.md, docs/security.md
+
+
+def _short_name(r: _Reader, data: dict[str, Any], key: str, field: str) -> str:
+    value = r.text_field(data, key, field, required=False)
+    if len(value) > MAX_SHORT_NAME:
+        r.fail(f"{field}.{key}", "must be at most {limit} characters", limit=MAX_SHORT_NAME)
+        return value[:MAX_SHORT_NAME]
+    return value
 
 
 def _unique(r: _Reader, array: str, ids: list[str]) -> None:

@@ -96,6 +96,8 @@ def event_to_data(event: Event) -> dict[str, Any]:
                     "volunteers": list(p.volunteers),
                     # in the event's indicator order, whatever order the dict was built in
                     "indicators": {i.id: p.indicators[i.id] for i in event.indicators if i.id in p.indicators},
+                    "short_title": p.short_title,
+                    "short_team": p.short_team,
                 },
                 keep={"id", "order", "category", "title", "team"},
             )

@@ -71,6 +71,8 @@ def projects_section(state: EventState) -> list[dict[str, Any]]:
                 "category": p.category,
                 "category_name": category.name if category else p.category,
                 "summary": p.summary,
+                "short_title": p.short_title,
+                "short_team": p.short_team,
                 "members": list(p.members),
                 "volunteers": list(p.volunteers),
                 "position": position,
@@ -97,6 +99,17 @@ def timer_section(state: EventState) -> dict[str, Any]:
     return {name: t.as_dict() for name, t in state.timers.items()} | {"active": active}
 
 
+def scene_section(state: EventState) -> dict[str, Any]:
+    return {
+        "scene": state.scene,
+        # tells a judge's phone that the scoring is over (its end screen), without the winners
+        "ceremony": state.ceremony is not None,
+        # the host's settings for the hall, followed by the projector (not by phones)
+        "language": state.hall_language,
+        "sound": state.hall_sound,
+    }
+
+
 def progress_section(state: EventState) -> dict[str, Any]:
     pid = state.current
     if pid is None:
@@ -112,6 +125,8 @@ def _row(event: Event, r: ProjectResult) -> dict[str, Any]:
         "project": r.project,
         "title": p.title,
         "team": p.team,
+        "short_title": p.short_title,
+        "short_team": p.short_team,
         "category": p.category,
         "category_name": category.name if category else p.category,
         "rank": r.rank,
@@ -372,8 +387,7 @@ SHARED_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState], Any]]] =
     "projects": (frozenset({_E, "order", "status"}), projects_section),
     "current": (frozenset({_E, "order", "status"}), current_section),
     "timer": (frozenset({_E, "timers"}), timer_section),
-    # `ceremony` tells a judge's phone that the scoring is over (its end screen), without the winners
-    "scene": (frozenset({_E, "scene", "ceremony"}), lambda s: {"scene": s.scene, "ceremony": s.ceremony is not None}),
+    "scene": (frozenset({_E, "scene", "ceremony"}), scene_section),
     "progress": (frozenset({_E, "status", "sheets"}), progress_section),
     # Ranked sections read the running order too: it lists tied projects (docs/event-file.md §6).
     "result": (frozenset({_E, "revealed", "sheets", "order"}), result_section),

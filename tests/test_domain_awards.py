@@ -140,6 +140,28 @@ def test_top_projects_tie_at_the_cut(count, winners, ranks, tie_at_cut):
     assert award.tie_at_cut is tie_at_cut
 
 
+@pytest.mark.parametrize(
+    ("scores", "count", "cap", "places"),
+    [
+        # the cap skips D (env full): E is the award's 4th winner although 5th overall
+        (DISTINCT, 4, 2, [1, 2, 3, 4]),
+        # a tie overall is a shared place within the award: 1, 2, 2, 4
+        ({"A": 95, "B": 90, "C": 90, "D": 80}, 4, 0, [1, 2, 2, 4]),
+        # tied at the cut: the extra winner shares the last place
+        ({"A": 95, "B": 90, "C": 90, "D": 80}, 2, 0, [1, 2, 2]),
+    ],
+)
+def test_top_projects_places_within_the_award(scores, count, cap, places):
+    [award] = awards_for([top(count, cap)], scores)
+    assert [w.place for w in award.winners] == places
+
+
+def test_team_leaders_have_no_place():
+    rules = [top(3), AwardRule("lead", "Leaders", "team_leaders", of="top")]
+    _, leaders = awards_for(rules, DISTINCT)
+    assert leaders.winners and all(w.place is None for w in leaders.winners)
+
+
 def test_top_projects_three_way_tie_for_first_with_one_place():
     # A, B, C all 90 from everyone (three first places each): all share rank 1 -> all three win
     [award] = awards_for([top(1)], {"A": 90, "B": 90, "C": 90, "D": 80})

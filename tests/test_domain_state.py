@@ -91,6 +91,7 @@ def snapshot(state: EventState) -> dict[str, Any]:
             "status": state.status,
             "current": state.current,
             "scene": state.scene,
+            "hall": (state.hall_language, state.hall_sound),
             "timers": {k: t.as_dict() for k, t in state.timers.items()},
             "recused": state.recused,
             "sheets": state.sheets,
@@ -982,3 +983,31 @@ def test_replaying_a_prefix_restores_the_timers():
     for change, at in journal[:6]:
         again.apply(change, at)
     assert snapshot(again) == snapshot(state)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"language": "en"}, ("en", True)),
+        ({"sound": False}, (None, False)),
+        ({"language": "zh", "sound": False}, ("zh", False)),
+        ({"language": None}, (None, True)),  # back to each projector's own language
+    ],
+)
+def test_the_host_sets_the_hall_language_and_sound(args, expected):
+    state = fresh()
+    changes = do(state, "hall", args)
+    assert [c.kind for c in changes] == ["hall"]
+    assert (state.hall_language, state.hall_sound) == expected
+    from app.views import scene_section
+
+    assert (scene_section(state)["language"], scene_section(state)["sound"]) == expected
+
+
+@pytest.mark.parametrize("args", [{"language": "fr"}, {"language": 3}, {"sound": "yes"}, {"sound": 1}])
+def test_bad_hall_settings_change_nothing(args):
+    expect_error(fresh(), "bad_setting", "hall", args)
+
+
+def test_a_judge_cannot_set_the_hall():
+    expect_error(fresh(), "forbidden", "hall", {"sound": False}, role="judge", actor="j1")

@@ -604,3 +604,29 @@ def test_file_level_problems_are_translated(tmp_path):
         parse_event('[event]\ntitle = "unclosed\n')
     [(field, line, message)] = info.value.translated("zh")
     assert (field, line) == ("file", 2) and message.startswith("不是有效的 TOML：")
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "team"),
+    [
+        ('short_title = "屋顶花园"', "屋顶花园", ""),
+        ('short_team = "  绿色屋顶队 "', "", "绿色屋顶队"),  # stripped like every text
+        (f'short_title = "{"长" * 20}"', "长" * 20, ""),  # at the limit
+    ],
+)
+def test_short_names_are_optional(line, title, team):
+    from app.eventfile_export import event_to_toml
+
+    event = parse_event(mutate(64, line))  # line 64: p1's members line
+    assert (event.projects[0].short_title, event.projects[0].short_team) == (title, team)
+    assert parse_event(event_to_toml(event)).projects[0] == event.projects[0]  # written back unchanged
+    assert parse_event(MINIMAL).projects[0].short_title == ""
+
+
+@pytest.mark.parametrize("key", ["short_title", "short_team"])
+def test_a_short_name_over_20_characters_is_refused(key):
+    with pytest.raises(EventFileError) as info:
+        parse_event(mutate(64, f'{key} = "{"长" * 21}"'))
+    assert [(field, message) for field, _, message in info.value.problems] == [
+        (f"projects[0].{key}", "must be at most 20 characters")
+    ]

@@ -7,7 +7,10 @@
   projects, and a tied rank reached with places left is taken whole. Either way the award can name
   more than `count` winners, or a category more than its cap, and says so with `tie_at_cut`.
   Each top_projects award is decided from the whole ranking: one project can win several.
-- team_leaders: the leaders of the teams that won the award named by `of`, in the same order.
+  Winners are numbered within the award (`place`): the projects of one rank share the place after the
+  winners already taken (1, 2, 2, 4 …), so a per-category cap never makes the sixth winner "7th".
+- team_leaders: the leaders of the teams that won the award named by `of`, in the same order (no
+  place of their own: a leader is not ranked against the other leaders).
 - honour_roll: the names listed on the rule, or else every project's volunteers in the live running
   order; a name already on the roll is not listed again (the first occurrence keeps its place).
 """
@@ -30,8 +33,9 @@ class Winner:
     project_title: str = ""
     team: str = ""
     category: str = ""
-    rank: int | None = None
+    rank: int | None = None  # the overall rank (which a per-category cap makes skip numbers)
     composite: Fraction | None = None  # exact; rounded when it is shown
+    place: int | None = None  # the place within the award (1, 2, 2, 4 …); None where it means nothing
 
 
 @dataclass(slots=True)
@@ -74,11 +78,14 @@ def _top_projects(event: Event, standings: Standings, rule: AwardRule) -> AwardR
             break
         room = dict(per_category)  # the caps as they stand when this rank is reached
         taken = [r for r in group if not rule.max_per_category or room.get(r.category, 0) < rule.max_per_category]
+        place = len(award.winners) + 1  # tied projects share the place after those already taken
         for result in taken:
             per_category[result.category] = per_category.get(result.category, 0) + 1
             project = event.project(result.project)
             assert project is not None
-            award.winners.append(_winner(project, project.team, result.rank, result.composite))
+            winner = _winner(project, project.team, result.rank, result.composite)
+            winner.place = place
+            award.winners.append(winner)
         over_cap = rule.max_per_category and any(n > rule.max_per_category for n in per_category.values())
         if len(award.winners) > rule.count or over_cap:
             award.tie_at_cut = True

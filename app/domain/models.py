@@ -72,6 +72,9 @@ class Project:
     volunteers: tuple[str, ...] = ()
     # indicator id -> value collected before the day
     indicators: dict[str, float] = field(default_factory=dict)
+    # optional short names (简称), shown where space is short (the projector's leaderboard)
+    short_title: str = ""
+    short_team: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,11 +50,13 @@ HOST_COMMANDS: frozenset[str] = frozenset(
         # app/domain/stage.py: guards against mistakes on stage
         "undo_start",
         "leave_ceremony",
+        "hall",
     }
 )
 # While the results are reopened after the ceremony started (app/domain/final_lock.py), the ceremony
 # waits for the awards to be re-decided.
 WAIT_WHILE_REOPENED: frozenset[str] = frozenset({"start_ceremony", "ceremony_step"})
+HALL_LANGUAGES: tuple[str, ...] = ("zh", "en")
 JUDGE_COMMANDS: frozenset[str] = frozenset({"submit_score"})
 
 
@@ -84,6 +86,9 @@ class EventState(StageRules):
     # The audit chain's anchor ({"length", "head"}) at the latest reveal: set by the live service, which
     # knows the journal row (a hash is not part of the fact); shown on the board's result scene.
     reveal_anchor: dict[str, Any] | None = None
+    # the host's settings for the hall: the projector's language (None: its own) and the sound cues
+    hall_language: str | None = None
+    hall_sound: bool = True
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results in a running order, for all projects (revealed part None) or the
     # revealed ones (their order)
@@ -241,6 +246,16 @@ class EventState(StageRules):
             raise DomainError("no_current", "No project is presenting.")
         return [Change("scene", {"scene": scene})]
 
+    def _decide_hall(self, args: dict[str, Any], now: float) -> list[Change]:
+        """The projector's language and sound, set by the host for the whole hall."""
+        language = args.get("language", self.hall_language)
+        sound = args.get("sound", self.hall_sound)
+        if language is not None and language not in HALL_LANGUAGES:
+            raise DomainError("bad_setting", "Unknown language for the hall.")
+        if not isinstance(sound, bool):
+            raise DomainError("bad_setting", "The sound setting must be true or false.")
+        return [Change("hall", {"language": language, "sound": sound})]
+
     def _decide_start_ceremony(self, args: dict[str, Any], now: float) -> list[Change]:
         if self.ceremony is not None:
             raise DomainError("ceremony_running", "The award ceremony has started.")
@@ -389,6 +404,9 @@ class EventState(StageRules):
             self._results = None
         elif kind == "scene":
             self.scene = data["scene"]
+        elif kind == "hall":
+            self.hall_language = data.get("language")
+            self.hall_sound = bool(data.get("sound", True))
         elif kind in ("score", "correction"):
             key = (data["project"], data["judge"])
             previous_sheet = self.sheets.get(key)
@@ -450,6 +468,7 @@ _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "reveal": frozenset({"status", "revealed", "scene"}),
     "recuse": frozenset({"sheets"}),  # who is on the panel: progress, results, the judge's own view
     "scene": frozenset({"scene"}),
+    "hall": frozenset({"scene"}),  # the hall's settings travel in the scene section
     "score": frozenset({"sheets"}),
     "ceremony": frozenset({"ceremony", "scene"}),
     "ceremony_step": frozenset({"ceremony", "scene"}),
@@ -541,6 +560,7 @@ def awards_as_dicts(awards: list[AwardResult], scoring: ScoringRules) -> list[di
                     "category": w.category,
                     "rank": w.rank,
                     "composite": shown(w.composite, scoring.decimals, scoring.rounding),
+                    "place": w.place,
                 }
                 for w in a.winners
             ],

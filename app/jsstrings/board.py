@@ -41,4 +41,8 @@ STRINGS: dict[str, str] = {
     "announce_result": N_("Result for {title}: composite {score}, rank {rank}"),
     "announce_winner": N_("{award}: {name}"),
     "announce_honour": N_("{award}: {n} names"),
+    # ranks as the hall reads them (board/state.js)
+    "rank_provisional": N_("Provisional No. {rank} · {n} of {total} revealed"),
+    "no_rank": N_("—"),
+    "place_no": N_("No. {place}"),
 }

@@ -6,6 +6,10 @@ Placeholders in braces ({n}, {title}, ...) are filled in by host.js; keep them i
 from ..i18n import N_
 
 STRINGS: dict[str, str] = {
+    # the hall's settings (static/host/hall.js)
+    "hall_language": N_("Projector language"),
+    "hall_language_own": N_("As set on the projector"),
+    "hall_sound": N_("Ceremony sound"),
     # connection
     "host_offline": N_("Offline — waiting for the network"),
     "unauthorized": N_("Not logged in or session expired — log in again"),

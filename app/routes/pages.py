@@ -37,6 +37,8 @@ async def board(request: Request) -> HTMLResponse:
         {
             "audience": request.query_params.get("audience") == "1",
             "join_qr": _qr_svg(public_base(request) + "/board?audience=1", 6),
+            # typed in the corner of every scene: a phone opening /board gets the audience layout
+            "join_url": (public_base(request) + "/board").split("://", 1)[-1],
         },
         page="board",
     )
