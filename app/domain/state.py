@@ -25,7 +25,6 @@ SCENES: tuple[str, ...] = ("welcome", "presenting", "result", "leaderboard", "ce
 TIMERS: tuple[str, ...] = ("presentation", "qa")
 TIMER_ACTIONS: tuple[str, ...] = ("start", "pause", "reset")
 
-
 HOST_COMMANDS: frozenset[str] = frozenset(
     {
         "reorder",
@@ -106,7 +105,9 @@ class EventState:
     reveal_anchor: dict[str, Any] | None = None
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results, for all projects (key None) or the revealed ones (their order)
-    _standings: dict[tuple[str, ...] | None, tuple[dict[str, ProjectResult], Standings]] = field(default_factory=dict)
+    _standings: dict[tuple[str, ...] | None, tuple[dict[str, ProjectResult], Standings]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def new(cls, event: Event) -> EventState:
