@@ -285,3 +285,20 @@ async def test_an_old_chain_is_verified_under_its_rule_and_continued_under_the_n
     assert verify(capsys, db)[0] == 0, "rule 1 rows never covered their connection (docs/reliability.md)"
     tamper(db, "UPDATE journal SET connection = 'forged' WHERE seq = 5")
     assert verify(capsys, db)[0] == 1
+
+
+def test_a_chain_cannot_fall_back_to_the_old_rule() -> None:
+    """Rows under rule 2 followed by a row under rule 1 (a downgrade to leave the connection outside
+    the hash) are refused, even with a correct rule-1 hash."""
+    from app.audit_chain import ChainVerifier
+
+    def row(seq: int, prev: str, rule: int) -> dict[str, object]:
+        digest = entry_hash(prev, seq, 1.0, "host", "scene", "{}", None, "c", rule)
+        return {"seq": seq, "at": 1.0, "actor": "host", "kind": "scene", "data": "{}", "command_id": None,
+                "connection": "c", "prev_hash": prev, "hash": digest, "rule": rule}  # fmt: skip
+
+    first = row(1, GENESIS_HASH, 2)
+    checker = ChainVerifier().feed_all([first, row(2, str(first["hash"]), 1)])
+    verdict = checker.finish(None)
+    assert (verdict.ok, verdict.first_bad_seq) == (False, 2)
+    assert verdict.reason == "row 2 is under chain rule 1 after rule 2"

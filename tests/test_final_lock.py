@@ -99,3 +99,9 @@ def test_reopen_and_redecide_replay_to_the_same_state():
         replayed.apply(change, 9)
     assert replayed.ceremony.awards == live.ceremony.awards
     assert (replayed.reopened, replayed.ceremony.step) == (live.reopened, live.ceremony.step)
+
+
+def test_a_reason_at_the_limit_is_accepted():
+    state = ceremony_under_way()
+    [change] = do(state, "reopen_results", {"reason": "r" * 500})
+    assert change.data["reason"] == "r" * 500
