@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 
 from ..domain.state import EventState
 from ..spreadsheets.styles import print_setup
-from ..views import explained_row, rounded, sheet_values, standings_payload
+from ..views import explained_row, rounded, standings_payload
 from .formatting import FLAG_LABELS, KIND_LABELS, RULE_LABELS, STATUS_LABELS, fmt_score, local_time
 from .rules import rules_rows
 from .state_view import current_awards, sheet_status
@@ -214,7 +214,7 @@ def results_workbook(state: EventState, generated_at: float | None = None) -> by
                 continue
             status = sheet_status(state, row, pid, judge.id)
             adjusted = row.get("adjusted", {}).get(judge.id)
-            given = sheet_values(sheet.values)
+            given = sheet.values_as_numbers()
             values = [
                 pid,
                 project.title,
