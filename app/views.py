@@ -51,6 +51,8 @@ def event_section(event: Event) -> dict[str, Any]:
             "normalize": event.scoring.normalize,
             "min_panel": event.scoring.min_panel,
             "decimals": event.scoring.decimals,
+            "rounding": event.scoring.rounding,
+            "publish_judge_scores": event.scoring.publish_judge_scores,
         },
         "judge_count": len(event.judges),
     }
