@@ -64,7 +64,7 @@ def results_workbook(state: EventState, generated_at: float | None = None) -> by
         "评委评分 / Panel score",
         *[f"{i.name} / {i.id}" for i in indicators],
         "综合得分 / Composite",
-        "有效评委 / Counted",
+        "计入评委 / Counted",
         "去掉 / Dropped",
         "计分方法 / Method",
         "备注 / Flags",
