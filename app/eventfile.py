@@ -50,6 +50,8 @@ from .domain.text import (
 )
 from .i18n import N_, Message
 
+MAX_DECIMALS = 6  # results shown to more places than this would only show noise of the inputs
+
 _KEYS: dict[str, set[str]] = {
     "event": {"title", "date", "language", "subtitle", "venue", "organizer"},
     "timing": {"presentation_minutes", "qa_minutes"},
@@ -307,7 +309,7 @@ def parse_event(text: str) -> Event:
         trim_min_judges=r.integer(scoring_t, "trim_min_judges", "scoring", 5, minimum=1),
         normalize=normalize,  # type: ignore[arg-type]
         min_panel=r.integer(scoring_t, "min_panel", "scoring", 3, minimum=1),
-        decimals=r.integer(scoring_t, "decimals", "scoring", 2, minimum=0),
+        decimals=_decimals(r, scoring_t),
         rounding=rounding,  # type: ignore[arg-type]
         publish_judge_scores=publish,  # type: ignore[arg-type]
     )
@@ -493,6 +495,15 @@ def _short_name(r: _Reader, data: dict[str, Any], key: str, field: str) -> str:
         r.fail(f"{field}.{key}", "must be at most {limit} characters", limit=MAX_SHORT_NAME)
         return value[:MAX_SHORT_NAME]
     return value
+
+
+def _decimals(r: _Reader, scoring_t: dict[str, Any]) -> int:
+    """Results are shown to at most MAX_DECIMALS places (docs/security.md): a larger number is refused."""
+    decimals = r.integer(scoring_t, "decimals", "scoring", 2, minimum=0)
+    if decimals > MAX_DECIMALS:
+        r.fail("scoring.decimals", "must be at most {maximum}", maximum=MAX_DECIMALS)
+        return MAX_DECIMALS
+    return decimals
 
 
 def _unique(r: _Reader, array: str, ids: list[str]) -> None:

@@ -3,8 +3,9 @@
 Pure functions of the event state (plus judge presence for the host). The board and judges never
 receive a score before it is revealed, and a judge never receives another judge's scores.
 
-Every computed number leaves through `_r` (rounded once, to the event's decimals, with its rounding
-mode: app/domain/numbers.py); a judge's criterion scores leave as the exact decimals they were given.
+Every computed number leaves through `rounded` (rounded once, to the event's decimals, with its
+rounding mode: app/domain/numbers.py); a judge's criterion scores leave as the exact decimals they
+were given (ScoreSheet.values_as_numbers).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from .domain.models import Event, ScoringRules
-from .domain.numbers import NumberLike, apportion, as_number, from_units, shown, units
+from .domain.numbers import NumberLike, apportion, from_units, shown, units
 from .domain.results import ProjectResult, Standings
 from .domain.state import EVERYTHING, EventState, Touched, awards_as_dicts
 
@@ -50,6 +51,8 @@ def event_section(event: Event) -> dict[str, Any]:
             "normalize": event.scoring.normalize,
             "min_panel": event.scoring.min_panel,
             "decimals": event.scoring.decimals,
+            "rounding": event.scoring.rounding,
+            "publish_judge_scores": event.scoring.publish_judge_scores,
         },
         "judge_count": len(event.judges),
     }
@@ -200,7 +203,7 @@ def standings_payload(
     sheets_by_project: dict[str, dict[str, dict[str, Any]]] = {}
     if include_sheets:
         for (p, j), sheet in state.sheets.items():
-            sheets_by_project.setdefault(p, {})[j] = sheet_values(sheet.values)
+            sheets_by_project.setdefault(p, {})[j] = sheet.values_as_numbers()
     rows: dict[str, dict[str, Any]] = {}  # one row per project, shared by the overall and category lists
 
     def row(pid: str) -> dict[str, Any]:
@@ -293,11 +296,6 @@ def _shown_winner(winner: dict[str, Any], scoring: ScoringRules) -> dict[str, An
     return winner | {"composite": rounded(winner.get("composite"), scoring)}
 
 
-def sheet_values(values: dict[str, Any]) -> dict[str, Any]:
-    """A judge's criterion scores as JSON numbers: the exact decimals given (on the rubric's step)."""
-    return {cid: as_number(v) for cid, v in values.items()}
-
-
 def final_lock_section(state: EventState) -> dict[str, Any]:
     """The host's view of the final lock (app/domain/final_lock.py): locked once the ceremony has
     started; while reopened, which awards the standings now would change (the preview)."""
@@ -326,7 +324,7 @@ def judges_section(state: EventState, presence: dict[str, dict[str, Any]]) -> li
                 "activity": seen.get("activity", "idle"),
                 "submitted": sheet is not None,
                 "total": rounded(sheet.total, state.event.scoring) if sheet else None,
-                "values": sheet_values(sheet.values) if sheet else None,
+                "values": sheet.values_as_numbers() if sheet else None,
                 "comment": sheet.comment if sheet else "",
                 "version": sheet.version if sheet else 0,
                 "recused": bool(pid) and (judge.id, pid) in state.recused,
@@ -354,7 +352,7 @@ def refused_section(state: EventState) -> list[dict[str, Any]]:
 def my_scores_section(state: EventState, judge: str) -> dict[str, Any]:
     return {
         pid: {
-            "values": sheet_values(s.values),
+            "values": s.values_as_numbers(),
             "total": rounded(s.total, state.event.scoring),
             "comment": s.comment,
             "at": s.at,

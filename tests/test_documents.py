@@ -143,7 +143,7 @@ async def test_results_workbook_matches_the_api(mini_server: RunningServer) -> N
     for row, expected in zip(overall, api["overall"], strict=True):
         assert row["评委评分 / Panel score"] == expected["panel"]
         assert row["综合得分 / Composite"] == expected["composite"]
-        assert row["有效评委 / Counted"] == len(expected["counted"])
+        assert row["计入评委 / Counted"] == len(expected["counted"])
         assert row["去掉 / Dropped"] == len(expected["dropped"])
         indicator = next(c for c in expected["components"] if c["id"] == "sat")
         assert row["Resident satisfaction / sat"] == indicator["value"]

@@ -21,7 +21,7 @@ from app.documents import results_page, results_workbook, scores_csv
 from app.domain.errors import DomainError
 from app.domain.numbers import apportion, exact, shown, to_decimals, units
 from app.domain.state import Change, EventState
-from app.eventfile import parse_event
+from app.eventfile import EventFileError, parse_event
 from app.live import BOARD_TOPIC, HOST_TOPIC, LiveEvent, judge_topic
 from app.protocol import Command, decode
 from app.routes.api import results_json
@@ -366,3 +366,20 @@ async def test_every_number_sent_during_a_whole_event_is_rounded(tmp_path: Path,
 def test_exact_reads_a_float_as_written() -> None:
     assert exact(0.1) == Fraction(1, 10) and exact(76.175) == Fraction(76175, 1000)
     assert units(Fraction(7617, 100) + Fraction(5, 1000), 2) == 7618
+
+
+@pytest.mark.parametrize(("decimals", "ok"), [(0, True), (6, True), (7, False)])
+def test_decimals_are_bounded(decimals: int, ok: bool) -> None:
+    text = halves_event(decimals, "half_up")
+    if ok:
+        assert parse_event(text).scoring.decimals == decimals
+    else:
+        with pytest.raises(EventFileError) as refused:
+            parse_event(text)
+        assert "scoring.decimals" in str(refused.value) and "at most 6" in str(refused.value)
+
+
+def test_an_unknown_rounding_mode_is_refused() -> None:
+    with pytest.raises(EventFileError) as refused:
+        parse_event(halves_event(2, "half_down"))
+    assert "scoring.rounding" in str(refused.value)

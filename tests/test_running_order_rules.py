@@ -4,6 +4,7 @@ event's `publish_judge_scores` says."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -14,7 +15,9 @@ from app.domain.models import ScoringRules
 from app.domain.scoring import aggregate
 from app.domain.state import EventState
 from app.eventfile import parse_event
+from app.eventfile_export import event_to_toml
 from app.routes.api import results_json
+from app.spreadsheets import event_workbook, import_workbook
 from app.views import board_sections
 
 
@@ -198,3 +201,27 @@ def test_public_results_carry_judges_totals_only_as_the_event_says(setting, befo
     assert host["overall"][0]["totals"] == {"j1": 90.0, "j2": 90.0}  # the host always sees them
     do(state, "host", "", "start_ceremony")
     assert shows_judges(public()) is after_ceremony
+
+
+def test_a_trimmed_total_still_counts_as_a_first_place() -> None:
+    """j1's highest total (100, for p1) is dropped by the trimmed mean there, and still counts."""
+    scoring = 'rule = "trimmed_mean"\ntrim = 1\ntrim_min_judges = 5\nmin_panel = 1'
+    state = EventState.new(parse_event(event_text(THREE[:2], PANEL[:5], "", scoring)))
+    for pid, mine, others in (("p1", 100, 50), ("p2", 60, 70)):
+        do(state, "host", "", "start_project", project=pid)
+        do(state, "host", "", "open_scoring")
+        for judge in PANEL[:5]:
+            do(state, "judge", judge, "submit_score", project=pid, scores={"s": mine if judge == "j1" else others})
+        do(state, "host", "", "close_scoring")
+    results = state.results()
+    assert "j1" in results["p1"].dropped
+    assert results["p1"].first_places == 1  # j1's best; the other four judges' best is p2
+    assert results["p2"].first_places == 4
+
+
+def test_the_new_scoring_settings_survive_the_toml_and_spreadsheet_round_trips() -> None:
+    base = parse_event(event_text(THREE, ["j1", "j2"], TOP2_AND_ROLL))
+    event = replace(base, scoring=replace(base.scoring, rounding="half_even", publish_judge_scores="after_event"))
+    assert parse_event(event_to_toml(event)) == event
+    preview = import_workbook(event_workbook(event))
+    assert preview.problems == [] and preview.event == event

@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 from ..audit_chain import Anchor
 from ..domain.state import EventState
 from ..spreadsheets.styles import print_setup
-from ..views import explained_row, rounded, sheet_values, standings_payload
+from ..views import explained_row, rounded, standings_payload
 from .formatting import FLAG_LABELS, KIND_LABELS, RULE_LABELS, STATUS_LABELS, fmt_score, local_time
 from .rules import rules_rows
 from .state_view import current_awards, sheet_status
@@ -67,7 +67,7 @@ def results_workbook(state: EventState, generated_at: float | None = None, ancho
         "评委评分 / Panel score",
         *[f"{i.name} / {i.id}" for i in indicators],
         "综合得分 / Composite",
-        "有效评委 / Counted",
+        "计入评委 / Counted",
         "去掉 / Dropped",
         "计分方法 / Method",
         "备注 / Flags",
@@ -217,7 +217,7 @@ def results_workbook(state: EventState, generated_at: float | None = None, ancho
                 continue
             status = sheet_status(state, row, pid, judge.id)
             adjusted = row.get("adjusted", {}).get(judge.id)
-            given = sheet_values(sheet.values)
+            given = sheet.values_as_numbers()
             values = [
                 pid,
                 project.title,

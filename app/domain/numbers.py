@@ -18,8 +18,9 @@ of half up in one case and down in the next. Here:
 from __future__ import annotations
 
 import decimal
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
@@ -34,15 +35,21 @@ NumberLike = Fraction | Decimal | int | float | str
 
 def exact(value: NumberLike) -> Fraction:
     """The decimal a value was written as, as an exact fraction (a float by its shortest text)."""
-    if isinstance(value, Fraction):
+    if type(value) is Fraction:  # the common case, checked without the numbers ABCs
         return value
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("not a finite number")
-        return Fraction(Decimal(repr(value)))
+        return _exact_float(value)
     if isinstance(value, bool):
         raise TypeError("a boolean is not a number")
     return Fraction(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _exact_float(value: float) -> Fraction:
+    # Cached: the same weights, maxima and indicator values are read for every result computed.
+    if not math.isfinite(value):
+        raise ValueError("not a finite number")
+    return Fraction(Decimal(repr(value)))
 
 
 def sqrt(value: Fraction) -> Fraction:
@@ -56,19 +63,35 @@ def sqrt(value: Fraction) -> Fraction:
     return Fraction(root)
 
 
+def exact_sum(values: Iterable[NumberLike]) -> Fraction:
+    """The exact sum, over a common denominator in integers (one fraction made, not one per term:
+    results are recomputed after every score)."""
+    values = [exact(v) for v in values]
+    if not values:
+        return Fraction(0)
+    common = math.lcm(*(v.denominator for v in values))
+    return Fraction(sum(v.numerator * (common // v.denominator) for v in values), common)
+
+
+def exact_mean(values: Sequence[NumberLike]) -> Fraction:
+    total = exact_sum(values)
+    return Fraction(total.numerator, total.denominator * len(values))
+
+
 def units(value: Fraction, decimals: int, mode: RoundingMode = "half_up") -> int:
-    """`value` in units of the last shown decimal (10 ** -decimals), rounded by `mode`."""
-    scaled = value * 10**decimals
-    floor = math.floor(scaled)
-    remainder = scaled - floor
-    if remainder > Fraction(1, 2):
-        return floor + 1
-    if remainder < Fraction(1, 2):
-        return floor
+    """`value` in units of the last shown decimal (10 ** -decimals), rounded by `mode`.
+
+    Integer arithmetic only (it runs for every number shown): floor and remainder of
+    numerator * 10**decimals / denominator, the remainder compared with half the denominator."""
+    numerator, denominator = value.as_integer_ratio()
+    floor, remainder = divmod(numerator * 10**decimals, denominator)
+    twice = 2 * remainder  # the remainder is in [0, denominator): compare it with a half
+    if twice != denominator:
+        return floor + 1 if twice > denominator else floor
     if mode == "half_even":
         return floor if floor % 2 == 0 else floor + 1
     # half_up rounds a half away from zero (四舍五入): -2.5 -> -3, as a panel does by hand
-    return floor + 1 if value >= 0 else floor
+    return floor + 1 if numerator >= 0 else floor
 
 
 def to_decimals(value: NumberLike | None, decimals: int, mode: RoundingMode = "half_up") -> Decimal | None:
@@ -80,13 +103,16 @@ def to_decimals(value: NumberLike | None, decimals: int, mode: RoundingMode = "h
 
 def shown(value: NumberLike | None, decimals: int, mode: RoundingMode = "half_up") -> float | None:
     """`to_decimals` as a JSON number: the float whose shortest text is the rounded decimal."""
-    rounded = to_decimals(value, decimals, mode)
-    return None if rounded is None else float(rounded)
+    if value is None:
+        return None
+    return from_units(units(exact(value), decimals, mode), decimals)
 
 
 def from_units(count: int, decimals: int) -> float:
-    """A count of units of the last decimal (see `units`) as the JSON number it stands for."""
-    return float(Decimal(count).scaleb(-decimals))
+    """A count of units of the last decimal (see `units`) as the JSON number it stands for: integer
+    true division is correctly rounded, so this is the double nearest the decimal, whose shortest
+    text (what orjson writes) is that decimal."""
+    return count / 10**decimals
 
 
 def as_number(value: NumberLike | None) -> float | int | None:

@@ -22,12 +22,13 @@ unranked. The projects ranked are the ones asked for: the revealed ones for the 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .models import Event
-from .numbers import exact, units
+from .numbers import exact, exact_sum, units
 from .scoring import ScoreSheet, aggregate, zscore_adjust
 
 
@@ -86,10 +87,13 @@ def compute_results(
     )
     first_places = _first_places(counted_totals)
     results: dict[str, ProjectResult] = {}
-    weight_total = exact(event.panel_weight) + sum((exact(i.weight) for i in event.indicators), Fraction(0))
-    weight_total = weight_total or Fraction(1)
-    panel_max = sum((exact(c.max) * exact(c.weight) for c in event.criteria), Fraction(0))
+    weight_total = exact_sum([exact(event.panel_weight), *(exact(i.weight) for i in event.indicators)]) or Fraction(1)
+    panel_max = exact_sum([exact(c.max) * exact(c.weight) for c in event.criteria])
     panel_order = [j.id for j in event.judges]
+    # Each component's factors, once: (id, name, weight, max, 100 / max, weight / Σ weight).
+    parts = [_part("panel", "panel", event.panel_weight, panel_max, weight_total)] + [
+        _part(i.id, i.name, i.weight, exact(i.max), weight_total) for i in event.indicators
+    ]
     # Grouped by project in one pass each (keeping the sheets' order), not filtered once per project.
     totals_by_project: dict[str, dict[str, float]] = {}
     for (p, j), t in counted_totals.items():
@@ -106,22 +110,13 @@ def compute_results(
         outcome = aggregate(adjusted.items(), rules, panel_order)
         recused_here = tuple(sorted(recused_by_project.get(project.id, ())))
         panel = outcome.score
-        components = [_component("panel", "panel", event.panel_weight, panel, panel_max, weight_total)]
-        for indicator in event.indicators:
+        components = [_component(parts[0], panel)]
+        for part, indicator in zip(parts[1:], event.indicators, strict=True):
             value = project.indicators.get(indicator.id)
-            components.append(
-                _component(
-                    indicator.id,
-                    indicator.name,
-                    indicator.weight,
-                    None if value is None else exact(value),
-                    exact(indicator.max),
-                    weight_total,
-                )
-            )
+            components.append(_component(part, None if value is None else exact(value)))
         composite = None
         if panel is not None:
-            composite = sum((c.contribution or Fraction(0) for c in components), Fraction(0))
+            composite = exact_sum([c.contribution for c in components if c.contribution is not None])
         flags: list[str] = []
         if not totals:
             flags.append("no_scores")
@@ -161,12 +156,18 @@ def rank(
     ranked_results = {pid: _copy(results[pid]) for pid in order if pid in chosen}
     decimals, mode = event.scoring.decimals, event.scoring.rounding
 
-    def key(r: ProjectResult) -> tuple[int, int, int]:
-        return (
+    # The ranking keys, rounded once per project (the sorts below look them up).
+    keys = {
+        pid: (
             units(r.composite or Fraction(0), decimals, mode),
             units(r.panel or Fraction(0), decimals, mode),
             r.first_places,
         )
+        for pid, r in ranked_results.items()
+    }
+
+    def key(r: ProjectResult) -> tuple[int, int, int]:
+        return keys[r.project]
 
     scored = [r for r in ranked_results.values() if r.composite is not None]
     unscored = [r.project for r in ranked_results.values() if r.composite is None]
@@ -194,23 +195,34 @@ def _assign(rows: list[ProjectResult], key, rank_attr: str, tied_attr: str) -> l
 
 
 def _first_places(totals: Mapping[tuple[str, str], Fraction]) -> dict[str, int]:
-    best: dict[str, Fraction] = {}
-    for (_, judge), total in totals.items():
+    # Compared as integers over the common denominator (exact; cheaper than fractions).
+    exact_totals = {key: exact(total) for key, total in totals.items()}
+    common = math.lcm(*(t.denominator for t in exact_totals.values())) if exact_totals else 1
+    scaled = {key: t.numerator * (common // t.denominator) for key, t in exact_totals.items()}
+    best: dict[str, int] = {}
+    for (_, judge), total in scaled.items():
         best[judge] = max(total, best[judge]) if judge in best else total
     counts: dict[str, int] = {}
-    for (project, judge), total in totals.items():
+    for (project, judge), total in scaled.items():
         if total == best[judge]:
             counts[project] = counts.get(project, 0) + 1
     return counts
 
 
-def _component(
-    cid: str, name: str, weight: float, value: Fraction | None, maximum: Fraction, weight_total: Fraction
-) -> Component:
-    if value is None or maximum <= 0:
+_Part = tuple[str, str, float, Fraction, Fraction | None, Fraction]
+
+
+def _part(cid: str, name: str, weight: float, maximum: Fraction, weight_total: Fraction) -> _Part:
+    scale = 100 / maximum if maximum > 0 else None  # to a 100-point scale
+    return (cid, name, weight, maximum, scale, exact(weight) / weight_total)
+
+
+def _component(part: _Part, value: Fraction | None) -> Component:
+    cid, name, weight, maximum, scale, share = part
+    if value is None or scale is None:
         return Component(cid, name, weight, value, float(maximum), None, None)
-    score_100 = 100 * value / maximum
-    return Component(cid, name, weight, value, float(maximum), score_100, exact(weight) * score_100 / weight_total)
+    score_100 = value * scale
+    return Component(cid, name, weight, value, float(maximum), score_100, score_100 * share)
 
 
 def _copy(r: ProjectResult) -> ProjectResult:

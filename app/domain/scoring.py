@@ -24,6 +24,7 @@ Formulas (also in docs/event-file.md):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,7 +34,7 @@ from typing import Any
 
 from .errors import DomainError
 from .models import Criterion, Event, ScoringRules
-from .numbers import exact, sqrt
+from .numbers import as_number, exact, exact_mean, exact_sum, sqrt
 from .text import MAX_COMMENT, clean_block
 
 MAX_COMMENT_LENGTH = MAX_COMMENT
@@ -53,6 +54,14 @@ class ScoreSheet:
     comment: str = ""
     at: float = 0.0
     version: int = 1
+    # `values` as JSON numbers (numbers.as_number), made once when the sheet is recorded rather than
+    # for every view that shows it; None: made when asked.
+    given: dict[str, int | float] | None = None
+
+    def values_as_numbers(self) -> dict[str, int | float]:
+        if self.given is not None:
+            return self.given
+        return {cid: as_number(v) for cid, v in self.values.items()}  # type: ignore[misc]
 
 
 def validate_values(event: Event, values: Any) -> dict[str, Fraction]:
@@ -113,7 +122,7 @@ def validate_comment(comment: Any) -> str:
 
 def weighted_total(event: Event, values: Mapping[str, Fraction]) -> Fraction:
     """The exact weighted sum (a decimal with at most the decimals of step times weight)."""
-    return sum((exact(c.weight) * exact(values[c.id]) for c in event.criteria), Fraction(0))
+    return exact_sum([exact(c.weight) * exact(values[c.id]) for c in event.criteria])
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +146,13 @@ def aggregate(
     Under `median` every valid total is counted and none is dropped."""
     position = {judge: i for i, judge in enumerate(panel_order)}
     last = len(position)
-    pairs = sorted(totals, key=lambda jt: (jt[1], position.get(jt[0], last), jt[0]))
+    totals = [(judge, exact(total)) for judge, total in totals]
+    # Sorted on integers (each total over the common denominator): exact, and much cheaper than
+    # comparing fractions.
+    common = math.lcm(*(t.denominator for _, t in totals)) if totals else 1
+    pairs = sorted(
+        totals, key=lambda jt: (jt[1].numerator * (common // jt[1].denominator), position.get(jt[0], last), jt[0])
+    )
     if not pairs:
         return PanelOutcome(None, (), (), rules.rule)
     judges = tuple(j for j, _ in pairs)
@@ -149,16 +164,12 @@ def aggregate(
         kept = pairs[k : len(pairs) - k]
         dropped = pairs[:k] + pairs[len(pairs) - k :]
         return PanelOutcome(
-            _mean([t for _, t in kept]),
+            exact_mean([t for _, t in kept]),
             tuple(j for j, _ in kept),
             tuple(j for j, _ in dropped),
             "trimmed_mean",
         )
-    return PanelOutcome(_mean(values), judges, (), "mean")
-
-
-def _mean(values: Sequence[Fraction]) -> Fraction:
-    return sum(values, Fraction(0)) / len(values)
+    return PanelOutcome(exact_mean(values), judges, (), "mean")
 
 
 def zscore_adjust(
@@ -172,13 +183,13 @@ def zscore_adjust(
     if not totals:
         return {}
     everything = list(totals.values())
-    grand_mean = _mean(everything)
+    grand_mean = exact_mean(everything)
     grand_sd = sqrt(Fraction(pvariance(everything))) if len(everything) > 1 else Fraction(0)
     by_judge: dict[str, list[Fraction]] = {}
     for (_, judge), total in totals.items():
         by_judge.setdefault(judge, []).append(total)
     spread: dict[str, tuple[Fraction, Fraction]] = {
-        judge: (_mean(own), sqrt(Fraction(pvariance(own)))) for judge, own in by_judge.items() if len(own) >= 2
+        judge: (exact_mean(own), sqrt(Fraction(pvariance(own)))) for judge, own in by_judge.items() if len(own) >= 2
     }
     ceiling = exact(panel_max)
     adjusted: dict[tuple[str, str], Fraction] = {}

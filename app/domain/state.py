@@ -416,6 +416,7 @@ class EventState(StageRules):
                 judge=data["judge"],
                 values=values,
                 total=_replayed_total(self.event, data, values),
+                given={cid: as_number(v) for cid, v in values.items()},
                 comment=data.get("comment", ""),
                 at=at,
                 version=(previous_sheet.version + 1) if previous_sheet else 1,
