@@ -6,8 +6,12 @@ rate limits").
   open-files limit, so that however many public sockets are open, the host, the judges, /healthz and
   the database can still open theirs: authenticated judge and host sockets are never refused for
   the public pool being full.
-- A judge token may hold SOCKETS_PER_JUDGE sockets; a further one closes the oldest (the newest
-  device wins: a judge who changes phones is not locked out by the old one's dead socket).
+- A judge token may hold SOCKETS_PER_JUDGE sockets (two devices and a reload); a further one is
+  refused before the handshake, which costs the server nothing (no snapshot, no presence change).
+  Closing the oldest instead was measured to be worse: a client holding a token on 40 sockets then
+  reconnects in a loop and every round costs a snapshot and two presence updates to the host
+  (bench/hostile.py). A phone that changes networks leaves its old socket behind for at most the idle
+  timeout (20-25 s); with three allowed, the new one still gets in.
 - Commands are limited per actor (judge token, host) across all of its sockets, on top of the
   per-connection message limit (app/routes/live.py), so forty sockets of one token do not get forty
   times the budget.
@@ -18,7 +22,6 @@ from __future__ import annotations
 import os
 import resource
 from collections.abc import Callable
-from typing import Any
 
 from .ratelimit import KeyedLimiter, Rate, TokenBucket
 
@@ -27,7 +30,6 @@ RESERVED_FDS = 256  # left free under RLIMIT_NOFILE by the public pool (host, ju
 SOCKETS_PER_JUDGE = 3  # two devices and a reload in flight
 COMMANDS_PER_ACTOR = Rate(10.0, 30.0)  # commands a second per judge token / host, bursts of 30
 LOG_LINES_PER_CONNECTION = Rate(1.0, 5.0)  # warnings a connection can cause in the server's log
-CLOSE_REPLACED = 4409  # a judge socket closed because the same link opened one more than allowed
 
 
 def open_files_limit() -> int:
@@ -69,6 +71,7 @@ class Admission:
         self.public_by_address: dict[str, int] = {}
         self.public_total = 0
         self.commands = KeyedLimiter(COMMANDS_PER_ACTOR)
+        self.judge_sockets: dict[str, int] = {}  # judge id -> sockets open or opening
 
     def max_public(self) -> int:
         by_files = max(0, self._files_limit() - RESERVED_FDS)
@@ -93,11 +96,19 @@ class Admission:
     def command_allowed(self, actor: str) -> bool:
         return self.commands.take(actor)
 
-    @staticmethod
-    def judge_sockets_over(sockets: set[Any] | list[Any]) -> list[Any]:
-        """The oldest sockets of one judge beyond SOCKETS_PER_JUDGE (to close), given its open ones."""
-        ordered = sorted(sockets, key=lambda conn: conn.number)
-        return ordered[: max(0, len(ordered) - SOCKETS_PER_JUDGE)]
+    def admit_judge(self, judge: str) -> bool:
+        """Count a judge socket in, if the judge's link holds fewer than SOCKETS_PER_JUDGE."""
+        if self.judge_sockets.get(judge, 0) >= SOCKETS_PER_JUDGE:
+            return False
+        self.judge_sockets[judge] = self.judge_sockets.get(judge, 0) + 1
+        return True
+
+    def release_judge(self, judge: str) -> None:
+        left = self.judge_sockets.get(judge, 0) - 1
+        if left > 0:
+            self.judge_sockets[judge] = left
+        else:
+            self.judge_sockets.pop(judge, None)
 
 
 def log_bucket() -> TokenBucket:
