@@ -79,18 +79,13 @@ class Admission:
 
     def admit_public(self, address: str) -> bool:
         """Count a public socket in, if both its address and the whole pool have room."""
-        if self.public_by_address.get(address, 0) >= self.per_address or self.public_total >= self.max_public():
+        if self.public_total >= self.max_public() or not _count_in(self.public_by_address, address, self.per_address):
             return False
-        self.public_by_address[address] = self.public_by_address.get(address, 0) + 1
         self.public_total += 1
         return True
 
     def release_public(self, address: str) -> None:
-        left = self.public_by_address.get(address, 0) - 1
-        if left > 0:
-            self.public_by_address[address] = left
-        else:
-            self.public_by_address.pop(address, None)
+        _count_out(self.public_by_address, address)
         self.public_total = max(0, self.public_total - 1)
 
     def command_allowed(self, actor: str) -> bool:
@@ -98,17 +93,25 @@ class Admission:
 
     def admit_judge(self, judge: str) -> bool:
         """Count a judge socket in, if the judge's link holds fewer than SOCKETS_PER_JUDGE."""
-        if self.judge_sockets.get(judge, 0) >= SOCKETS_PER_JUDGE:
-            return False
-        self.judge_sockets[judge] = self.judge_sockets.get(judge, 0) + 1
-        return True
+        return _count_in(self.judge_sockets, judge, SOCKETS_PER_JUDGE)
 
     def release_judge(self, judge: str) -> None:
-        left = self.judge_sockets.get(judge, 0) - 1
-        if left > 0:
-            self.judge_sockets[judge] = left
-        else:
-            self.judge_sockets.pop(judge, None)
+        _count_out(self.judge_sockets, judge)
+
+
+def _count_in(counts: dict[str, int], key: str, cap: int) -> bool:
+    if counts.get(key, 0) >= cap:
+        return False
+    counts[key] = counts.get(key, 0) + 1
+    return True
+
+
+def _count_out(counts: dict[str, int], key: str) -> None:
+    left = counts.get(key, 0) - 1
+    if left > 0:
+        counts[key] = left
+    else:
+        counts.pop(key, None)
 
 
 def log_bucket() -> TokenBucket:
