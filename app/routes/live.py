@@ -55,7 +55,8 @@ class Connection:
     of `send_now`. Elsewhere (other servers, test clients) the ordinary awaited ASGI send is used.
 
     Thousands of these live as long as their viewers: slots only, and nothing allocated per connection
-    that a board viewer does not use (the id string is built when it is logged or journalled)."""
+    that a board viewer does not use (the id string is built when it is logged or journalled; the
+    message bucket is one small object, since every page pings; the log budget only on a warning)."""
 
     __slots__ = (
         "_direct",
