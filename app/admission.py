@@ -6,8 +6,12 @@ rate limits").
   open-files limit, so that however many public sockets are open, the host, the judges, /healthz and
   the database can still open theirs: authenticated judge and host sockets are never refused for
   the public pool being full.
-- A judge token may hold SOCKETS_PER_JUDGE sockets; a further one closes the oldest (the newest
-  device wins: a judge who changes phones is not locked out by the old one's dead socket).
+- A judge token may hold SOCKETS_PER_JUDGE sockets (two devices and a reload); a further one is
+  refused before the handshake, which costs the server nothing (no snapshot, no presence change).
+  Closing the oldest instead was measured to be worse: a client holding a token on 40 sockets then
+  reconnects in a loop and every round costs a snapshot and two presence updates to the host
+  (bench/hostile.py). A phone that changes networks leaves its old socket behind for at most the idle
+  timeout (20-25 s); with three allowed, the new one still gets in.
 - Commands are limited per actor (judge token, host) across all of its sockets, on top of the
   per-connection message limit (app/routes/live.py), so forty sockets of one token do not get forty
   times the budget.
@@ -18,7 +22,6 @@ from __future__ import annotations
 import os
 import resource
 from collections.abc import Callable
-from typing import Any
 
 from .ratelimit import KeyedLimiter, Rate, TokenBucket
 
@@ -27,7 +30,6 @@ RESERVED_FDS = 256  # left free under RLIMIT_NOFILE by the public pool (host, ju
 SOCKETS_PER_JUDGE = 3  # two devices and a reload in flight
 COMMANDS_PER_ACTOR = Rate(10.0, 30.0)  # commands a second per judge token / host, bursts of 30
 LOG_LINES_PER_CONNECTION = Rate(1.0, 5.0)  # warnings a connection can cause in the server's log
-CLOSE_REPLACED = 4409  # a judge socket closed because the same link opened one more than allowed
 
 
 def open_files_limit() -> int:
@@ -69,6 +71,7 @@ class Admission:
         self.public_by_address: dict[str, int] = {}
         self.public_total = 0
         self.commands = KeyedLimiter(COMMANDS_PER_ACTOR)
+        self.judge_sockets: dict[str, int] = {}  # judge id -> sockets open or opening
 
     def max_public(self) -> int:
         by_files = max(0, self._files_limit() - RESERVED_FDS)
@@ -76,28 +79,39 @@ class Admission:
 
     def admit_public(self, address: str) -> bool:
         """Count a public socket in, if both its address and the whole pool have room."""
-        if self.public_by_address.get(address, 0) >= self.per_address or self.public_total >= self.max_public():
+        if self.public_total >= self.max_public() or not _count_in(self.public_by_address, address, self.per_address):
             return False
-        self.public_by_address[address] = self.public_by_address.get(address, 0) + 1
         self.public_total += 1
         return True
 
     def release_public(self, address: str) -> None:
-        left = self.public_by_address.get(address, 0) - 1
-        if left > 0:
-            self.public_by_address[address] = left
-        else:
-            self.public_by_address.pop(address, None)
+        _count_out(self.public_by_address, address)
         self.public_total = max(0, self.public_total - 1)
 
     def command_allowed(self, actor: str) -> bool:
         return self.commands.take(actor)
 
-    @staticmethod
-    def judge_sockets_over(sockets: set[Any] | list[Any]) -> list[Any]:
-        """The oldest sockets of one judge beyond SOCKETS_PER_JUDGE (to close), given its open ones."""
-        ordered = sorted(sockets, key=lambda conn: conn.number)
-        return ordered[: max(0, len(ordered) - SOCKETS_PER_JUDGE)]
+    def admit_judge(self, judge: str) -> bool:
+        """Count a judge socket in, if the judge's link holds fewer than SOCKETS_PER_JUDGE."""
+        return _count_in(self.judge_sockets, judge, SOCKETS_PER_JUDGE)
+
+    def release_judge(self, judge: str) -> None:
+        _count_out(self.judge_sockets, judge)
+
+
+def _count_in(counts: dict[str, int], key: str, cap: int) -> bool:
+    if counts.get(key, 0) >= cap:
+        return False
+    counts[key] = counts.get(key, 0) + 1
+    return True
+
+
+def _count_out(counts: dict[str, int], key: str) -> None:
+    left = counts.get(key, 0) - 1
+    if left > 0:
+        counts[key] = left
+    else:
+        counts.pop(key, None)
 
 
 def log_bucket() -> TokenBucket:

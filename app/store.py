@@ -407,7 +407,8 @@ class DuplicateCommand(StoreError):
 
 
 def new_pin() -> str:
-    """A 6-digit PIN: short enough to type, safe only because attempts are rate-limited per judge."""
+    """A 6-digit PIN: short enough to type, safe only because attempts are limited per client address
+    and per (address, judge number), across restarts (app/signin.py)."""
     return f"{secrets.randbelow(10**6):06d}"
 
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_quick_hostile_benchmark_holds_every_attack_to_its_limits(tmp_path: Path) -> None:
     out = tmp_path / "hostile.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.hostile", "--quick", "--phase-seconds", "3", "--out", str(out)],
+        [sys.executable, "-m", "bench.hostile", "--quick", "--phase-seconds", "5", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -33,10 +33,11 @@ def test_quick_hostile_benchmark_holds_every_attack_to_its_limits(tmp_path: Path
         assert p["acks"] > 0 and p["acks_failed"] == 0, (name, p["failures"])
         assert p["probes"]["healthz_failed"] == 0 and p["probes"]["judge_refused"] == 0, (name, p["probes"])
     sockets = phases["sockets"]["attack"]
+    # 100 tried from one address: never more than its share accepted (the attacker holds what it gets)
+    assert 0 < sockets["board_sockets"].get("accepted", 0) <= PUBLIC_SOCKETS_PER_ADDRESS
     assert sockets["board_sockets"]["held_at_most"] <= PUBLIC_SOCKETS_PER_ADDRESS
-    assert sockets["board_sockets"]["refused"] > 0
-    assert sockets["slowloris"]["closed_by_server"] > 0
+    assert sockets["slowloris"].get("closed_by_server", 0) > 0
     login = phases["login burst"]["attack"]["login_bursts"]
-    assert login["refused (429)"] > 0
+    assert login.get("refused (429)", 0) > 0
     flood = phases["token flood"]["attack"]["token_flood"]
-    assert flood["rate_limited"] > 0
+    assert flood.get("rate_limited", 0) > 0

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import resource
 
+from app.admission import raise_open_files_limit
+from app.cli import UVICORN_OPTIONS, proxy_options
+from app.connections import GuardedHttpProtocol, trust_proxies
 from app.ratelimit import KeyedLimiter, Rate, TokenBucket
 from app.routes.pages import _qr_svg
 from app.security import LOGGED_TEXT_LIMIT, RedactSecrets, log_text
@@ -73,3 +77,27 @@ def test_qr_codes_are_drawn_once_per_url() -> None:
     first = _qr_svg("http://192.168.1.20:8000/board?audience=1", 6)
     assert _qr_svg("http://192.168.1.20:8000/board?audience=1", 6) is first
     assert _qr_svg.cache_info().hits == 1
+
+
+def test_the_open_files_limit_is_raised_to_the_hard_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, 256), hard))
+        before, after = raise_open_files_limit()
+        assert before == min(soft, 256)
+        assert after == resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if hard != resource.RLIM_INFINITY:
+            assert after == hard
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_forwarded_for_is_only_believed_from_named_proxies() -> None:
+    assert proxy_options([]) == {"proxy_headers": False}
+    assert UVICORN_OPTIONS["proxy_headers"] is False  # uvicorn's own default trusts 127.0.0.1
+    try:
+        options = proxy_options(["10.0.0.5"])
+        assert options == {"proxy_headers": True, "forwarded_allow_ips": "10.0.0.5"}
+        assert GuardedHttpProtocol.guard.trusted == frozenset({"10.0.0.5"})  # exempt from per-address limits
+    finally:
+        trust_proxies(())

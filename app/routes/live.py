@@ -24,7 +24,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from .. import i18n
-from ..admission import CLOSE_REPLACED, Admission, log_bucket
+from ..admission import Admission, log_bucket
 from ..domain.errors import DomainError
 from ..hub import TOO_SLOW, WRITTEN, DirectSocket, Hub, binary_frame
 from ..live import LiveEvent
@@ -37,7 +37,7 @@ log = logging.getLogger("roadshow.ws")
 
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN_ORIGIN = 4403
-CLOSE_TRY_LATER = 1013  # the public pool (or this address's share of it) is full
+CLOSE_TRY_LATER = 1013  # a full pool: public sockets, or a judge link's sockets (refused before the handshake)
 MESSAGES_PER_CONNECTION = Rate(20.0, 60.0)  # any frame: 20 a second sustained, bursts of 60
 FLOOD_STRIKES = 50  # rate-limited messages before the connection is closed
 IDLE_SWEEP_SECONDS = 5.0  # longest pause between two looks for idle connections (close_idle)
@@ -55,7 +55,8 @@ class Connection:
     of `send_now`. Elsewhere (other servers, test clients) the ordinary awaited ASGI send is used.
 
     Thousands of these live as long as their viewers: slots only, and nothing allocated per connection
-    that a board viewer does not use (the id string is built when it is logged or journalled)."""
+    that a board viewer does not use (the id string is built when it is logged or journalled; the
+    message bucket is one small object, since every page pings; the log budget only on a warning)."""
 
     __slots__ = (
         "_direct",
@@ -182,8 +183,6 @@ async def _serve(websocket: WebSocket, role: str, judge: str | None, language: s
         await conn.release()
         if judge:
             live.judge_connected(judge, conn)
-            for old in Admission.judge_sockets_over(live.judge_sockets.get(judge, set())):
-                await old.close(CLOSE_REPLACED, "this judge link was opened on another device")
         try:
             while True:
                 message = await websocket.receive()
@@ -359,11 +358,21 @@ async def judge_ws(websocket: WebSocket) -> None:
         return
     live: LiveEvent = websocket.app.state.live
     judge = live.judge_for_token(websocket.path_params["token"])
-    await websocket.accept()
-    if judge is None:
-        await websocket.close(CLOSE_UNAUTHORIZED, "unknown or revoked judge link")
+    admission = _admission(websocket)
+    if judge is not None and not admission.admit_judge(judge):
+        # this link already has its SOCKETS_PER_JUDGE: refused before the handshake (HTTP 403), the
+        # page retries with backoff (app/admission.py)
+        await websocket.close(CLOSE_TRY_LATER)
         return
-    await _serve(websocket, "judge", judge, choose_language(websocket))
+    try:
+        await websocket.accept()
+        if judge is None:
+            await websocket.close(CLOSE_UNAUTHORIZED, "unknown or revoked judge link")
+            return
+        await _serve(websocket, "judge", judge, choose_language(websocket))
+    finally:
+        if judge is not None:
+            admission.release_judge(judge)
 
 
 async def host_ws(websocket: WebSocket) -> None:
