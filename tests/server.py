@@ -158,14 +158,20 @@ class RunningServer:
 
 
 _ids = itertools.count(1)
+PING_SECONDS = 10.0  # as static/live.js
 
 
 class LiveClient:
     """A protocol client: keeps the view from snapshot + updates, sends commands, awaits acks."""
 
-    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, url: str, headers: dict[str, str] | None = None, heartbeat: bool = True) -> None:
         self.url = url
         self.headers = headers or {}
+        # Like the real pages (static/live.js), ping every 10 s: the server closes a connection silent
+        # for 20 s (docs/protocol.md), which a test on a loaded machine can outlast. Off for a test
+        # that wants a silent client.
+        self.heartbeat = heartbeat
+        self._pinger: asyncio.Task[None] | None = None
         self.ws: Any = None
         self.view: dict[str, Any] = {}
         self.seq: int | None = None
@@ -179,8 +185,16 @@ class LiveClient:
     async def connect(self) -> LiveClient:
         self.ws = await websockets.connect(self.url, additional_headers=self.headers, max_size=2**24)
         self._reader = asyncio.create_task(self._read())
+        if self.heartbeat:
+            self._pinger = asyncio.create_task(self._ping_every(PING_SECONDS))
         await self.wait_for(lambda v: self.seq is not None, timeout=10)
         return self
+
+    async def _ping_every(self, seconds: float) -> None:
+        with contextlib.suppress(websockets.ConnectionClosed):
+            while True:
+                await asyncio.sleep(seconds)
+                await self.ws.send(orjson.dumps({"type": "ping", "t": time.time()}).decode())
 
     async def _read(self) -> None:
         try:
@@ -254,6 +268,8 @@ class LiveClient:
         await self.ws.send(frame)
 
     async def close(self) -> None:
+        if self._pinger is not None:
+            self._pinger.cancel()
         if self.ws is not None:
             await self.ws.close()
         if self._reader:

@@ -18,7 +18,7 @@ import websockets
 
 from app.config import Settings
 from app.web import create_app
-from tests.conftest import MINI_EVENT, board_client, cookie_header, host_client, judge_client
+from tests.conftest import MINI_EVENT, board_client, cookie_header, host_client
 from tests.server import LiveClient, RunningServer
 
 
@@ -123,7 +123,8 @@ async def test_a_flooding_board_is_rate_limited_then_closed_alone(mini_server: R
 
 
 async def test_one_sweeper_closes_idle_sockets_of_every_role(tmp_path: Path) -> None:
-    server = RunningServer(tmp_path / "idle.db", MINI_EVENT, extra_env={"ROADSHOW_IDLE_TIMEOUT": "1"})
+    # 3 s: the talker's 0.2 s pings keep a wide margin even when a loaded machine stalls this process
+    server = RunningServer(tmp_path / "idle.db", MINI_EVENT, extra_env={"ROADSHOW_IDLE_TIMEOUT": "3"})
     server.start()
     try:
         talker = await board_client(server)
@@ -135,13 +136,14 @@ async def test_one_sweeper_closes_idle_sockets_of_every_role(tmp_path: Path) -> 
                     await asyncio.sleep(0.2)
 
         pinger = asyncio.create_task(keep_talking())
-        silent = [
-            await LiveClient(f"{server.ws_base}/ws/host", cookie_header(server)).connect(),
-            await judge_client(server, "j1"),
-            await board_client(server),
+        tokens = server.judge_tokens()
+        silent = [  # no heartbeat: these say nothing after connecting
+            await LiveClient(f"{server.ws_base}/ws/host", cookie_header(server), heartbeat=False).connect(),
+            await LiveClient(f"{server.ws_base}/ws/judge/{tokens['j1']}", heartbeat=False).connect(),
+            await LiveClient(f"{server.ws_base}/ws/board", heartbeat=False).connect(),
         ]
         for client in silent:
-            await client.wait_for(lambda v, c=client: c._reader is not None and c._reader.done(), timeout=15)
+            await client.wait_for(lambda v, c=client: c._reader is not None and c._reader.done(), timeout=30)
             assert client.ws.close_code == 1001 and client.ws.close_reason == "idle"
         # the board that kept talking is still there and still answered
         assert talker._reader is not None and not talker._reader.done()
