@@ -343,7 +343,7 @@ class EventState(StageRules):
         keeps the awards before, after and which changed."""
         if self.ceremony is None or self.reopened is None:
             raise DomainError("not_reopened", "The results are not reopened.")
-        awards = awards_as_dicts(self.awards())
+        awards = awards_as_dicts(self.awards(), self.event.scoring)
         changed = award_changes(self.ceremony.awards, awards)
         return [
             Change(
@@ -361,7 +361,7 @@ class EventState(StageRules):
         """Which frozen awards the standings now would change (the host's preview while reopened)."""
         if self.ceremony is None:
             return []
-        return award_changes(self.ceremony.awards, awards_as_dicts(self.awards()))
+        return award_changes(self.ceremony.awards, awards_as_dicts(self.awards(), self.event.scoring))
 
     def check_definition_edit(self, scoring_started: bool, reason: str) -> None:
         """An edit of the event definition: refused under the final lock; needs a reason once

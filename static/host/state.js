@@ -75,7 +75,9 @@ export function hostScreen(view, ctx) {
     enabled: online && status === "closed" && progress.submitted > 0 && !pending(`reveal:${current && current.id}`),
   };
   const step = ceremony ? ceremony.step : 0;
-  const total = ceremony ? ceremony.total_steps : 0;
+  // The board's ceremony carries no step count (the hall must not count the winners to come): the
+  // host's own host_ceremony section has it.
+  const total = ceremony && view.host_ceremony ? view.host_ceremony.total_steps : 0;
   const cer = {
     running: Boolean(ceremony),
     step,

@@ -8,6 +8,11 @@ const ONLINE = { online: true, now: 1000, nowMs: 0 };
 
 /** A view with projects p1..p3 in the given phases; `current` names the one on stage. */
 function view(statuses, current = null, extra = {}) {
+  if (extra.ceremony) {
+    // as the server sends it (app/views.py): the step count only in the host's own host_ceremony
+    const { total_steps, ...board } = extra.ceremony;
+    extra = { ...extra, ceremony: board, host_ceremony: { step: board.step, total_steps } };
+  }
   const projects = Object.entries(statuses).map(([id, status], i) => ({ id, title: `T ${id}`, status, position: i + 1 }));
   const next = projects.find((p) => p.status === "pending");
   return {
