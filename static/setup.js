@@ -59,7 +59,7 @@ const LISTS = {
     focus: "title",
     blank: () => ({
       id: "", order: String(nextOrder()), category: onlyCategory(), title: "", team: "", leader: "",
-      summary: "", members: "", volunteers: "", indicators: {},
+      summary: "", members: "", volunteers: "", indicators: {}, short_title: "", short_team: "",
     }),
     cols: [
       { key: "order", type: "number", size: "tiny", inputmode: "numeric" },
@@ -72,6 +72,9 @@ const LISTS = {
       { key: "members", type: "names", detail: true },
       { key: "volunteers", type: "names", detail: true },
       { key: "summary", type: "textarea", detail: true },
+      // short names (简称, at most 20 characters): the projector uses them where space is short
+      { key: "short_title", size: "short", detail: true, maxlength: 20 },
+      { key: "short_team", size: "short", detail: true, maxlength: 20 },
     ],
   },
   judges: {
@@ -269,7 +272,7 @@ function toModel(definition) {
   }
   for (const j of d.judges) j.title = j.title ?? "";
   for (const p of d.projects) {
-    for (const key of ["leader", "summary"]) p[key] = p[key] ?? "";
+    for (const key of ["leader", "summary", "short_title", "short_team"]) p[key] = p[key] ?? "";
     p.members = namesText(p.members || []);
     p.volunteers = namesText(p.volunteers || []);
     p.indicators = p.indicators && typeof p.indicators === "object" ? p.indicators : {};
@@ -574,6 +577,7 @@ function control(list, index, col) {
       autocomplete: "off",
       spellcheck: col.type === "id" || col.type === "number" || col.type === "indicator" ? "false" : null,
       inputmode: col.inputmode || (col.type === "number" || col.type === "indicator" ? "decimal" : null),
+      maxlength: col.maxlength || null,
     });
     const value = valueOf(list, index, col);
     input.value = value === null || value === undefined ? "" : String(value);

@@ -104,6 +104,8 @@ async def test_the_same_sheet_under_a_new_id_is_stored_once(tmp_path: Path) -> N
         scores = journal(server, "SELECT COUNT(*) FROM journal WHERE actor = 'judge:j1' AND kind = 'score'")
         assert scores[0][0] == 1
         j1 = await judge_client(server, "j1")
+        # a judge's own sections follow the ack a moment later (docs/protocol.md): wait for them
+        await j1.wait_for(lambda v: "p1" in v.get("my_scores", {}))
         assert j1.view["my_scores"]["p1"]["version"] == 1
         for client in (j1, host):
             await client.close()

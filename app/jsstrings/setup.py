@@ -46,6 +46,8 @@ STRINGS: dict[str, str] = {
     "col_members": N_("Team members"),
     "col_volunteers": N_("Volunteers"),
     "col_summary": N_("Summary"),
+    "col_short_title": N_("Short title (at most 20 characters)"),
+    "col_short_team": N_("Short team name (at most 20 characters)"),
     "col_indicators": N_("Indicator values"),
     "col_judge_name": N_("Name"),
     "col_affiliation": N_("Affiliation and position"),
