@@ -207,6 +207,10 @@ UNCLIPPED = """() => {
         + ` in [${Math.round(box.top)},${Math.round(box.bottom)}]`);
     }
   }
+  const join = document.getElementById('board-join');
+  const scene = document.getElementById('board-scene').getBoundingClientRect();
+  if (!join || join.hidden) bad.push('no join corner');
+  else if (join.getBoundingClientRect().top < scene.bottom - 1) bad.push('the join corner covers the scene');
   return bad;
 }"""
 
