@@ -1,5 +1,8 @@
 // Projector board (/board) and audience phone view (/board?audience=1): read-only, driven by the
 // board stream (docs/protocol.md, sections built in app/views.py). Scenes follow view.scene.scene.
+// Modules: board/state.js (the pure boardScreen() and ceremonyStage() the scenes read), presenting.js,
+// result.js, leaderboard.js, ceremony.js, fit.js (shrink-to-fit), sound.js (cues), page.js (shared);
+// this file: which scene is on screen, the welcome scene, the hall's settings and the wiring.
 //
 // Stable data-testid hooks (for browser tests):
 //   board-scene             the scene container; data-scene = welcome | presenting | result | leaderboard | ceremony
@@ -18,7 +21,12 @@
 //   board-ceremony          the award ceremony; data-step
 //   board-award-<awardId>   one award with the winners revealed so far ("?" while more may come:
 //                           the board is never told how many); data-revealed, data-complete
-//   board-winner            the winner revealed now (absent when the current reveal is an honour roll)
+//   board-award-title       the award's name on the ceremony stage (never clipped: wraps, then shrinks)
+//   board-winner            the winner revealed now, second beat (absent when the current reveal is an
+//                           honour roll); board-winner-pending during the first beat (award and place
+//                           only); the stage carries data-beat = 1 | 2
+//   board-join              the join corner (small QR + the address to type): every projector scene but
+//                           the welcome, which has the big code
 //   board-honour-roll       the honour roll when it is the current reveal
 //   board-conn              the connection indicator: hidden while online; data-status
 //
@@ -70,6 +78,7 @@ function showPanel() {
   app.dataset.shown = name;
   sceneLabel.textContent = t(`scene_${name}`);
   if (joinCorner) joinCorner.hidden = !screen.join;
+  app.dataset.join = screen.join && joinCorner ? "1" : "0"; // board.css keeps a strip free for it
   if (name === ctx.shown) return false;
   const previous = ctx.shown;
   ctx.shown = name;

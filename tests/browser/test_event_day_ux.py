@@ -207,6 +207,10 @@ UNCLIPPED = """() => {
         + ` in [${Math.round(box.top)},${Math.round(box.bottom)}]`);
     }
   }
+  const join = document.getElementById('board-join');
+  const scene = document.getElementById('board-scene').getBoundingClientRect();
+  if (!join || join.hidden) bad.push('no join corner');
+  else if (join.getBoundingClientRect().top < scene.bottom - 1) bad.push('the join corner covers the scene');
   return bad;
 }"""
 
@@ -291,9 +295,10 @@ def test_projector_follows_the_hall_language_and_phones_get_the_audience_view(br
     phone.wait_for_url("**audience=1**")
     phone.locator(".board-tabs").wait_for()
     phone.locator(".lang-switch a").first.click()
-    phone.wait_for_url("**audience=1**")
+    phone.wait_for_url("**lang=en**")
+    phone.wait_for_function("() => document.documentElement.lang === 'en'")
+    assert "audience=1" in phone.url
     phone.locator(".board-tabs").wait_for()
-    assert phone.locator("html").get_attribute("lang") == "en"
     for c in (console, phone_console):
         assert c.errors == []
     for c in (ctx, phone_ctx):
