@@ -27,7 +27,9 @@ apt_install() {
 
 # A virtual environment of our own: a stock Debian/Ubuntu Python refuses `pip install` outside one
 # (PEP 668), and the tests must run against exactly the versions pyproject.toml allows.
-if [ ! -x .venv/bin/python ]; then
+# (Checked through its pip: without python3-venv, `python3 -m venv` leaves a .venv with no pip in it.)
+if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+  rm -rf .venv
   python3 -m venv .venv 2>/dev/null || {
     rm -rf .venv
     apt_install python3-venv
