@@ -4,6 +4,7 @@ recorded for the host."""
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from app.domain.stage import UNDO_START_SECONDS
@@ -225,6 +226,9 @@ def test_a_late_score_is_recorded_once_and_taken_in_by_a_correction():
     state = closed_p1()
     refusal = late(state, "j2", 9, 9)
     assert refusal.params == {"total": 27.0}
+    # the fact goes to the journal and the error to the phone as JSON (exact fractions would not)
+    orjson.dumps([change.data for change in refusal.changes])
+    orjson.dumps(refusal.as_dict())
     record(state, refusal)
     assert state.refused[("p1", "j2")] == {
         "project": "p1",

@@ -784,12 +784,24 @@ def closed_p1() -> EventState:
 
 
 @pytest.mark.parametrize(
-    "reason",
-    [None, "", "   ", 7, "x" * 501],
+    ("reason", "code"),
+    [
+        (None, "reason_required"),
+        ("", "reason_required"),
+        ("   ", "reason_required"),
+        (7, "reason_required"),
+        ("x" * 501, "bad_reason"),  # over the 500 of docs/security.md, as for a recusal
+    ],
     ids=["none", "empty", "blank", "not-text", "too-long"],
 )
-def test_correct_score_requires_a_reason(reason):
-    expect_error(closed_p1(), "reason_required", "correct_score", correction(reason))
+def test_correct_score_requires_a_reason(reason, code):
+    expect_error(closed_p1(), code, "correct_score", correction(reason))
+
+
+def test_a_correction_reason_at_the_limit_is_taken():
+    state = closed_p1()
+    do(state, "correct_score", correction("x" * 500))
+    assert state.sheets[("p1", "j1")].values == {"idea": 9, "exec": 9}
 
 
 def test_correct_score_requires_a_closed_project():

@@ -34,6 +34,7 @@ P2_UP = {"judge": "j1", "project": "p2", "scores": {"idea": 10, "exec": 10}, "re
         ("reopen_results", {}, "reason_required"),
         ("reopen_results", {"reason": "  "}, "reason_required"),
         ("reopen_results", {"reason": "x" * 501}, "reason_required"),
+        ("reopen_results", {"reason": "\x00\u202e\x1b"}, "reason_required"),  # nothing left once cleaned
     ],
 )
 def test_after_the_ceremony_starts_the_results_are_locked(command, args, code):
@@ -56,7 +57,8 @@ def test_before_the_ceremony_there_is_nothing_to_reopen(command, args, code):
 def test_reopen_correct_preview_and_redecide():
     state = ceremony_under_way()
     frozen = copy.deepcopy(state.ceremony.awards)
-    [reopen] = do(state, "reopen_results", {"reason": "  appeal by team p2  "}, now=50)
+    # cleaned like every reason (app/domain/text.py): no control characters, no bidi overrides
+    [reopen] = do(state, "reopen_results", {"reason": "  appeal by\r\nteam\u202e p2\x00  "}, now=50)
     assert (reopen.kind, reopen.data) == ("results_reopened", {"reason": "appeal by team p2"})
     assert state.reopened == {"reason": "appeal by team p2", "at": 50}
     assert state.award_changes() == []  # nothing changed yet

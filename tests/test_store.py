@@ -78,7 +78,8 @@ async def test_replay_rebuilds_the_same_state(tmp_path: Path) -> None:
             await live.execute(
                 "judge", judge, Command(f"s-{judge}", "submit_score", {"project": "p1", "scores": SCORES}), "c"
             )
-        await live.execute("host", None, Command("d", "recuse", {"judge": "j3", "project": "p1"}), "c")
+        recusal = {"judge": "j3", "project": "p1", "reason": "advised p1"}  # a recusal needs a reason
+        await live.execute("host", None, Command("d", "recuse", recusal), "c")
         await live.execute("host", None, Command("e", "close_scoring", {}), "c")
         await live.execute("host", None, Command("f", "reveal", {"project": "p1"}), "c")
         before = live.state

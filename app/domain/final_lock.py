@@ -13,16 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import DomainError
-from .text import MAX_REASON
+from .text import MAX_REASON, clean_line
 
 MAX_REASON_LENGTH = MAX_REASON  # one limit for every reason (app/domain/text.py)
 
 
 def reason_arg(args: dict[str, Any], code: str = "reason_required") -> str:
     reason = args.get("reason")
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON_LENGTH:
+    # cleaned as every other reason is (docs/security.md, "Uploads and text"): it is shown and journalled
+    reason = clean_line(reason) if isinstance(reason, str) else ""
+    if not reason or len(reason) > MAX_REASON_LENGTH:
         raise DomainError(code, "A reason is needed (at most {limit} characters).", limit=MAX_REASON_LENGTH)
-    return reason.strip()
+    return reason
 
 
 def refuse_when_locked(ceremony_started: bool, reopened: dict[str, Any] | None) -> None:

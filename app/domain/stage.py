@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import DomainError, Refusal
 from .facts import Change, Timer
+from .numbers import as_number
 from .scoring import validate_comment, validate_values, weighted_total
 
 if TYPE_CHECKING:
@@ -185,15 +186,17 @@ class StageRules:
         s = _state(self)
         values = validate_values(s.event, args.get("scores"))
         comment = validate_comment(args.get("comment"))
-        total = weighted_total(s.event, values)
+        # JSON numbers, as the journal holds them and replays them (exact: on-step decimals)
+        numbers = {cid: as_number(v) for cid, v in values.items()}
+        total = as_number(weighted_total(s.event, values))
         refusal = Refusal(
             "scoring_closed", "Scoring has closed: your score was not counted. Tell the host.", total=total
         )
         counted = s.sheets.get((pid, judge))
         known = s.refused.get((pid, judge))
         same_as_counted = counted is not None and counted.values == values and counted.comment == comment
-        if not same_as_counted and not (known and known["values"] == values and known["comment"] == comment):
-            data = {"project": pid, "judge": judge, "values": values, "total": total, "comment": comment}
+        if not same_as_counted and not (known and known["values"] == numbers and known["comment"] == comment):
+            data = {"project": pid, "judge": judge, "values": numbers, "total": total, "comment": comment}
             refusal.changes.append(Change("score_refused", data))
         return refusal
 
