@@ -101,6 +101,7 @@ import { renderOrder } from "./host/render-order.js";
 import { renderStandings } from "./host/render-results.js";
 import { renderCeremony } from "./host/render-ceremony.js";
 import { bindFinalLock, renderFinalLock } from "./host/final-lock.js";
+import { mountHallControls, updateHallControls } from "./host/hall.js";
 
 function render() {
   renderStatus();
@@ -114,6 +115,7 @@ function render() {
   renderStandings();
   renderCeremony();
   renderFinalLock(ui.view, { online, isPending });
+  updateHallControls(ui.view);
   renderShortcutHints();
   refreshDialogs(); // an open confirmation follows the live state (a second tab, a judge coming back)
   // A control that lost focus (disabled while its command was pending, or its region rebuilt)
@@ -142,6 +144,7 @@ function wire() {
   }
   $("start-ceremony").addEventListener("click", startCeremony);
   bindFinalLock({ ask, run });
+  mountHallControls($("hall-controls"), live);
   $("ceremony-next").addEventListener("click", () => ceremonyStep("next"));
   $("ceremony-back").addEventListener("click", () => ceremonyStep("back"));
   $("leave-ceremony").addEventListener("click", leaveCeremony);
