@@ -35,6 +35,10 @@ async def end_host_sessions(live: LiveEvent, epoch: str | None = None) -> None:
 
 async def watch_host_epoch(live: LiveEvent, interval: float = SESSION_POLL_SECONDS) -> None:
     """Runs for the server's lifetime: adopt a session generation written by another process."""
+    # Only a generation that changed in the database since the last look is adopted: a read that
+    # raced a logout in this process (old value read, new one written just after) must not bring the
+    # old generation, and with it every logged-out cookie, back.
+    last_seen = live.host_epoch
     while True:
         await asyncio.sleep(interval)
         try:
@@ -42,6 +46,7 @@ async def watch_host_epoch(live: LiveEvent, interval: float = SESSION_POLL_SECON
         except Exception:  # a busy database: look again next time
             log.debug("could not read the host session generation", exc_info=True)
             continue
-        if stored and stored != live.host_epoch:
+        changed, last_seen = stored != last_seen, stored
+        if stored and changed and stored != live.host_epoch:
             log.warning("the host password was changed: every host session is logged out")
             await end_host_sessions(live, stored)

@@ -122,3 +122,57 @@ async def test_pin_attempts_are_limited_per_address_across_judge_numbers(mini_se
             answer = await http.post("/j", data={"judge": str(attempt % 6 + 1), "pin": "999999"})
             statuses[answer.status_code] += 1
     assert statuses[429] == 4 and statuses[401] == 20
+
+
+async def test_a_poll_that_races_a_logout_does_not_bring_the_old_sessions_back() -> None:
+    """The watcher reads the stored generation, a logout writes a new one, then the watcher compares:
+    the old value it read must not be adopted (it would make every logged-out cookie valid again)."""
+    from types import SimpleNamespace
+
+    from app.sessions import end_host_sessions, watch_host_epoch
+
+    meta = {"host_epoch": "old"}
+    read_started, logout_done = asyncio.Event(), asyncio.Event()
+    polls = 0
+
+    class RacingStore:
+        async def get_meta(self, key: str) -> str:
+            nonlocal polls
+            polls += 1
+            value = meta[key]
+            if polls == 1:  # the first poll has read "old"; the logout happens before it compares
+                read_started.set()
+                await logout_done.wait()
+            return value
+
+        async def set_meta(self, key: str, value: str) -> None:
+            meta[key] = value
+
+    class Live:  # records every generation the server adopts
+        def __init__(self) -> None:
+            self.store, self.hub, self.adopted = RacingStore(), SimpleNamespace(subscribers_of=lambda _: []), ["old"]
+
+        @property
+        def host_epoch(self) -> str:
+            return self.adopted[-1]
+
+        @host_epoch.setter
+        def host_epoch(self, value: str) -> None:
+            self.adopted.append(value)
+
+    live = Live()
+    watcher = asyncio.create_task(watch_host_epoch(live, interval=0.01))  # type: ignore[arg-type]
+    try:
+        await read_started.wait()
+        await end_host_sessions(live)  # type: ignore[arg-type]
+        new = live.host_epoch
+        assert new != "old"
+        logout_done.set()
+        while polls < 4:  # the racing poll compares, and later polls see the new value
+            await asyncio.sleep(0.01)
+        assert live.adopted == ["old", new]  # never back to "old", not even for a moment
+        meta["host_epoch"] = "from-the-command-line"  # a password set by `roadshow password` is adopted
+        while live.host_epoch != "from-the-command-line":
+            await asyncio.sleep(0.01)
+    finally:
+        watcher.cancel()
