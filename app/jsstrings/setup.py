@@ -1,4 +1,4 @@
-"""Strings used only by static/setup.js, the setup area (translated by the template; see app/i18n.py).
+"""Strings used only by static/setup.js and static/setup/, the setup area (translated by the template; see app/i18n.py).
 
 Placeholders in braces ({n}, {row}, {id}, ...) are filled in by setup.js; keep them in translations.
 Messages from the server's event-file check are English and are shown as they are.

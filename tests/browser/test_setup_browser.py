@@ -93,6 +93,34 @@ def test_edit_the_event_and_see_it_on_the_host_console(browser, mini_web, shots)
     context.close()
 
 
+def test_a_renamed_id_follows_where_it_is_used_and_a_removed_row_comes_back(browser, mini_web) -> None:
+    """static/setup/edits.js: an id changed in its list is changed in the projects that use it; a removed
+    row is offered back by the status line's Undo, at its place."""
+    context, page, console = open_setup(browser, mini_web)
+    page.click(field("categories[1].id"))
+    page.fill(field("categories[1].id"), "elder")
+    page.press(field("categories[1].id"), "Tab")
+    assert page.input_value(field("projects[1].category")) == "elder"
+
+    assert page.input_value(field("judges[1].id")) == "j2"
+    page.click('[data-remove="judges"][data-index="1"]')
+    status = page.locator('[data-testid="setup-status"]')
+    assert "j2" in status.inner_text()
+    assert page.input_value(field("judges[1].id")) == "j3"
+    status.get_by_role("button").click()
+    assert page.input_value(field("judges[1].id")) == "j2"
+    assert status.get_by_role("button").count() == 0
+
+    page.click('[data-testid="setup-save"]')
+    page.wait_for_selector('[data-testid="setup-status"]:has-text("Saved")')
+    saved = saved_definition(page)
+    assert [c["id"] for c in saved["categories"]] == ["green", "elder"]
+    assert saved["projects"][1]["category"] == "elder"
+    assert [j["id"] for j in saved["judges"]] == ["j1", "j2", "j3", "j4", "j5", "j6"]
+    assert console.errors == []
+    context.close()
+
+
 def test_a_cleared_maximum_is_shown_next_to_its_field_and_nothing_is_saved(browser, mini_web, shots) -> None:
     context, page, console = open_setup(browser, mini_web)
     max_input = page.locator(field("criteria[0].max"))

@@ -1,0 +1,161 @@
+// The setup area's pure model and client checks as tables (node --test static/tests/).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  num, fmt, splitNames, fieldId, nextId, nextOrder, toModel, payload, weightsSum, shareText, panelMax,
+  renameReferences, shiftSet,
+} from "../setup/model.js";
+import { checkModel } from "../setup/validate.js";
+
+/** A small valid definition in the event-file shape (as GET /host/setup/event.json sends it). */
+function definition() {
+  return {
+    event: { title: "微创投 2026", language: "zh" },
+    timing: { presentation_minutes: 5, qa_minutes: 3 },
+    scoring: { rule: "trimmed_mean", trim: 1 },
+    composite: { panel_weight: 60 },
+    categories: [{ id: "elder", name: "为老" }],
+    criteria: [{ id: "fit", name: "契合", max: 30, weight: 1, step: 0.5 }],
+    indicators: [{ id: "sat", name: "满意度", weight: 40 }],
+    judges: [{ id: "j1", name: "王老师" }],
+    projects: [{ id: "p01", order: 1, category: "elder", title: "长者食堂", team: "阳光社", members: ["甲", "乙"], indicators: { sat: 90 } }],
+    awards: [
+      { id: "best", name: "优秀项目", kind: "top_projects", count: 3 },
+      { id: "lead", name: "优秀负责人", kind: "team_leaders", of: "best" },
+    ],
+  };
+}
+
+test("num reads text: empty is null, no number is NaN, full-width spaces are ignored", () => {
+  for (const [input, out] of [["92.5", 92.5], [" 7 ", 7], ["", null], [null, null], ["\u30003\u3000", 3], [4, 4]]) {
+    assert.equal(num(input), out, `${input}`);
+  }
+  assert.ok(Number.isNaN(num("abc")));
+  assert.equal(fmt(1 / 3), "0.33");
+  assert.equal(fmt(NaN), "?");
+});
+
+test("splitNames splits on new lines and the full-width separators", () => {
+  for (const [input, out] of [
+    ["甲、乙，丙；丁", ["甲", "乙", "丙", "丁"]], ["a\nb\r\n c ", ["a", "b", "c"]], ["a,,b;", ["a", "b"]],
+    ["", []], [[" x ", ""], ["x"]],
+  ]) assert.deepEqual(splitNames(input), out, JSON.stringify(input));
+});
+
+test("nextId continues the list's own style", () => {
+  for (const [ids, prefix, out] of [
+    [["p18"], "p", "p19"], [["p09"], "p", "p10"], [["j7", "j2"], "j", "j8"], [[], "cat", "cat1"],
+    [["alpha", "beta"], "a", "a3"], [["x1", "x01"], "x", "x02"],
+  ]) assert.equal(nextId(ids.map((id) => ({ id })), prefix), out, ids.join(","));
+  assert.equal(nextOrder({ projects: [{ order: "3" }, { order: "" }, { order: 9 }] }), 10);
+  assert.equal(nextOrder({ projects: [] }), 1);
+});
+
+test("fieldId makes a valid, distinct element id from a field path", () => {
+  assert.match(fieldId("projects[3].indicators.sat"), /^f-[A-Za-z0-9_]+$/);
+  assert.notEqual(fieldId("a.b"), fieldId("a_b"));
+});
+
+test("toModel fills the fields the page shows and payload turns them back", () => {
+  const model = toModel(definition());
+  assert.equal(model.projects[0].members, "甲\n乙");
+  assert.equal(model.scoring.rounding, "half_up");
+  assert.equal(model.criteria[0].description, "");
+  assert.deepEqual(model.recusals, []);
+  model.projects[0].order = " 2 ";
+  model.projects[0].indicators.sat = "";
+  model.projects[0]._loadedId = "p01";
+  const out = payload(model);
+  assert.equal(out.projects[0].order, 2);
+  assert.deepEqual(out.projects[0].members, ["甲", "乙"]);
+  assert.deepEqual(out.projects[0].indicators, {});
+  assert.equal("_loadedId" in out.projects[0], false);
+  assert.equal("leader" in out.projects[0], false, "empty optional text is left out");
+  assert.equal("recusals" in out, false, "an empty optional list is left out");
+  assert.deepEqual(out.awards[0], { id: "best", name: "优秀项目", kind: "top_projects", count: 3 });
+  assert.deepEqual(out.awards[1], { id: "lead", name: "优秀负责人", kind: "team_leaders", of: "best" });
+  // the loaded definition survives the round trip
+  assert.deepEqual(payload(toModel(payload(toModel(definition())))), payload(toModel(definition())));
+});
+
+test("payload keeps a value that is no number as text (the server reports it)", () => {
+  const model = toModel(definition());
+  model.criteria[0].max = "thirty";
+  assert.equal(payload(model).criteria[0].max, "thirty");
+});
+
+test("weights: sum, shares and the panel maximum", () => {
+  const model = toModel(definition());
+  assert.deepEqual(weightsSum(model), { panel: 60, indicators: 40, total: 100 });
+  assert.equal(shareText(model, 40), "40%");
+  model.composite.panel_weight = "";
+  assert.equal(weightsSum(model).total, 140, "an empty panel weight counts as 100");
+  model.indicators[0].weight = "x";
+  assert.ok(Number.isNaN(weightsSum(model).total));
+  assert.equal(shareText(model, 40), "");
+  model.criteria.push({ id: "b", max: "10", weight: "2" });
+  assert.equal(panelMax(model), 50);
+  model.criteria[1].max = "";
+  assert.ok(Number.isNaN(panelMax(model)));
+});
+
+test("renameReferences follows a changed id to where it is used", () => {
+  const model = toModel(definition());
+  model.recusals.push({ judge: "j1", project: "p01", reason: "" });
+  for (const [list, before, after, read] of [
+    ["categories", "elder", "old", (m) => m.projects[0].category],
+    ["indicators", "sat", "happy", (m) => Object.keys(m.projects[0].indicators).join()],
+    ["judges", "j1", "j9", (m) => m.recusals[0].judge],
+    ["projects", "p01", "p99", (m) => m.recusals[0].project],
+    ["awards", "best", "top", (m) => m.awards[1].of],
+  ]) {
+    renameReferences(model, list, before, after);
+    assert.equal(read(model), after, list);
+  }
+  renameReferences(model, "judges", "", "x");
+  assert.equal(model.recusals[0].judge, "j9", "an empty old id renames nothing");
+});
+
+test("shiftSet closes the gap a removed row leaves", () => {
+  assert.deepEqual([...shiftSet(new Set([0, 2, 5]), 2)], [0, 4]);
+  assert.deepEqual([...shiftSet(new Set([1]), -1)], [1]);
+});
+
+/** The problems of a definition changed by `edit`, as "field key" strings. */
+function problemsAfter(edit) {
+  const model = toModel(definition());
+  edit(model);
+  return checkModel(model).map((p) => `${p.field} ${p.key}${p.level === "warning" ? " (warning)" : ""}`);
+}
+
+test("checkModel: a valid definition has no problems", () => {
+  assert.deepEqual(problemsAfter(() => {}), []);
+});
+
+test("checkModel finds each kind of problem at its field", () => {
+  for (const [edit, expected] of [
+    [(m) => { m.event.title = " "; }, "event.title v_required"],
+    [(m) => { m.projects[0].id = "p 1"; }, "projects[0].id v_id_format"],
+    [(m) => { m.projects[0].id = "x".repeat(41); }, "projects[0].id v_id_format"],
+    [(m) => { m.judges.push({ id: "j1", name: "b" }); }, "judges[1].id v_id_duplicate"],
+    [(m) => { m.judges = []; }, "judges v_list_empty"],
+    [(m) => { m.criteria[0].max = ""; }, "criteria[0].max v_number_required"],
+    [(m) => { m.criteria[0].max = "0"; }, "criteria[0].max v_positive"],
+    [(m) => { m.criteria[0].step = "7"; }, "criteria[0].step w_step (warning)"],
+    [(m) => { m.timing.qa_minutes = "-1"; }, "timing.qa_minutes v_at_least"],
+    [(m) => { m.scoring.trim = "1.5"; }, "scoring.trim v_whole"],
+    [(m) => { m.projects[0].category = "nope"; }, "projects[0].category v_category_unknown"],
+    [(m) => { m.projects[0].indicators.sat = "101"; }, "projects[0].indicators.sat v_above_max"],
+    [(m) => { m.projects[0].indicators.sat = "many"; }, "projects[0].indicators.sat v_number"],
+    [(m) => { m.awards[1].of = ""; }, "awards[1].of v_award_of"],
+    [(m) => { m.awards[0].count = "0"; }, "awards[0].count v_at_least"],
+    [(m) => { m.recusals.push({ judge: "j9", project: "p01" }); }, "recusals[0].judge v_unknown_judge"],
+    [(m) => { m.composite.panel_weight = "50"; }, "composite.panel_weight w_weights (warning)"],
+  ]) {
+    assert.ok(problemsAfter(edit).includes(expected), `${expected} in ${problemsAfter(edit).join(" | ")}`);
+  }
+});
+
+test("checkModel accepts the id at its limit of 40 characters", () => {
+  assert.deepEqual(problemsAfter((m) => { m.projects[0].id = "a".repeat(40); }), []);
+});
