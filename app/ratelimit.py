@@ -93,6 +93,14 @@ class KeyedLimiter:
         bucket._refill(self.clock())
         return bucket.tokens >= 1.0
 
+    def wait(self, key: Hashable) -> float:
+        """Seconds until one token is there (0 if it is there now), without taking it."""
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            return 0.0
+        bucket._refill(self.clock())
+        return 0.0 if bucket.tokens >= 1.0 else bucket.retry_after()
+
     def restore(self, key: Hashable, tokens: float, updated: float) -> None:
         self._buckets[key] = TokenBucket(self.rate, tokens, updated)
 

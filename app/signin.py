@@ -51,11 +51,13 @@ class SignInLimits:
             limiter = self.pin_by_judge if "#" in key else self.pin_by_address
             limiter.restore(key, tokens, updated)
 
-    async def pin_attempt(self, store: Store, address: str, number: int) -> bool:
-        """Count one PIN attempt for (address, judge number) and save it; False if locked out."""
+    async def pin_attempt(self, store: Store, address: str, number: int) -> float:
+        """Count one PIN attempt for (address, judge number) and save it. Returns 0 when the attempt
+        may be checked, else the seconds until the lockout ends (what the page tells the judge)."""
         judge_key = f"{address}#{number}"
-        if not (self.pin_by_address.allowed(address) and self.pin_by_judge.allowed(judge_key)):
-            return False
+        wait = max(self.pin_by_address.wait(address), self.pin_by_judge.wait(judge_key))
+        if wait > 0:
+            return wait
         self.pin_by_address.take(address)
         self.pin_by_judge.take(judge_key)
         saved = []
@@ -63,4 +65,4 @@ class SignInLimits:
             bucket = limiter.bucket(key)
             saved.append((key, bucket.tokens, bucket.updated))
         await store.save_signin_attempts(saved, older_than=time.time() - PIN_WINDOW_SECONDS)
-        return True
+        return 0.0

@@ -106,7 +106,11 @@ async def test_pin_lockout_is_per_address_and_survives_a_restart(mini_server: Ru
     async with client_from(mini_server, "127.0.0.2") as attacker:
         for _ in range(int(PIN_PER_ADDRESS_AND_JUDGE.burst)):
             assert (await attacker.post("/j", data={"judge": "3", "pin": wrong})).status_code == 401
-        assert (await attacker.post("/j", data={"judge": "3", "pin": right})).status_code == 429
+        locked = await attacker.post("/j", data={"judge": "3", "pin": right})
+        assert locked.status_code == 429
+        # the page and Retry-After name the real wait: one attempt comes back every 2 minutes
+        assert 100 <= int(locked.headers["retry-after"]) <= 120
+        assert "Try again in 2 minutes" in locked.text
     # the real judge 3, on another phone, is not locked out by the attacker
     async with client_from(mini_server, "127.0.0.3") as judge:
         assert (await judge.post("/j", data={"judge": "3", "pin": right})).status_code == 303

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 
 import segno
@@ -70,8 +71,13 @@ async def pin_login(request: Request) -> Response:
     # ASCII digits only: int() and str.isdigit() also take other scripts' digits ("٣", "²")
     number = int(number_text) if _ASCII_NUMBER.fullmatch(number_text) else 0
     limits: SignInLimits = request.app.state.signin
-    if not await limits.pin_attempt(live.store, client_address(request), number):
-        return render(request, "pin.html", context | {"state": "locked"}, status_code=429)
+    wait_seconds = await limits.pin_attempt(live.store, client_address(request), number)
+    if wait_seconds:
+        # The page names the real wait (whole minutes, rounded up) and so does Retry-After.
+        locked = context | {"state": "locked", "wait_minutes": max(1, math.ceil(wait_seconds / 60))}
+        response = render(request, "pin.html", locked, status_code=429)
+        response.headers["Retry-After"] = str(math.ceil(wait_seconds))
+        return response
     if not number or not _PIN.fullmatch(pin):
         return render(request, "pin.html", context | {"state": "invalid"}, status_code=400)
     judge_id = live.judge_for_pin(number, pin)
