@@ -789,7 +789,7 @@ def closed_p1() -> EventState:
         (None, "reason_required"),
         ("", "reason_required"),
         ("   ", "reason_required"),
-        (7, "reason_required"),
+        (7, "bad_reason"),
         ("x" * 501, "bad_reason"),  # over the 500 of docs/security.md, as for a recusal
     ],
     ids=["none", "empty", "blank", "not-text", "too-long"],

@@ -33,7 +33,7 @@ P2_UP = {"judge": "j1", "project": "p2", "scores": {"idea": 10, "exec": 10}, "re
         ("redecide_awards", {}, "not_reopened"),
         ("reopen_results", {}, "reason_required"),
         ("reopen_results", {"reason": "  "}, "reason_required"),
-        ("reopen_results", {"reason": "x" * 501}, "reason_required"),
+        ("reopen_results", {"reason": "x" * 501}, "bad_reason"),
         ("reopen_results", {"reason": "\x00\u202e\x1b"}, "reason_required"),  # nothing left once cleaned
     ],
 )

@@ -99,7 +99,7 @@ async def test_a_definition_edit_after_scoring_is_journalled_with_its_reason(min
         refused = await http.post("/host/setup/save", json={"definition": definition})
         assert refused.status_code == 409 and refused.json()["error"]["code"] == "reason_required"
         too_long = await http.post("/host/setup/save", json={"definition": definition, "reason": "x" * 501})
-        assert too_long.status_code == 409 and too_long.json()["error"]["code"] == "reason_required"
+        assert too_long.status_code == 409 and too_long.json()["error"]["code"] == "bad_reason"
         at_limit = "r" * 500
         saved = await http.post("/host/setup/save", json={"definition": definition, "reason": at_limit})
         assert saved.status_code == 200, saved.text

@@ -18,12 +18,28 @@ from .text import MAX_REASON, clean_line
 MAX_REASON_LENGTH = MAX_REASON  # one limit for every reason (app/domain/text.py)
 
 
-def reason_arg(args: dict[str, Any], code: str = "reason_required") -> str:
-    reason = args.get("reason")
-    # cleaned as every other reason is (docs/security.md, "Uploads and text"): it is shown and journalled
-    reason = clean_line(reason) if isinstance(reason, str) else ""
-    if not reason or len(reason) > MAX_REASON_LENGTH:
-        raise DomainError(code, "A reason is needed (at most {limit} characters).", limit=MAX_REASON_LENGTH)
+def clean_reason(value: Any) -> str:
+    """A reason as sent, cleaned as every other reason is (docs/security.md, "Uploads and text"):
+    it is shown and journalled. Absent is "" (the caller decides whether one is needed); anything
+    that is not text, or is over the limit, is `bad_reason` -- the same answer for every command."""
+    if value is None:
+        return ""
+    reason = clean_line(value) if isinstance(value, str) else None
+    if reason is None or len(reason) > MAX_REASON_LENGTH:
+        raise DomainError(
+            "bad_reason", "The reason must be text of at most {limit} characters.", limit=MAX_REASON_LENGTH
+        )
+    return reason
+
+
+def reason_arg(args: dict[str, Any]) -> str:
+    """The required reason of a command: `bad_reason` as in clean_reason, `reason_required` if
+    nothing is left once cleaned."""
+    reason = clean_reason(args.get("reason"))
+    if not reason:
+        raise DomainError(
+            "reason_required", "A reason is needed (at most {limit} characters).", limit=MAX_REASON_LENGTH
+        )
     return reason
 
 

@@ -17,13 +17,12 @@ from typing import Any, Literal
 from .awards import AwardResult, compute_awards
 from .errors import DomainError
 from .facts import Change, Timer
-from .final_lock import MAX_REASON_LENGTH, award_changes, reason_arg, refuse_when_locked
+from .final_lock import award_changes, clean_reason, reason_arg, refuse_when_locked
 from .models import Event, ScoringRules
 from .numbers import as_number, exact, shown
 from .results import ProjectResult, Standings, compute_results, rank
 from .scoring import ScoreSheet, validate_comment, validate_values, weighted_total
 from .stage import STAGE_KINDS, StageRules, StartRecord
-from .text import clean_line
 
 __all__ = ["Change", "EventState", "Timer"]  # Change and Timer live in facts.py; imported from here too
 
@@ -222,12 +221,7 @@ class EventState(StageRules):
         if self.status[pid] == "revealed":
             raise DomainError("already_revealed", "The result of this project has been revealed.")
         refuse_when_locked(self.ceremony is not None, self.reopened)
-        reason = args.get("reason", "")
-        reason = clean_line(reason) if isinstance(reason, str) else None  # docs/security.md, "Uploads and text"
-        if reason is None or len(reason) > MAX_REASON_LENGTH:
-            raise DomainError(
-                "bad_reason", "The reason must be text of at most {limit} characters.", limit=MAX_REASON_LENGTH
-            )
+        reason = clean_reason(args.get("reason"))
         if ((jid, pid) in self.recused) == on:
             return []
         if not reason:
@@ -307,14 +301,9 @@ class EventState(StageRules):
         if (jid, pid) in self.recused:
             raise DomainError("recused", "That judge is recused from this project.")
         refuse_when_locked(self.ceremony is not None, self.reopened)
-        reason = args.get("reason")
-        reason = clean_line(reason) if isinstance(reason, str) else ""
+        reason = clean_reason(args.get("reason"))
         if not reason:
             raise DomainError("reason_required", "A correction needs a reason.")
-        if len(reason) > MAX_REASON_LENGTH:
-            raise DomainError(
-                "bad_reason", "The reason must be text of at most {limit} characters.", limit=MAX_REASON_LENGTH
-            )
         values = validate_values(self.event, args.get("scores"))
         comment = validate_comment(args.get("comment"))
         return [
