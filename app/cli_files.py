@@ -7,6 +7,8 @@ created (`roadshow password missing.db` must not leave an empty database behind)
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
@@ -38,7 +40,24 @@ def event_database(path: str | Path) -> Path:
         raise CliError(f"{p} cannot be read: {exc.strerror or exc}") from None
     if header != SQLITE_HEADER:
         raise CliError(f"{p} is not an event database (not an SQLite file)")
+    foreign = foreign_tables(p)
+    if foreign:
+        raise CliError(f"{p} is another program's SQLite database (tables: {', '.join(foreign[:5])}), not an event")
     return p
+
+
+def foreign_tables(path: Path) -> list[str]:
+    """The tables of an SQLite file that is neither empty nor a Roadshow database (no `journal`
+    table): Roadshow must not add its tables to another program's database. `immutable` reads the
+    main file only and creates no -wal/-shm beside it; a schema still in the WAL reads as empty
+    here and is checked again when the store opens (Store._refuse_foreign)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+            names = [str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    except sqlite3.Error as exc:
+        raise CliError(f"{path} cannot be read as an SQLite database ({exc})") from None
+    return [] if not names or "journal" in names else sorted(names)
 
 
 def new_database_place(path: str | Path) -> Path:

@@ -70,6 +70,15 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+async def _refuse_foreign(conn: aiosqlite.Connection, path: str | Path) -> None:
+    """Another program's database (tables, none of them our journal): adding our tables to it, or
+    switching it to WAL, would change a file that is not ours."""
+    async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
+        tables = [str(row[0]) for row in await cur.fetchall()]
+    if tables and "journal" not in tables:
+        raise StoreError(f"{path} is another program's SQLite database, not a Roadshow event")
+
+
 WAL_RESERVE_BYTES = 4 * 1024 * 1024  # Store.reserve_wal: about 1,000 pages, one automatic checkpoint
 
 
@@ -89,6 +98,7 @@ class Store:
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
+            await _refuse_foreign(conn, path)  # before WAL mode changes the file's header
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA synchronous=FULL")
             await conn.execute("PRAGMA foreign_keys=ON")

@@ -7,6 +7,7 @@ is not an event database, or a missing file given to any command is one line of 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
@@ -97,6 +98,10 @@ def test_password_on_a_missing_database_creates_nothing(tmp_path: Path) -> None:
         (["import", "{dir}"], "is a directory"),
         (["import", "{missing}"], "does not exist"),
         (["import", "{csv}", "--base", "{junk}"], "not an event database"),
+        (["serve", "{foreign}"], "another program's SQLite database"),
+        (["password", "{foreign}", "--password", "x"], "another program's SQLite database"),
+        (["export", "{foreign}", "--toml", "{dir}/x.toml"], "another program's SQLite database"),
+        (["backup", "{foreign}", "{dir}/copy.db"], "another program's SQLite database"),
         (["serve", "{event}", "--public-url", "ftp://x"], "--public-url"),
         (["serve", "{event}", "--port", "70000"], "not a valid port"),
         (["serve", "{event}", "--ssl-certfile", "{missing}", "--ssl-keyfile", "{missing}"], "does not exist"),
@@ -113,7 +118,13 @@ def test_a_wrong_file_is_one_line(
     csv.write_text("name\nA\n", encoding="utf-8")
     event = tmp_path / "event.toml"
     event.write_text(MINI_EVENT.read_text(encoding="utf-8"), encoding="utf-8")
+    foreign = tmp_path / "contacts.db"  # another program's SQLite database: must stay untouched
+    with contextlib.closing(sqlite3.connect(foreign)) as conn:
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+        conn.commit()
+    foreign_before = foreign.read_bytes()
     names = {"dir": folder, "junk": junk, "missing": tmp_path / "missing.db", "event": event, "csv": csv}
+    names["foreign"] = foreign
     names["event_db"] = event_db
     before = sorted(p.name for p in tmp_path.rglob("*"))
     args = [a.format(**names) for a in argv] + (["--host", "127.0.0.1"] if argv[0] in ("serve", "demo") else [])
@@ -124,6 +135,7 @@ def test_a_wrong_file_is_one_line(
     one_line_error(result, expected)
     assert sorted(p.name for p in tmp_path.rglob("*")) == before  # nothing created
     assert junk.read_text(encoding="utf-8") == "not a database\n"  # nothing changed
+    assert foreign.read_bytes() == foreign_before
 
 
 def test_every_option_and_argument_is_documented_with_its_default() -> None:

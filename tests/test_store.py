@@ -12,7 +12,7 @@ from app.hub import Hub
 from app.live import LiveEvent
 from app.protocol import Command
 from app.setup import prepare
-from app.store import ChainError, DuplicateCommand, Store
+from app.store import ChainError, DuplicateCommand, Store, StoreError
 from tests.conftest import MINI_EVENT
 
 SCORES = {"impact": 50, "pitch": 30}
@@ -65,6 +65,19 @@ async def test_migrations_are_numbered_and_run_once(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] >= 1
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_another_programs_database_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    foreign = tmp_path / "contacts.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+    before = foreign.read_bytes()
+    with pytest.raises(StoreError, match="another program"):
+        async with Store.open(foreign):
+            pass
+    with sqlite3.connect(foreign) as conn:  # none of our tables was added
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"contacts"} and foreign.read_bytes()[:100] == before[:100]
 
 
 async def test_replay_rebuilds_the_same_state(tmp_path: Path) -> None:
