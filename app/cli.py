@@ -266,6 +266,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .spreadsheets import example_event
 
         target = Path(args.event_file)
+        if target.is_dir():
+            raise CliError(f"{target} is a directory; name the event file to write, e.g. {target / 'event.toml'}")
         if target.exists():
             print(f"{target} already exists; nothing written.", file=sys.stderr)
             return 1

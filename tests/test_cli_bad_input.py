@@ -86,6 +86,8 @@ def test_password_on_a_missing_database_creates_nothing(tmp_path: Path) -> None:
         (["init", "{dir}"], "is a directory"),
         (["init", "{event}", "--db", "{junk}"], "not an event database"),
         (["check", "{dir}"], "is a directory"),
+        (["new", "{dir}"], "is a directory"),
+        (["export", "{event_db}", "--toml", "{dir}"], "IsADirectoryError"),
         (["backup", "{dir}", "{dir}/copy.db"], "is a directory"),
         (["backup", "{junk}", "{dir}/copy.db"], "not an event database"),
         (["backup", "{missing}", "{dir}/copy.db"], "does not exist"),
