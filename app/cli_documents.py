@@ -97,7 +97,7 @@ async def _read_db(db: str) -> tuple[Event, list[JournalEntry]]:
         if source is None:
             raise FileNotFoundError(f"{db} holds no event")
         await store.verify_chain()  # a tampered log is refused, as when serving it
-        return parse_event(source), await store.journal()
+        return parse_event(source, stored=True), await store.journal()
 
 
 def load_state(db: str) -> tuple[EventState, list[JournalEntry]]:

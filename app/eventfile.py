@@ -123,6 +123,7 @@ class _Reader:
 
     text: str
     problems: list[FileProblem]
+    lengths: bool = True  # check the length limits (not for a definition a database already holds)
     _lines: _Lines | None = None
 
     def fail(self, field: str, template: str, /, **params: Any) -> None:
@@ -184,7 +185,7 @@ class _Reader:
         return value
 
     def length(self, name: str, value: str, limit: int) -> None:
-        if len(value) > limit:
+        if self.lengths and len(value) > limit:
             self.fail(name, "is longer than {limit} characters ({length})", limit=limit, length=len(value))
 
     def ident(self, data: dict[str, Any], key: str, field: str) -> str:
@@ -231,7 +232,7 @@ class _Reader:
             self.fail(f"{field}.{key}", "must be a list of names")
             return ()
         names = tuple(n for n in (clean_line(v) for v in value) if n)
-        if len(names) > MAX_NAMES:
+        if self.lengths and len(names) > MAX_NAMES:
             self.fail(f"{field}.{key}", "lists more than {limit} names ({count})", limit=MAX_NAMES, count=len(names))
         for n in names:
             self.length(f"{field}.{key}", n, MAX_NAME)
@@ -250,7 +251,10 @@ def load_event_file(path: str | Path) -> Event:
     return parse_event(text)
 
 
-def parse_event(text: str) -> Event:
+def parse_event(text: str, stored: bool = False) -> Event:
+    """The Event in `text`, or EventFileError listing every problem. `stored=True` is for a definition
+    a database already holds: an older version may have accepted text longer than today's limits, and
+    the event must still open, so its text is cleaned but the length limits are not applied."""
     text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
@@ -258,7 +262,7 @@ def parse_event(text: str) -> Event:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         raise EventFileError([_file_problem(N_("is not valid TOML: {error}"), line, error=str(exc))]) from exc
-    r = _Reader(text, [])
+    r = _Reader(text, [], lengths=not stored)
     r.known_keys(data, set(_KEYS), "")
 
     head = r.table(data, "event", "event")

@@ -11,6 +11,7 @@ import os
 import tracemalloc
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -22,6 +23,7 @@ from app.spreadsheets.bounds import (
     MAX_COLUMNS,
     MAX_MEMBER_BYTES,
     MAX_UNZIPPED_BYTES,
+    MAX_UPLOAD_BYTES,
     MAX_ZIP_MEMBERS,
     workbook_refusal,
 )
@@ -203,3 +205,16 @@ async def test_the_child_is_stopped_at_its_cpu_limit(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(sandbox, "CPU_SECONDS", 1)  # the same 5,000 rows take more than a second of CPU
     with pytest.raises(sandbox.ImportTooCostly):
         await sandbox.read_upload_isolated("csv", "p.csv", csv_with(MAX_ROWS).encode(), BASE)
+
+
+def test_roadshow_import_has_the_same_upload_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli_documents import import_command
+
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(b"PK\x03\x04" + b"\0" * MAX_UPLOAD_BYTES)
+    assert import_command(str(big), None) == 2
+    assert "larger than 5 MB" in capsys.readouterr().err
+    far = tmp_path / "far.xlsx"
+    far.write_bytes(far_cell_workbook())
+    assert import_command(str(far), None) == 2
+    assert "reaches cell XFD1048576" in capsys.readouterr().err
