@@ -739,11 +739,16 @@ def closed_p1() -> EventState:
 
 @pytest.mark.parametrize(
     "reason",
-    [None, "", "   ", 7, "x" * 501],
-    ids=["none", "empty", "blank", "not-text", "too-long"],
+    [None, "", "   ", 7, "\x01\x0b"],
+    ids=["none", "empty", "blank", "not-text", "only-controls"],
 )
 def test_correct_score_requires_a_reason(reason):
     expect_error(closed_p1(), "reason_required", "correct_score", correction(reason))
+
+
+def test_a_correction_reason_has_a_limit_named_in_its_error():
+    do(closed_p1(), "correct_score", correction("x" * 500))  # at the limit (docs/security.md)
+    expect_error(closed_p1(), "bad_reason", "correct_score", correction("x" * 501))
 
 
 def test_correct_score_requires_a_closed_project():
