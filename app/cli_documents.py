@@ -18,6 +18,7 @@ from .eventfile import load_event_file, parse_event
 from .eventfile_export import event_to_toml
 from .i18n import N_, Message
 from .spreadsheets import ImportPreview, event_workbook, import_projects_csv, import_workbook
+from .spreadsheets.bounds import MAX_UPLOAD_BYTES
 from .store import ChainError, JournalEntry, Store, anchor_of
 
 
@@ -31,6 +32,9 @@ def import_command(
         raise FileNotFoundError(f"{path} does not exist")
     if out and Path(out).exists() and not force:
         print(f"error: {out} already exists; choose another name or pass --force", file=sys.stderr)
+        return 2
+    if path.stat().st_size > MAX_UPLOAD_BYTES:  # the server's upload limit, and the same bounds after it
+        print(f"error: {path.name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", file=sys.stderr)
         return 2
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -93,7 +97,7 @@ async def _read_db(db: str) -> tuple[Event, list[JournalEntry]]:
         if source is None:
             raise FileNotFoundError(f"{db} holds no event")
         await store.verify_chain()  # a tampered log is refused, as when serving it
-        return parse_event(source), await store.journal()
+        return parse_event(source, stored=True), await store.journal()
 
 
 def load_state(db: str) -> tuple[EventState, list[JournalEntry]]:

@@ -90,7 +90,7 @@ class LiveEvent:
         source = await store.get_meta("event_toml")
         if source is None:
             raise RuntimeError("the database holds no event: create one with `roadshow init`")
-        event = parse_event(source)
+        event = parse_event(source, stored=True)  # an older version may have stored longer text
         await store.verify_chain()
         state = EventState.new(event)
         for entry in await store.journal():

@@ -59,7 +59,7 @@ async def prepare(
             created = True
         stored_text = await store.get_meta("event_toml")
         assert stored_text is not None
-        event = parse_event(stored_text)
+        event = parse_event(stored_text, stored=True)  # an older version may have stored longer text
         tokens = await store.ensure_judge_tokens([j.id for j in event.judges])
         secret = await store.get_meta("session_secret") or ""
         if password is None and demo:

@@ -790,9 +790,10 @@ def closed_p1() -> EventState:
         ("", "reason_required"),
         ("   ", "reason_required"),
         (7, "bad_reason"),
+        ("\x01\x0b", "reason_required"),  # nothing left once cleaned
         ("x" * 501, "bad_reason"),  # over the 500 of docs/security.md, as for a recusal
     ],
-    ids=["none", "empty", "blank", "not-text", "too-long"],
+    ids=["none", "empty", "blank", "not-text", "only-controls", "too-long"],
 )
 def test_correct_score_requires_a_reason(reason, code):
     expect_error(closed_p1(), code, "correct_score", correction(reason))
@@ -802,6 +803,11 @@ def test_a_correction_reason_at_the_limit_is_taken():
     state = closed_p1()
     do(state, "correct_score", correction("x" * 500))
     assert state.sheets[("p1", "j1")].values == {"idea": 9, "exec": 9}
+
+
+def test_a_correction_reason_has_a_limit_named_in_its_error():
+    do(closed_p1(), "correct_score", correction("x" * 500))  # at the limit (docs/security.md)
+    expect_error(closed_p1(), "bad_reason", "correct_score", correction("x" * 501))
 
 
 def test_correct_score_requires_a_closed_project():

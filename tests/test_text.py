@@ -141,3 +141,23 @@ def test_a_comment_is_cleaned_and_limited_after_cleaning() -> None:
     with pytest.raises(DomainError) as caught:
         validate_comment("好" * (text.MAX_COMMENT + 1))
     assert caught.value.code == "comment_too_long"
+
+
+def test_a_stored_definition_past_todays_limits_still_opens() -> None:
+    """An older version accepted any length: a database holding such an event must still start (and
+    its text is cleaned), while a new or edited definition is held to the limits."""
+    source = with_value(("event", "title"), "T\x01" * 150_000)
+    assert parse_event(source, stored=True).title == "T" * 150_000
+    with pytest.raises(EventFileError, match="longer than 200"):
+        parse_event(source)
+
+
+def test_text_from_the_setup_page_is_cleaned_through_the_event_file() -> None:
+    """The setup page's JSON becomes TOML (dump_toml escapes every control) and then parse_event."""
+    from app.routes.setup import definition_to_toml
+
+    data = copy.deepcopy(BASE)
+    data["event"]["title"] = "A\x01\x0b\x7f\x85B\u202e"
+    data["projects"][0]["summary"] = "one\r\ntwo\x00"
+    event = parse_event(definition_to_toml(data))
+    assert (event.title, event.projects[0].summary) == ("A B", "one\ntwo")

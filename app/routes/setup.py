@@ -28,7 +28,6 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -41,11 +40,12 @@ from ..eventfile import EventFileError, parse_event
 from ..eventfile_export import dump_toml, event_to_data, event_to_toml
 from ..i18n import N_
 from ..live import LOCKED_MESSAGES, LiveEvent, structure_changes
-from ..spreadsheets import ImportPreview, Problem, import_projects_csv, import_workbook
+from ..spreadsheets import Problem
+from ..spreadsheets.bounds import MAX_UPLOAD_BYTES
+from ..spreadsheets.sandbox import CPU_SECONDS, MEMORY_LIMIT_BYTES, ImportBusy, ImportTooCostly, read_upload_isolated
 from .common import choose_language, is_host, live_event, render, same_origin
 
 MAX_JSON_BYTES = 1024 * 1024  # a definition of hundreds of projects is a few hundred kB
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PREVIEW_TTL_SECONDS = 15 * 60
 MAX_PREVIEWS = 20
 NO_STORE = {"cache-control": "no-store"}
@@ -391,22 +391,6 @@ async def _blocked(request: Request, event: Event) -> dict[str, Any] | None:
     return None
 
 
-def _read_upload(kind: str, name: str, data: bytes, base: Event) -> tuple[ImportPreview, str | None]:
-    """(preview, note). Runs in a worker thread: reading a workbook takes a moment. A zip file is read
-    as a workbook whatever its name (a workbook renamed .csv is still a workbook)."""
-    if kind == "csv":
-        note = None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Excel's plain "CSV" on a Chinese Windows is GBK, not UTF-8
-            text = data.decode("gb18030", errors="replace")
-            note = "gb18030"
-        stem = re.sub(r"\.(csv|txt)$", "", name.rsplit("/", 1)[-1], flags=re.I) or "CSV"
-        return import_projects_csv(text, base, name=stem), note
-    return import_workbook(data), None
-
-
 async def import_preview(request: Request) -> Response:
     if refused := _refuse(request):
         return refused
@@ -446,7 +430,24 @@ async def import_preview(request: Request) -> Response:
         )
     live = live_event(request)
     kind = "xlsx" if is_zip or lower.endswith(".xlsx") else "csv"
-    preview, note = await run_in_threadpool(_read_upload, kind, name, data, live.event)
+    try:  # in a child process with memory and CPU limits, one upload at a time (docs/security.md)
+        preview, note = await read_upload_isolated(kind, name, data, live.event)
+    except ImportBusy:
+        return _error(
+            request, "import_busy", N_("Another file is being checked right now: try again in a moment."), 429
+        )
+    except ImportTooCostly:
+        return _error(
+            request,
+            "import_too_costly",
+            N_(
+                "Reading this file took more than {seconds} seconds or {mb} MB of memory, so it was stopped: "
+                "it is not a workbook Roadshow can import. Keep only the event's sheets and rows and retry."
+            ),
+            422,
+            seconds=CPU_SECONDS,
+            mb=MEMORY_LIMIT_BYTES // (1024 * 1024),
+        )
     answer: dict[str, Any] = {
         "ok": preview.ok,
         "file": name[:200],

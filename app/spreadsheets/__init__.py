@@ -17,7 +17,8 @@ Pure functions of bytes/text and domain objects; openpyxl does the .xlsx work.
 Modules: `layout` (sheets, columns, settings), `styles` (cell and print formatting, shared with the
 results workbook), `writing` (template and event workbooks), `example` (the template's example event),
 `importing` (workbook and CSV import), `reader` (cells to event-file data, problems put back on their
-cells), `preview` (`Problem`, `ImportPreview`).
+cells), `preview` (`Problem`, `ImportPreview`), `bounds` (the limits of an upload, checked before the
+work), `sandbox` (the server reads an upload in a child process with memory and CPU limits).
 """
 
 from .example import EXAMPLE_EVENT, example_event

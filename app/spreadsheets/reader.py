@@ -16,13 +16,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..domain.text import clean_line
 from ..eventfile import EventFileError, parse_event
 from ..eventfile_export import dump_toml
 from ..i18n import N_, Message
+from .bounds import MAX_COLUMNS, CsvSheet
 from .layout import EVENT, EVENT_COLUMNS, MAX_ROWS, SETTING_BY_KEY, Column, Kind, SheetSpec
 from .preview import ImportPreview, Problem
+
+Sheet = Worksheet | ReadOnlyWorksheet | CsvSheet  # what the reader reads: only title and iter_rows
+_BLANK = (None,) * MAX_COLUMNS
 
 NAME_SEPARATORS = re.compile(r"\s*[,，、;；\n]\s*")
 _INDICATOR_HEADER = re.compile(r"\[\s*([A-Za-z0-9_.-]{1,40})\s*\]\s*$")
@@ -61,7 +67,7 @@ class WorkbookReader:
             self.structural = True
 
     # -- the event sheet: key | setting | value | notes
-    def read_settings(self, ws: Worksheet) -> dict[str, Any]:
+    def read_settings(self, ws: Sheet) -> dict[str, Any]:
         self.settings_sheet = ws.title
         columns = self._header(ws, EVENT)
         out: dict[str, Any] = {}
@@ -116,7 +122,7 @@ class WorkbookReader:
 
     # -- a list sheet: one entry per row
     def read_list(
-        self, ws: Worksheet | None, spec: SheetSpec, indicators: tuple[list[str], dict[str, str]] | None = None
+        self, ws: Sheet | None, spec: SheetSpec, indicators: tuple[list[str], dict[str, str]] | None = None
     ) -> list[dict[str, Any]]:
         if ws is None:
             return []
@@ -129,7 +135,7 @@ class WorkbookReader:
         if columns is None:
             return entries
         headers = {c.key: c.header for c in spec.columns}
-        header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        header_row = _header_row(ws)
         for key, index in columns.items():
             places[key] = (get_column_letter(index), headers.get(key) or _text(header_row[index - 1]) or key)
         for r, row in self._rows(ws):
@@ -153,15 +159,48 @@ class WorkbookReader:
             rownums.append(r)
         return entries
 
-    def _rows(self, ws: Worksheet) -> Iterable[tuple[int, tuple[Any, ...]]]:
-        last = min(ws.max_row, MAX_ROWS + 1)  # iter_rows beyond max_row would create empty cells
-        for r, row in enumerate(ws.iter_rows(min_row=2, max_row=last, values_only=True), start=2):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+    def _rows(self, ws: Sheet) -> Iterable[tuple[int, tuple[Any, ...]]]:
+        # explicit bounds, always: a sheet's declared size (one cell at XFD1048576) is not a promise
+        rows = ws.iter_rows(min_row=2, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
+        for r, row in enumerate(rows, start=2):
+            if row == _BLANK or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
             yield r, row
 
+    def _too_big(self, ws: Sheet) -> None:
+        """A value below the rows Roadshow reads, or a header right of its columns, is a problem (never
+        silently dropped). A workbook's declared size (its `<dimension ref>`) past the bounds is one
+        problem, found before any row is read; otherwise the rows below are scanned within
+        `MAX_COLUMNS`, and the header row to its end."""
+        if isinstance(ws, ReadOnlyWorksheet):
+            rows, columns = ws.max_row or 0, ws.max_column or 0  # as declared; openpyxl read only that
+            if rows > MAX_ROWS + 1 or columns > MAX_COLUMNS:
+                self.problem(
+                    ws.title,
+                    None,
+                    None,
+                    "reaches cell {cell}: Roadshow reads at most {rows} rows below the header and {columns} "
+                    "columns; delete what lies below or right of the table, or copy the table to a new sheet",
+                    cell=f"{get_column_letter(min(columns, 16384) or 1)}{rows}",
+                    rows=MAX_ROWS,
+                    columns=MAX_COLUMNS,
+                )
+                return
+        below = ws.iter_rows(min_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True)
+        if any(row != _BLANK and any(v not in (None, "") for v in row) for row in below):
+            self.problem(
+                ws.title, None, None, "has more than {limit} rows: Roadshow reads at most {limit}", limit=MAX_ROWS
+            )
+        if isinstance(ws, CsvSheet):
+            return  # bounds.read_csv checked its width
+        right = ws.iter_rows(min_row=1, max_row=1, min_col=MAX_COLUMNS + 1, values_only=True)
+        if any(v not in (None, "") for row in right for v in row):
+            self.problem(
+                ws.title, 1, None, "has more than {limit} columns: Roadshow reads at most {limit}", limit=MAX_COLUMNS
+            )
+
     def _header(
-        self, ws: Worksheet, spec: SheetSpec, indicators: tuple[list[str], dict[str, str]] | None = None
+        self, ws: Sheet, spec: SheetSpec, indicators: tuple[list[str], dict[str, str]] | None = None
     ) -> dict[str, int] | None:
         """Map each column key to its (1-based) column index from the header row. Unknown headers and
         missing required columns are problems."""
@@ -169,13 +208,8 @@ class WorkbookReader:
         for column in spec.columns:
             for name in (column.header, column.zh, column.en, column.key):
                 by_name.setdefault(normal_name(name), column)
-        header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        if ws.max_row > MAX_ROWS + 1 and any(
-            v not in (None, "") for row in ws.iter_rows(min_row=MAX_ROWS + 2, values_only=True) for v in row
-        ):
-            self.problem(
-                ws.title, None, None, "has more than {limit} rows: Roadshow reads at most {limit}", limit=MAX_ROWS
-            )
+        header_row = _header_row(ws)
+        self._too_big(ws)
         found: dict[str, int] = {}
         has_data = {c for _, row in self._rows(ws) for c, v in enumerate(row, start=1) if v not in (None, "")}
         expected = ", ".join(f"'{c.header}'" for c in spec.columns)
@@ -375,8 +409,12 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _header_row(ws: Sheet) -> tuple[Any, ...]:
+    return next(ws.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
+
+
 def _short(value: Any, limit: int = 40) -> str:
-    text = str(value)
+    text = clean_line(str(value))  # quoted in a problem: printed on a terminal, shown on a page
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
