@@ -7,6 +7,9 @@ holds a file descriptor forever by sending a header byte now and then. `GuardedH
 - a header deadline: a request's headers must be complete within HEADER_TIMEOUT of its first byte
   (or of the connection opening), and be at most MAX_HEADER_BYTES, else 408 / 431 and the connection
   is closed;
+- a body deadline: a request's body must be complete within BODY_TIMEOUT of its headers, else the
+  connection is closed (408 if no response has started) -- a client trickling a body byte by byte
+  would otherwise hold a busy connection, which the per-address limit cannot reclaim, forever;
 - MAX_HTTP_PER_ADDRESS plain-HTTP connections per client address: one more closes that address's
   oldest connection that is not in the middle of a request (the newcomer gets in: a judge on the
   same network address as an attacker can still load a page), or is refused when all are busy;
@@ -31,6 +34,8 @@ from .admission import open_files_limit
 
 HEADER_TIMEOUT = 10.0  # seconds for a request's headers to arrive in full
 MAX_HEADER_BYTES = 16 * 1024  # request line + headers
+# The largest body (a 5 MB import) at 100 KB/s, slow venue Wi-Fi, takes 50 s.
+BODY_TIMEOUT = 60.0  # seconds for a request's body to arrive in full after its headers
 MAX_HTTP_PER_ADDRESS = 32  # plain-HTTP connections open at once from one client address
 CONNECTION_FD_RESERVE = 64  # file descriptors never used for connections
 KEEP_ALIVE_TIMEOUT = 5  # seconds an idle keep-alive connection stays open (uvicorn's timeout_keep_alive)
@@ -53,6 +58,7 @@ class ConnectionGuard:
     def __init__(self) -> None:
         # ROADSHOW_HEADER_TIMEOUT: tests shorten it to watch a slowloris connection being closed.
         self.header_timeout = _env_float("ROADSHOW_HEADER_TIMEOUT", HEADER_TIMEOUT)
+        self.body_timeout = _env_float("ROADSHOW_BODY_TIMEOUT", BODY_TIMEOUT)
         self.per_address = int(_env_float("ROADSHOW_HTTP_PER_ADDRESS", MAX_HTTP_PER_ADDRESS))
         self.trusted: frozenset[str] = frozenset()
         self.by_address: dict[str, dict[GuardedHttpProtocol, None]] = {}
@@ -114,6 +120,10 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if self._deadline is None:
             self._deadline = self.loop.call_later(self.guard.header_timeout, self._headers_too_slow)
 
+    def _arm_body(self) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(self.guard.body_timeout, self._body_too_slow)
+
     def _disarm(self) -> None:
         if self._deadline is not None:
             self._deadline.cancel()
@@ -124,6 +134,15 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self.guard.refused += 1
         self.guard.release(self)
         self.close_with(_TIMEOUT)
+
+    def _body_too_slow(self) -> None:
+        self._deadline = None
+        self.guard.refused += 1
+        self.guard.release(self)
+        if self.cycle is not None and self.cycle.response_started:
+            self.transport.close()  # a response is under way: no second status line
+        else:
+            self.close_with(_TIMEOUT)
 
     def data_received(self, data: bytes) -> None:
         if self._awaiting_headers:
@@ -142,8 +161,12 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._awaiting_headers = False
         self._header_bytes = 0
-        self._disarm()
+        self._arm_body()  # disarmed by on_message_complete, at once for a request without a body
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._disarm()
+        super().on_message_complete()
 
     def handle_websocket_upgrade(self) -> None:
         self._disarm()

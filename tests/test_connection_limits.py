@@ -23,8 +23,8 @@ from tests.server import LiveClient, RunningServer
 
 @pytest.fixture
 def guarded_server(tmp_path: Path) -> Iterator[RunningServer]:
-    """Short header deadline and a small public pool, to watch both act."""
-    env = {"ROADSHOW_HEADER_TIMEOUT": "1", "ROADSHOW_MAX_PUBLIC_SOCKETS": "30"}
+    """Short header and body deadlines and a small public pool, to watch them act."""
+    env = {"ROADSHOW_HEADER_TIMEOUT": "1", "ROADSHOW_BODY_TIMEOUT": "2", "ROADSHOW_MAX_PUBLIC_SOCKETS": "30"}
     server = RunningServer(tmp_path / "guarded.db", MINI_EVENT, extra_env=env)
     server.start()
     try:
@@ -162,6 +162,30 @@ async def test_slowloris_connections_are_closed(guarded_server: RunningServer) -
     slow, silent = await asyncio.gather(asyncio.to_thread(slow_client), asyncio.to_thread(silent_client))
     assert slow.startswith(b"HTTP/1.1 408")
     assert silent.startswith(b"HTTP/1.1 408")
+
+
+async def test_a_body_trickled_byte_by_byte_is_cut_off_and_a_prompt_one_is_served(
+    guarded_server: RunningServer,
+) -> None:
+    def post(pause: float) -> bytes:
+        body = b"judge=1&pin=000000"
+        host = f"127.0.0.1:{guarded_server.port}".encode()
+        head = b"POST /j HTTP/1.1\r\nHost: %s\r\nOrigin: http://%s\r\n" % (host, host)
+        head += b"Content-Type: application/x-www-form-urlencoded\r\n"
+        with _raw(guarded_server, "127.0.0.8") as sock:
+            sock.sendall(head + b"Content-Length: %d\r\n\r\n" % len(body))
+            for byte in body:  # one byte every `pause` seconds
+                try:
+                    sock.sendall(bytes([byte]))
+                except OSError:
+                    break
+                time.sleep(pause)
+            return _read_until_closed(sock)
+
+    # 18 bytes at 0.3 s each: over the 2-s body deadline (tests' value; 60 s by default)
+    assert (await asyncio.to_thread(post, 0.3)).startswith(b"HTTP/1.1 408")
+    # the same body sent at once is read and answered (a wrong PIN: 401), the deadline disarmed
+    assert (await asyncio.to_thread(post, 0.0)).startswith(b"HTTP/1.1 401")
 
 
 async def test_one_address_holds_a_bounded_number_of_idle_connections(guarded_server: RunningServer) -> None:
