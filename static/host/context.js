@@ -25,6 +25,7 @@ export const ui = {
   ceremonyShown: null, // null until the first view; then whether the ceremony panel was showing
   undo: null, // {project, until (ms)}: the last start, while its undo is offered
   judgesOpen: false, // the full judges table under the compact strip row
+  openRowMenu: null, // the running-order row whose menu is open: kept across live re-renders
 };
 
 // The renderer, set by static/host.js: modules call hooks.render() without importing it (no cycle).

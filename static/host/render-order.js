@@ -71,11 +71,20 @@ export function renderOrder() {
   list.replaceChildren(...items);
 }
 
-/** A row's menu: "Start now" (or "Return to it" for an interrupted project), closed by default. */
+/** A row's menu: "Start now" (or "Return to it" for an interrupted project), closed by default.
+ * Which menu is open lives in `ui`, so a live update (a judge's score) that redraws the list does
+ * not close it under the host's pointer. */
 function rowMenu(p, s) {
   const details = h(
     "details",
-    { class: "row-menu" },
+    {
+      class: "row-menu",
+      open: ui.openRowMenu === p.id,
+      ontoggle: () => {
+        if (details.open) ui.openRowMenu = p.id;
+        else if (ui.openRowMenu === p.id) ui.openRowMenu = null;
+      },
+    },
     h(
       "summary",
       { "data-testid": `row-menu-${p.id}`, "aria-label": t("row_menu_named", { title: p.title }), title: t("row_menu") },
@@ -94,6 +103,7 @@ function rowMenu(p, s) {
           disabled: !s.canStart(p.id),
           onclick: () => {
             details.open = false;
+            ui.openRowMenu = null;
             startProject(p.id);
           },
         },
