@@ -39,7 +39,7 @@ def test_an_open_row_menu_survives_a_live_redraw(browser, demo_web) -> None:
     start.wait_for(state="visible")
 
     # another host tab moves the last two projects: the list is redrawn from the new view
-    moved = order[:-2] + [order[-1], order[-2]]
+    moved = [*order[:-2], order[-1], order[-2]]
     with ThreadPoolExecutor(1) as pool:  # sync Playwright owns this thread's event loop
         pool.submit(asyncio.run, reorder_from_another_tab(server, moved)).result()
     host.wait_for_function(
