@@ -7,9 +7,11 @@ docs/judging-statistics.md; the numbers below are the ones it states.
 
 Outlier rule (checked first, so that one mistyped score neither makes its judge look harsh nor its
 project look disputed):
-    off_j  = median over the projects j scored of (x_jp - median of the other judges' totals on p)
-             (the judge's own habitual offset, robust to one wild score);
-    y_ip   = x_ip - off_i                      (every total with its judge's offset removed);
+    off_j  = median over the OTHER projects q ≠ p that j scored of (x_jq - median of the other
+             judges' totals on q): the judge's habitual offset, robust to one wild score and never
+             fed by the score under test; 0 while j has fewer than OFFSET_MIN_PROJECTS such projects
+             (at the first projects of the day the raw totals are compared);
+    y_ip   = x_ip - off_i                      (every total on p with its judge's offset removed);
     m, s   = median and 1.4826 × MAD of y_ip over the other judges i ≠ j on p;
     flag x_jp when at least OUTLIER_MIN_OTHERS other judges scored p and
              |y_jp - m| > max(OUTLIER_SHARE × panel maximum, OUTLIER_SDS × s).
@@ -34,6 +36,7 @@ from scipy import stats
 OUTLIER_SHARE = 0.15  # of the panel maximum: 15 points on a 100-point rubric
 OUTLIER_SDS = 3.0  # robust standard deviations of the other judges' (offset-corrected) totals
 OUTLIER_MIN_OTHERS = 3  # fewer other judges: no median worth comparing with
+OFFSET_MIN_PROJECTS = 2  # a judge's habitual offset needs at least this many other projects
 LENIENCY_SHARE = 0.05  # of the panel maximum: 5 points on a 100-point rubric
 MAD_TO_SD = 1.4826  # the MAD of a normal sample times this estimates its standard deviation
 
@@ -74,20 +77,24 @@ def _others(cells: Mapping[tuple[str, str], float], project: str, judge: str, ju
     return [cells[(project, i)] for i in judges if i != judge and (project, i) in cells]
 
 
-def judge_offsets(
+def judge_gaps(
     cells: Mapping[tuple[str, str], float], projects: Sequence[str], judges: Sequence[str]
-) -> dict[str, float]:
-    """Each judge's robust offset: the median, over their projects, of their distance to the median of
-    the other judges there (0 for a judge never compared)."""
-    offsets: dict[str, float] = {}
-    for j in judges:
-        gaps = [
-            cells[(p, j)] - median(others)
+) -> dict[str, dict[str, float]]:
+    """judge -> {project: the judge's total minus the median of the other judges' totals there}."""
+    return {
+        j: {
+            p: cells[(p, j)] - float(median(others))
             for p in projects
             if (p, j) in cells and (others := _others(cells, p, j, judges))
-        ]
-        offsets[j] = float(median(gaps)) if gaps else 0.0
-    return offsets
+        }
+        for j in judges
+    }
+
+
+def offset_without(gaps: Mapping[str, float], project: str) -> float:
+    """The judge's habitual offset, from every project but `project` (0 with too few of them)."""
+    rest = [gap for p, gap in gaps.items() if p != project]
+    return float(median(rest)) if len(rest) >= OFFSET_MIN_PROJECTS else 0.0
 
 
 def find_outliers(
@@ -95,10 +102,11 @@ def find_outliers(
 ) -> list[Outlier]:
     """Single totals far from the rest of the panel on the same project (rule in the module doc),
     in running order, then panel order."""
-    offsets = judge_offsets(cells, projects, judges)
+    gaps = judge_gaps(cells, projects, judges)
     floor = OUTLIER_SHARE * panel_max
     found: list[Outlier] = []
     for p in projects:
+        offsets = {j: offset_without(gaps[j], p) for j in judges}
         for j in judges:
             if (p, j) not in cells:
                 continue
@@ -122,12 +130,7 @@ def calibrate(
     flagged = {(o.project, o.judge) for o in outliers}
     clean = {key: value for key, value in cells.items() if key not in flagged}
     within_sd = _pooled_within_sd(clean, projects, judges)
-    deviations = {
-        (p, j): cells[(p, j)] - float(median(others))
-        for p in projects
-        for j in judges
-        if (p, j) in cells and (others := _others(cells, p, j, judges))
-    }
+    deviations = {(p, j): gap for j, per in judge_gaps(cells, projects, judges).items() for p, gap in per.items()}
     rows = [_judge_row(j, cells, clean, projects, judges, panel_max, within_sd) for j in judges]
     return Calibration(rows, outliers, within_sd, deviations)
 
