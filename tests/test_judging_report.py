@@ -65,8 +65,9 @@ def _sheet(total: float) -> dict[str, float]:
     return {"impact": impact, "pitch": total - impact}
 
 
-async def _score_mini_event(server: RunningServer) -> None:
-    """p1: five judges near 80 and j6's 20 (a slip); p2: everyone near 70. Scoring of p2 stays open."""
+async def score_mini_event(server: RunningServer, slip_on_open: bool = False) -> None:
+    """p1: five judges near 80 and j6's 20 (a slip); p2: everyone near 70 (j6 slips again to 20 with
+    `slip_on_open`). Scoring of p2 stays open."""
     host = await host_client(server)
     judges = {j: await judge_client(server, j) for j in ("j1", "j2", "j3", "j4", "j5", "j6")}
     await host.ok("start_project", {"project": "p1"})
@@ -76,14 +77,14 @@ async def _score_mini_event(server: RunningServer) -> None:
     await host.ok("close_scoring")
     await host.ok("start_project", {"project": "p2"})
     await host.ok("open_scoring")
-    for j, total in zip(judges, (70, 72, 68, 71, 69, 70), strict=True):
+    for j, total in zip(judges, (70, 72, 68, 71, 69, 20 if slip_on_open else 70), strict=True):
         await judges[j].ok("submit_score", {"project": "p2", "scores": _sheet(total)})
     for client in (host, *judges.values()):
         await client.close()
 
 
 async def test_judging_routes_are_host_only(mini_server: RunningServer) -> None:
-    await _score_mini_event(mini_server)
+    await score_mini_event(mini_server)
     async with httpx.AsyncClient(base_url=mini_server.base) as http:
         for path in PAGES:
             response = await http.get(path)
@@ -96,7 +97,7 @@ async def test_judging_routes_are_host_only(mini_server: RunningServer) -> None:
 
 
 async def test_judging_report_for_the_host(mini_server: RunningServer) -> None:
-    await _score_mini_event(mini_server)
+    await score_mini_event(mini_server)
     async with httpx.AsyncClient(base_url=mini_server.base, headers=cookie_header(mini_server)) as http:
         report = (await http.get("/host/api/judging")).json()
         assert [(o["project"], o["judge"], o["total"]) for o in report["outliers"]] == [("p1", "j6", 20.0)]

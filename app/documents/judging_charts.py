@@ -12,7 +12,7 @@ from typing import Any
 
 CELL_W, CELL_H = 58, 22
 LABEL_W = 210
-HEAD_H = 46
+HEAD_H = 72
 BAR_W = 360
 ROW_H = 26
 
@@ -43,11 +43,12 @@ def heat_map(report: dict[str, Any], judges: list[tuple[str, str]], projects: li
                 }
             )
         rows.append({"y": HEAD_H + r * CELL_H, "project": pid, "title": title, "cells": cells})
-    columns = [{"x": LABEL_W + c * CELL_W + CELL_W / 2, "name": name} for c, (_, name) in enumerate(judges)]
+    columns = [{"x": LABEL_W + c * CELL_W + 10, "name": name} for c, (_, name) in enumerate(judges)]
     return {
         "width": LABEL_W + len(judges) * CELL_W + 4,
         "height": HEAD_H + len(projects) * CELL_H + 4,
         "cell_w": CELL_W,
+        "head_y": HEAD_H - 8,
         "cell_h": CELL_H,
         "columns": columns,
         "rows": rows,
