@@ -23,7 +23,7 @@ from .admission import Admission
 from .config import Settings
 from .hub import Hub
 from .live import LiveEvent
-from .routes import api, exports, host_admin, live, pages
+from .routes import api, exports, host_admin, judging, live, pages
 from .routes import setup as setup_routes
 from .security import content_security_policy, install_log_redaction
 from .sessions import watch_host_epoch
@@ -178,6 +178,7 @@ def create_app(settings: Settings) -> Starlette:
             *api.routes,
             *host_admin.routes,
             *exports.routes,
+            *judging.routes,
             *setup_routes.routes,
             *live.routes,
             Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),

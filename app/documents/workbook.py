@@ -19,8 +19,10 @@ from ..domain.state import EventState
 from ..spreadsheets.styles import print_setup
 from ..views import explained_row, rounded, standings_payload
 from .formatting import FLAG_LABELS, KIND_LABELS, RULE_LABELS, STATUS_LABELS, fmt_score, local_time
+from .judging_report import judging_report
 from .rules import rules_rows
 from .state_view import current_awards, sheet_status
+from .workbook_judging import judging_sheet
 from .workbook_tables import (
     DROPPED_FILL,
     DROPPED_FONT,
@@ -344,6 +346,8 @@ def results_workbook(state: EventState, generated_at: float | None = None, ancho
         write_row(ws, r, [item, setting, explanation], {}, wrap={1, 2})
         r += 1
     print_setup(ws, event.title, landscape=False, title_rows=f"{first - 1}:{first - 1}")
+
+    judging_sheet(wb, state, judging_report(state), subtitle)  # issue 15: agreement, judges, rules, cuts
 
     wb.active = 0
     buffer = io.BytesIO()

@@ -144,6 +144,9 @@ STRINGS: dict[str, str] = {
         "An offline judge may have a score waiting on their phone: once you close, it is refused and shown "
         "here, and you can take it in by a correction."
     ),
+    "close_outlier": N_(
+        "Check before the reveal: {judge} gave {total}, about {reference} was expected from the rest of the panel."
+    ),
     "judge_offline_for": N_("{name} (offline {duration})"),
     "judge_never_seen": N_("{name} (not connected yet)"),
     "offline_for": N_("offline {duration}"),

@@ -19,7 +19,7 @@ import {
   hasQa,
   duration,
 } from "./context.js";
-import { ask, openCorrection } from "./dialogs.js";
+import { ask, openCorrection, refreshDialogs } from "./dialogs.js";
 import { UNDO_START_MS, panelAfterRecusal } from "./state.js";
 
 const MAX_TITLES_LISTED = 6; // a skip dialog names this many projects, then "and N more"
@@ -146,11 +146,22 @@ export function missingLabel(m) {
 export async function closeScoring() {
   const current = currentProject();
   if (!current || !screen().close.enabled) return;
+  let outliers = [];
+  // Scores far from the rest of the panel (a possible typing slip), checked before the reveal; the
+  // dialog opens at once and shows them when they arrive (docs/judging-statistics.md, the outlier rule).
+  closeOutliers(current.id).then((found) => {
+    outliers = found;
+    refreshDialogs();
+  });
   const message = () => {
     const missing = screen().missing;
-    if (!missing.length) return `${t("confirm_close")}\n${t("close_all_in")}`;
-    const lines = [t("confirm_close"), t("close_missing", { names: missingText(missing) })];
+    const lines = [t("confirm_close")];
+    if (!missing.length) lines.push(t("close_all_in"));
+    else lines.push(t("close_missing", { names: missingText(missing) }));
     if (missing.some((m) => m.offline)) lines.push(t("close_offline_warning"));
+    for (const o of outliers) {
+      lines.push(`⚠ ${t("close_outlier", { judge: o.judge_name, total: o.total, reference: o.reference })}`);
+    }
     return lines.join("\n");
   };
   const { ok } = await ask({
@@ -159,6 +170,18 @@ export async function closeScoring() {
     check: () => (screen().status === "scoring" && screen().current.id === current.id ? null : t("stale_not_open")),
   });
   if (ok) run("close_scoring", "close_scoring");
+}
+
+/** The outlying totals of a project, from the judging report's rule; none when the request fails. */
+async function closeOutliers(pid) {
+  try {
+    const response = await fetch(`/host/api/judging/outliers?project=${encodeURIComponent(pid)}`, {
+      cache: "no-store",
+    });
+    return response.ok ? (await response.json()).outliers : [];
+  } catch {
+    return [];
+  }
 }
 
 export async function reveal(pid) {
