@@ -18,7 +18,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import hostcheck, i18n
+from . import gc_policy, hostcheck, i18n
 from .admission import Admission
 from .config import Settings
 from .hub import Hub
@@ -162,6 +162,10 @@ def create_app(settings: Settings) -> Starlette:
             tasks.append(asyncio.create_task(watch_host_epoch(live_event), name="host-sessions"))
             if settings.idle_timeout > 0:
                 tasks.append(asyncio.create_task(live.close_idle(hub, settings.idle_timeout), name="close-idle"))
+            # The loaded event out of the collector's way, then each hall of connections (app/gc_policy.py)
+            gc_policy.install()
+            freezer = gc_policy.freeze_after_storms(lambda: hub.arrivals, hub.connected)
+            tasks.append(asyncio.create_task(freezer, name="gc-freeze"))
             try:
                 yield
             finally:
@@ -171,6 +175,7 @@ def create_app(settings: Settings) -> Starlette:
                         await task
                 await live_event.settled()
                 await hub.close()
+                gc_policy.uninstall()
 
     app = RoadshowApp(
         routes=[
