@@ -15,11 +15,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import gc_policy, hostcheck, i18n
 from .admission import Admission
+from .assets import StaticAssets
 from .config import Settings
 from .hub import Hub
 from .live import LiveEvent
@@ -177,6 +177,7 @@ def create_app(settings: Settings) -> Starlette:
                 await hub.close()
                 gc_policy.uninstall()
 
+    assets = StaticAssets(STATIC_DIR)  # compressed once, long-cached under one version (app/assets.py)
     app = RoadshowApp(
         routes=[
             *pages.routes,
@@ -185,7 +186,7 @@ def create_app(settings: Settings) -> Starlette:
             *exports.routes,
             *setup_routes.routes,
             *live.routes,
-            Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
+            Mount("/static", app=assets, name="static"),
         ],
         middleware=[
             Middleware(SecurityHeaders, secure=settings.secure_cookies),
@@ -204,6 +205,9 @@ def create_app(settings: Settings) -> Starlette:
     app.state.admission = Admission()
     app.state.host_allowlist = hostcheck.allowlist(settings)
     app.state.templates = template_environments()
+    for env in app.state.templates.values():
+        env.globals["asset_url"] = assets.url
+    app.state.assets = assets
     return app
 
 
