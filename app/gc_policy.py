@@ -20,9 +20,10 @@ What Roadshow does about it:
 
 What it costs: a frozen object that becomes unreachable is still freed by reference counting at once
 (most of a closed connection); only garbage in reference cycles among frozen objects stays until the
-next `gc.unfreeze()`. `freeze_after_storms` unfreezes and collects once, when the server holds far
-fewer connections than at its last freeze (the audience has gone: the pass is short then), which
-returns those cycles. The benchmark measures what closed connections leave frozen.
+next `gc.unfreeze()`. `freeze_after_storms` unfreezes and collects once the server has held far
+fewer connections than at its last freeze for a minute (the audience has gone, not just blinked in a
+Wi-Fi blip: the pass is short then, since it walks only what is still alive), which returns those
+cycles. The benchmark measures what closed connections leave frozen.
 
 `GcStats` records every pass (count, total and longest duration per generation) through
 `gc.callbacks`: two clock reads per collection. The benchmark server reads it; nothing public does.
@@ -46,7 +47,8 @@ log = logging.getLogger("roadshow.gc")
 THRESHOLDS = (700, 10, 100)
 FREEZE_BATCH = 256  # connections arrived since the last freeze that make the next one worth doing
 FREEZE_CHECK_SECONDS = 1.0  # how often freeze_after_storms looks
-UNFREEZE_BELOW = 0.25  # unfreeze (and collect) once the connections fall below this share of the last freeze's
+UNFREEZE_BELOW = 0.25  # unfreeze (and collect) once the connections stay below this share of the last freeze's
+UNFREEZE_AFTER = 60.0  # ... for this long (seconds): a reconnect storm empties the hall for a few seconds only
 SLOW_PASS_SECONDS = 0.1  # a pass longer than this is logged
 
 
@@ -122,17 +124,20 @@ async def freeze_after_storms(arrived: Callable[[], int], connected: Callable[[]
     that only grows: a reconnect storm counts in full though the number connected stays the same);
     `connected()`: connections open now."""
     last_arrived, at_freeze = arrived(), connected()
+    low_since: float | None = None  # since when the hall has been mostly empty
     while True:
         await asyncio.sleep(FREEZE_CHECK_SECONDS)
-        now_arrived, now_connected = arrived(), connected()
+        now, now_arrived, now_connected = time.monotonic(), arrived(), connected()
+        emptied = at_freeze >= FREEZE_BATCH and now_connected < at_freeze * UNFREEZE_BELOW
+        low_since = (low_since or now) if emptied else None
         if now_arrived - last_arrived >= FREEZE_BATCH:
             freeze()
-            last_arrived, at_freeze = now_arrived, now_connected
-        elif at_freeze >= FREEZE_BATCH and now_connected < at_freeze * UNFREEZE_BELOW:
-            # The hall has emptied: what the closed connections left in cycles can go, and the
-            # pass walks only what is still alive, a fraction of what it was.
+            last_arrived, at_freeze, low_since = now_arrived, now_connected, None
+        elif low_since is not None and now - low_since >= UNFREEZE_AFTER:
+            # The hall has gone: what the closed connections left in cycles can go, and the pass
+            # walks only what is still alive, a fraction of what it was.
             gc.unfreeze()
             gc.collect()
             STATS.unfreezes += 1
             freeze()
-            last_arrived, at_freeze = now_arrived, now_connected
+            last_arrived, at_freeze, low_since = now_arrived, now_connected, None

@@ -93,6 +93,7 @@ def markdown(configs: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return []
     lines = [
+        "",
         "**Right after a connection storm, and the garbage collector** (Roadshow; ms; *first*: the first "
         "fan-out after the storm alone; GC: the server's passes over the whole configuration, per generation "
         "0/1/2: count and longest; *frozen*: objects in the collector's permanent generation at the end; "

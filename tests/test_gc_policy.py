@@ -24,6 +24,7 @@ def policy(monkeypatch: pytest.MonkeyPatch) -> Iterator[gc_policy.GcStats]:
     stats = gc_policy.GcStats()
     monkeypatch.setattr(gc_policy, "STATS", stats)
     monkeypatch.setattr(gc_policy, "FREEZE_CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(gc_policy, "UNFREEZE_AFTER", 0.1)
     try:
         gc_policy.install()
         yield stats
@@ -67,6 +68,14 @@ async def test_a_storm_of_connections_is_frozen_and_an_emptied_hall_is_collected
                 break
         assert policy.freezes == 2
         assert gc.get_freeze_count() >= frozen_before + gc_policy.FREEZE_BATCH  # the hall is frozen
+        # A blip: the hall empties for less than UNFREEZE_AFTER and comes back; nothing is unfrozen.
+        saved = hall[:]
+        hall.clear()
+        await asyncio.sleep(0.03)
+        hall.extend(saved)
+        del saved
+        await asyncio.sleep(0.15)
+        assert policy.unfreezes == 0
         # The hall leaves; its cycles are frozen garbage until the policy unfreezes and collects.
         hall.clear()
         for _ in range(100):
