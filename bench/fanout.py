@@ -153,6 +153,7 @@ def machine() -> dict[str, Any]:
 
 # ============================================================================ servers
 _running: set[subprocess.Popen[bytes]] = set()
+GC_POLICY = ["roadshow"]  # --gc default: the Roadshow server keeps CPython's collector as it comes
 
 
 @atexit.register
@@ -195,6 +196,7 @@ class Server:
         # This process raised its own open-files limit (for its control clients), which a child inherits:
         # the server starts with the limit this shell gave the benchmark, and raises it itself.
         env["ROADSHOW_BENCH_NOFILE"] = str(OPEN_FILES_AT_START)
+        env["ROADSHOW_BENCH_GC"] = GC_POLICY[0]
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         _running.add(self.proc)
@@ -627,6 +629,7 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
     # ---- N viewers
     run.workers = Workers(plan.workers, cpus["clients"])
     rss0 = server.rss()
+    objects0 = await asyncio.get_running_loop().run_in_executor(None, server.get, "/_bench/stats?objects=1")
     share = [plan.viewers // plan.workers + (1 if i < plan.viewers % plan.workers else 0) for i in range(plan.workers)]
     t0 = time.monotonic()
     connected = await run.workers.call(
@@ -646,6 +649,7 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
     connect_seconds = time.monotonic() - t0
     n_connected = sum(r["connected"] for r in connected)
     run.expected = n_connected
+    objects = await asyncio.get_running_loop().run_in_executor(None, server.get, "/_bench/stats?objects=1")
     if plan.hall:  # right after the storm, before anything settles
         await storm_ticks(run, "after_storm", plan.storm_ticks)
     await asyncio.sleep(2.0)
@@ -671,6 +675,9 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
         "per_idle_viewer_kib": (rss_idle - rss0) / max(1, n_connected),
         "per_viewer_after_first_broadcast_kib": (rss_first - rss0) / max(1, n_connected),
     }
+    if "gc" in objects and "tracked_objects" in objects["gc"]:  # what the collector has to walk per viewer
+        tracked = objects["gc"]["tracked_objects"] - objects0["gc"]["tracked_objects"]
+        out["memory"]["tracked_objects_per_viewer"] = tracked / max(1, n_connected)
 
     phase("first_broadcast")
     # ---- warm-up: how long until every viewer has a score (sets the pace of the next phases)
@@ -1347,6 +1354,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--servers", default=",".join(SERVERS), help="roadshow,websockets,starlette")
     p.add_argument("--workers", type=int, default=0, help="viewer processes (default: one per 2,500, at least 2)")
     p.add_argument("--conditions", default="hall,warm", help="hall, warm or hall,warm (see the module docstring)")
+    p.add_argument("--gc", default="roadshow", choices=("roadshow", "default"), help="the server's collector policy")
     p.add_argument("--storm-ticks", type=int, default=10, help="fan-outs measured right after each storm (hall)")
     p.add_argument("--ticks", type=int, default=100, help="isolated score submissions measured per configuration")
     p.add_argument("--ack-ticks", type=int, default=80, help="A/B submission pairs for the acknowledgement latency")
@@ -1378,6 +1386,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    GC_POLICY[0] = args.gc
     report = asyncio.run(main_async(args))
     text = markdown(report)
     print("\n" + text)

@@ -96,12 +96,15 @@ def markdown(configs: list[dict[str, Any]]) -> list[str]:
         "",
         "**Right after a connection storm, and the garbage collector** (Roadshow; ms; *first*: the first "
         "fan-out after the storm alone; GC: the server's passes over the whole configuration, per generation "
-        "0/1/2: count and longest; *frozen*: objects in the collector's permanent generation at the end; "
+        "0/1/2: count, longest, and longest in the server thread's CPU time (what a pass costs without the waits "
+        "of a busy machine); *objects/viewer*: objects the collector tracks per connected viewer; "
+        "*frozen*: objects in the collector's permanent generation at the end; "
         "*lost*: viewer connections that ended without the benchmark closing them):",
         "",
         "| N | condition | after connect: first | p50 | p99 | max | ack p99 | after reconnect: first | p50 | p99 "
-        "| max | ack p99 | full GC in storms | GC passes 0/1/2 | longest 0/1/2 | frozen | open files | lost |",
-        "|" + "---|" * 18,
+        "| max | ack p99 | full GC in storms | GC passes 0/1/2 | longest 0/1/2 | CPU 0/1/2 | objects/viewer | frozen "
+        "| open files | lost |",
+        "|" + "---|" * 20,
     ]
     for c in rows:
         cells = [f"{c['viewers']:,}", c.get("condition", "warm")]
@@ -125,6 +128,8 @@ def markdown(configs: list[dict[str, Any]]) -> list[str]:
         gc = c.get("gc") or {}
         cells.append("/".join(str(n) for n in gc.get("passes", [])) or "–")
         cells.append("/".join(_f(s * 1e3, 1) for s in gc.get("longest_seconds", [])) or "–")
+        cells.append("/".join(_f(s * 1e3, 1) for s in gc.get("longest_cpu_seconds", [])) or "–")
+        cells.append(_f(c.get("memory", {}).get("tracked_objects_per_viewer"), 0))
         cells.append(f"{gc.get('frozen_objects', 0):,}" if gc else "–")
         files = c.get("open_files") or {}
         cells.append(f"{files.get('started_with', '–')} → {files.get('serving_with', '–')}")

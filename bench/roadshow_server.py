@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import os
 import resource
 import sys
@@ -87,7 +88,10 @@ async def stats(request: Request) -> Response:
     hub = request.app.state.hub
     timings = {name: list(values) for name, values in TIMINGS.items()}
     timings["gc_full"] = list(gc_policy.STATS.full)  # the garbage collector's full (generation 2) passes
-    extra = {"pid": os.getpid(), "timings": timings, "gc": gc_policy.STATS.as_dict(), "open_files": OPEN_FILES}
+    collector = gc_policy.STATS.as_dict()
+    if request.query_params.get("objects"):  # walks the heap: only between measurements
+        collector["tracked_objects"] = len(gc.get_objects()) + gc.get_freeze_count()
+    extra = {"pid": os.getpid(), "timings": timings, "gc": collector, "open_files": OPEN_FILES}
     return Response(orjson.dumps(hub.stats() | extra), media_type="application/json")
 
 
@@ -103,6 +107,10 @@ async def publish(request: Request) -> Response:
             await asyncio.sleep(0.001)
         seqs.append(target)
     return Response(orjson.dumps({"seqs": seqs}), media_type="application/json")
+
+
+async def _never(*args: Any) -> None:
+    await asyncio.Event().wait()
 
 
 def start_with_the_shells_open_files_limit() -> None:
@@ -133,6 +141,9 @@ def main() -> None:
     Store.append = _timed_async("store_append", Store.append)  # type: ignore[method-assign]
     LiveEvent.refresh = _timed("live_refresh", LiveEvent.refresh)  # type: ignore[method-assign]
     LiveEvent._later_step = _timed("live_refresh_later", LiveEvent._later_step)  # type: ignore[method-assign]
+    if os.environ.get("ROADSHOW_BENCH_GC") == "default":  # for comparison: CPython's collector as it comes
+        gc_policy.install = lambda: gc.callbacks.append(gc_policy.STATS.callback)  # statistics only
+        gc_policy.freeze_after_storms = _never  # type: ignore[assignment]
     app = create_app(settings)
     # Every benchmark viewer connects from 127.0.0.1: lift the per-address limits meant for a hall
     # of phones (app/admission.py, app/connections.py), and nothing else.
