@@ -104,7 +104,10 @@ def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool
             backup_interval=args.backup_every,
             secure_cookies=tls or os.environ.get("ROADSHOW_HTTPS", "") == "1",
         )
-        raise_open_files_limit()  # every websocket is a file descriptor (app/admission.py)
+        # every websocket is a file descriptor (app/admission.py); the server raises its own limit, and
+        # says so, so that a benchmark or an operator sees the limit the server really runs with
+        before, after = raise_open_files_limit()
+        logging.getLogger("roadshow").info("open-files limit: %d (soft limit was %d)", after, before)
         language = terminal_language(os.environ)
         text = banner(prepared, said, settings.host_login_key, demo, qr=args.qr, language=language)
         run(

@@ -176,6 +176,7 @@ class Hub:
         self._no_priority = asyncio.Event()
         self._no_priority.set()
         self.dropped = 0  # subscribers dropped for not reading (exposed for tests and metrics)
+        self.arrivals = 0  # subscribers ever added: a reconnect storm counts in full (app/gc_policy.py)
         # The last fan-outs to more than one subscriber (the audience), for metrics and the benchmark:
         # (topic, seq, started, finished, recipients, direct, awaited, dropped, bytes), monotonic seconds.
         self.fanouts: deque[tuple[str, int, float, float, int, int, int, int, int]] = deque(maxlen=history)
@@ -203,8 +204,13 @@ class Hub:
         topic = self._topics.get(name)
         return list(topic.subscribers) if topic else []
 
+    def connected(self) -> int:
+        """Subscribers of every topic now."""
+        return sum(len(topic.subscribers) for topic in self._topics.values())
+
     def add(self, name: str, subscriber: Subscriber) -> None:
         self._topic(name).subscribers[subscriber] = None
+        self.arrivals += 1
 
     def remove(self, name: str, subscriber: Subscriber) -> None:
         topic = self._topics.get(name)

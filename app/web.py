@@ -15,11 +15,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import hostcheck, i18n
+from . import gc_policy, hostcheck, i18n
 from .admission import Admission
+from .assets import StaticAssets
 from .config import Settings
 from .hub import Hub
 from .live import LiveEvent
@@ -162,6 +162,10 @@ def create_app(settings: Settings) -> Starlette:
             tasks.append(asyncio.create_task(watch_host_epoch(live_event), name="host-sessions"))
             if settings.idle_timeout > 0:
                 tasks.append(asyncio.create_task(live.close_idle(hub, settings.idle_timeout), name="close-idle"))
+            # The loaded event out of the collector's way, then each hall of connections (app/gc_policy.py)
+            gc_policy.install()
+            freezer = gc_policy.freeze_after_storms(lambda: hub.arrivals, hub.connected)
+            tasks.append(asyncio.create_task(freezer, name="gc-freeze"))
             try:
                 yield
             finally:
@@ -171,7 +175,9 @@ def create_app(settings: Settings) -> Starlette:
                         await task
                 await live_event.settled()
                 await hub.close()
+                gc_policy.uninstall()
 
+    assets = StaticAssets(STATIC_DIR)  # compressed once, long-cached under one version (app/assets.py)
     app = RoadshowApp(
         routes=[
             *pages.routes,
@@ -181,7 +187,7 @@ def create_app(settings: Settings) -> Starlette:
             *judging.routes,
             *setup_routes.routes,
             *live.routes,
-            Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
+            Mount("/static", app=assets, name="static"),
         ],
         middleware=[
             Middleware(SecurityHeaders, secure=settings.secure_cookies),
@@ -200,6 +206,9 @@ def create_app(settings: Settings) -> Starlette:
     app.state.admission = Admission()
     app.state.host_allowlist = hostcheck.allowlist(settings)
     app.state.templates = template_environments()
+    for env in app.state.templates.values():
+        env.globals["asset_url"] = assets.url
+    app.state.assets = assets
     return app
 
 

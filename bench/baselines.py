@@ -64,6 +64,14 @@ class Broadcaster:
 
 
 # ---------------------------------------------------------------------------------------- websockets
+def reply_to_viewer(frame: str | bytes, state: Broadcaster) -> bytes:
+    """A pong for the page's ping (as Roadshow answers it), a snapshot for anything else (resync)."""
+    raw = frame.encode() if isinstance(frame, str) else frame
+    if raw.startswith(b'{"type":"ping"'):
+        return orjson.dumps({"type": "pong", "t": orjson.loads(raw).get("t"), "server_now": time.time()})
+    return state.snapshot()
+
+
 def run_websockets(port: int, deflate: bool) -> None:
     from websockets.asyncio.server import ServerConnection, broadcast, serve
     from websockets.exceptions import ConnectionClosed
@@ -82,8 +90,8 @@ def run_websockets(port: int, deflate: bool) -> None:
             await ws.send(state.snapshot())
             viewers.add(ws)
             try:
-                async for _ in ws:
-                    await ws.send(state.snapshot())  # the only thing a viewer sends is resync
+                async for frame in ws:  # a viewer sends the page's ping, or resync after a gap
+                    await ws.send(reply_to_viewer(frame, state))
             finally:
                 viewers.discard(ws)
         elif path.startswith("/ws/judge"):
@@ -173,7 +181,7 @@ def run_starlette(port: int, deflate: bool) -> None:
                 message = await ws.receive()
                 if message["type"] == "websocket.disconnect":
                     break
-                await ws.send_bytes(state.snapshot())
+                await ws.send_bytes(reply_to_viewer(message.get("text") or message.get("bytes") or b"", state))
         finally:
             viewers.discard(ws)
 

@@ -19,6 +19,12 @@ server, then the baselines of bench/baselines.py), always fresh, pinned to CPU 0
 
 Reach (received ÷ expected) is computed for every broadcast. Results go to a JSON file and a
 Markdown summary on stdout.
+
+Two conditions (--conditions): `hall`, as hard as a real hall (every viewer and control client sends
+the page's ping every 10 s against the server's real 20-s idle timeout; the server starts with this
+shell's open-files limit and raises it itself, as `roadshow serve` does; the first fan-outs right after
+the viewers' connection storm and after the reconnect storm are measured, see bench/hall.py), and
+`warm`, the earlier benchmark's (no pings, an idle timeout of an hour, measured after a warm-up).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import asyncio
 import atexit
 import contextlib
 import http.client
+import itertools
 import math
 import multiprocessing
 import os
@@ -51,11 +58,18 @@ from typing import Any
 import orjson
 
 from bench.event import JUDGES, bench_event_text
+from bench.hall import OPEN_FILES_AT_START, ping_controls, storm_summary, storm_ticks
+from bench.hall import markdown as hall_markdown
 from bench.viewers import raise_nofile, worker_main
 from bench.wsclient import WsClient, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = ("roadshow", "websockets", "starlette")
+CONDITIONS = {
+    "hall": "a real hall (pings every 10 s, the 20-s idle timeout, the server's own open-files limit, "
+    "measured right after the connection storms)",
+    "warm": "warmed up (no pings, an idle timeout of an hour, measured after a warm-up), as in earlier runs",
+}
 LABELS = {
     "roadshow": "Roadshow",
     "websockets": "websockets.broadcast()",
@@ -139,6 +153,7 @@ def machine() -> dict[str, Any]:
 
 # ============================================================================ servers
 _running: set[subprocess.Popen[bytes]] = set()
+GC_POLICY = ["roadshow"]  # --gc default: the Roadshow server keeps CPython's collector as it comes
 
 
 @atexit.register
@@ -151,9 +166,10 @@ def _kill_leftovers() -> None:
 class Server:
     """One server process (Roadshow or a baseline) on a free 127.0.0.1 port, pinned to `cpus`."""
 
-    def __init__(self, kind: str, deflate: bool, workdir: Path, cpus: set[int] | None) -> None:
+    def __init__(self, kind: str, deflate: bool, workdir: Path, cpus: set[int] | None, warm: bool = False) -> None:
         self.kind = kind
         self.deflate = deflate
+        self.warm = warm
         self.workdir = workdir
         self.cpus = cpus
         self.port = free_port()
@@ -174,7 +190,13 @@ class Server:
             args = [sys.executable, "-m", "bench.baselines", self.kind, str(self.port)]
         if self.deflate:
             args.append("--deflate")
+        if self.warm and self.kind == "roadshow":
+            args.append("--warm")
         env = os.environ | {"ROADSHOW_BENCH_LOGIN_KEY": self.login_key, "PYTHONUNBUFFERED": "1"}
+        # This process raised its own open-files limit (for its control clients), which a child inherits:
+        # the server starts with the limit this shell gave the benchmark, and raises it itself.
+        env["ROADSHOW_BENCH_NOFILE"] = str(OPEN_FILES_AT_START)
+        env["ROADSHOW_BENCH_GC"] = GC_POLICY[0]
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         _running.add(self.proc)
@@ -373,6 +395,8 @@ class Plan:
     stuck_count: int
     slow_with_compression: bool = False
     blip: bool = True
+    hall: bool = False  # the real hall's conditions (see the module docstring)
+    storm_ticks: int = 10  # fan-outs measured right after each connection storm (hall only)
 
 
 @dataclass
@@ -408,6 +432,7 @@ class Run:
     expected: int = 0  # viewers that must receive each broadcast (0 until they are connected)
     worker_cpu: float = 0.0  # CPU seconds of the viewer workers, read before they exit
     by_project: dict[Any, list[Submission]] = field(default_factory=dict)
+    pinger: asyncio.Task[None] | None = None  # the control clients' ping (hall condition)
 
     # ---------------------------------------------------------------- scoring rounds
     @property
@@ -529,10 +554,11 @@ def tree_cpu_seconds(pids: list[int]) -> float:
 
 
 async def run_config(kind: str, plan: Plan, workdir: Path, cpus: dict[str, Any], scores: dict[str, float]) -> dict:
-    server = Server(kind, plan.deflate, workdir, cpus["server"])
+    server = Server(kind, plan.deflate, workdir, cpus["server"], warm=not plan.hall)
     server.start()
     run = Run(kind, plan, server, scores=scores)
     out: dict[str, Any] = {"server": kind, "viewers": plan.viewers, "compression": plan.deflate}
+    out["condition"] = "hall" if plan.hall else "warm"
     # Other work on the machine during this configuration: everything the CPUs did that was not this
     # benchmark's processes (the server, the viewer workers, this coordinator).
     busy0, t0 = machine_busy_seconds(), time.monotonic()
@@ -547,6 +573,8 @@ async def run_config(kind: str, plan: Plan, workdir: Path, cpus: dict[str, Any],
             "other_cpu_share": max(0.0, machine_busy_seconds() - busy0 - ours) / (elapsed * (os.cpu_count() or 1)),
         }
     finally:
+        if run.pinger is not None:
+            run.pinger.cancel()
         for control in [run.projector, run.host, *run.judges]:
             if control is not None:
                 control.close()
@@ -579,6 +607,8 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
     else:
         paths = [f"/ws/judge/j{i}" for i in range(1, JUDGES + 1)]
     run.judges = [await Control(f"judge{i + 1}").open(port, path) for i, path in enumerate(paths)]
+    if plan.hall:  # the page's ping, from the projector, the host and every judge too
+        run.pinger = asyncio.create_task(ping_controls([run.projector, run.host, *run.judges]))
 
     phase("controls")
     # ---- judges' acknowledgements with no viewers: A, then B once A has its answer (A's typical
@@ -599,18 +629,29 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
     # ---- N viewers
     run.workers = Workers(plan.workers, cpus["clients"])
     rss0 = server.rss()
+    objects0 = await asyncio.get_running_loop().run_in_executor(None, server.get, "/_bench/stats?objects=1")
     share = [plan.viewers // plan.workers + (1 if i < plan.viewers % plan.workers else 0) for i in range(plan.workers)]
     t0 = time.monotonic()
     connected = await run.workers.call(
         "connect",
         [
-            {"port": port, "count": n, "deflate": plan.deflate, "parallel": 100, "slow_fraction": plan.stuck_fraction}
+            {
+                "port": port,
+                "count": n,
+                "deflate": plan.deflate,
+                "parallel": 100,
+                "slow_fraction": plan.stuck_fraction,
+                "ping": plan.hall,
+            }
             for n in share
         ],
     )
     connect_seconds = time.monotonic() - t0
     n_connected = sum(r["connected"] for r in connected)
     run.expected = n_connected
+    objects = await asyncio.get_running_loop().run_in_executor(None, server.get, "/_bench/stats?objects=1")
+    if plan.hall:  # right after the storm, before anything settles
+        await storm_ticks(run, "after_storm", plan.storm_ticks)
     await asyncio.sleep(2.0)
     rss_idle = server.rss()
     out["connect"] = {
@@ -634,6 +675,9 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
         "per_idle_viewer_kib": (rss_idle - rss0) / max(1, n_connected),
         "per_viewer_after_first_broadcast_kib": (rss_first - rss0) / max(1, n_connected),
     }
+    if "gc" in objects and "tracked_objects" in objects["gc"]:  # what the collector has to walk per viewer
+        tracked = objects["gc"]["tracked_objects"] - objects0["gc"]["tracked_objects"]
+        out["memory"]["tracked_objects_per_viewer"] = tracked / max(1, n_connected)
 
     phase("first_broadcast")
     # ---- warm-up: how long until every viewer has a score (sets the pace of the next phases)
@@ -684,6 +728,8 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
         await asyncio.sleep(0.5)
         t0 = time.monotonic()
         blips = await run.workers.call("blip", {"t0": t0})
+        if plan.hall:  # right after every viewer has reconnected at once
+            await storm_ticks(run, "after_blip", plan.storm_ticks)
         await asyncio.sleep(0.5)
         status = await run.workers.call("status")
         out["reconnect"] = {
@@ -696,6 +742,9 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
         await run.collect()  # discard: the blip is not a broadcast
 
     phase("blip")
+    # viewers whose connection ended without the benchmark closing it (idle timeout, error), before the
+    # slow-viewer phase in which the server drops some on purpose
+    out["viewers_lost"] = sum(s["counters"].get("lost", 0) for s in await run.workers.call("status"))
     # ---- slow viewers: a few percent stop reading
     if plan.deflate and not plan.slow_with_compression:
         out["slow_viewers"] = {"skipped": True}
@@ -716,6 +765,10 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
     await asyncio.sleep(1.0)
     await ack_pairs(run, "ack_idle", plan.ack_ticks - plan.ack_ticks // 2, (d0, d0 + 0.02), expected=0)
     out["acks"] = ack_summary(run, stats, n_connected)
+    final = await asyncio.get_running_loop().run_in_executor(None, server.get, "/_bench/stats")
+    if "gc" in final:
+        out["gc"], out["open_files"] = final["gc"], final.get("open_files")
+        out["storms"] = storm_summary(run, final["timings"].get("gc_full", []))
     phase("ack_idle_after")
 
 
@@ -962,31 +1015,34 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     report["echo_round_trip_ms"] = await echo_round_trip(workdir, cpus, args.echo_count)
     print(f"echo round trip: {report['echo_round_trip_ms']}", flush=True)
     try:
-        for n in args.sizes:
-            for deflate in args.compression:
-                for kind in args.servers:
-                    plan = Plan(
-                        viewers=n,
-                        deflate=deflate,
-                        workers=args.workers or max(2, min(8, math.ceil(n / 2500))),
-                        latency_ticks=args.ticks,
-                        ack_ticks=args.ack_ticks,
-                        stuck_fraction=args.stuck_fraction,
-                        stuck_payload=args.stuck_payload,
-                        stuck_count=args.stuck_count,
-                        slow_with_compression=args.slow_with_compression,
-                    )
-                    t0 = time.monotonic()
-                    print(f"-- {kind} N={n} compression={'on' if deflate else 'off'}", flush=True)
-                    try:
-                        result = await run_config(kind, plan, workdir, cpus, scores)
-                    except Exception as exc:  # report it and go on with the other configurations
-                        result = {"server": kind, "viewers": n, "compression": deflate, "error": repr(exc)}
-                        print(f"   FAILED: {exc!r}", flush=True)
-                    result["seconds"] = time.monotonic() - t0
-                    report["configs"].append(result)
-                    if "error" not in result:
-                        print(one_line(result), flush=True)
+        for condition, n, deflate, kind in itertools.product(
+            args.conditions, args.sizes, args.compression, args.servers
+        ):
+            plan = Plan(
+                viewers=n,
+                deflate=deflate,
+                workers=args.workers or max(2, min(8, math.ceil(n / 2500))),
+                latency_ticks=args.ticks,
+                ack_ticks=args.ack_ticks,
+                stuck_fraction=args.stuck_fraction,
+                stuck_payload=args.stuck_payload,
+                stuck_count=args.stuck_count,
+                slow_with_compression=args.slow_with_compression,
+                hall=condition == "hall",
+                storm_ticks=args.storm_ticks,
+            )
+            t0 = time.monotonic()
+            print(f"-- {condition}: {kind} N={n} compression={'on' if deflate else 'off'}", flush=True)
+            try:
+                result = await run_config(kind, plan, workdir, cpus, scores)
+            except Exception as exc:  # report it and go on with the other configurations
+                result = {"server": kind, "viewers": n, "compression": deflate, "condition": condition}
+                result["error"] = repr(exc)
+                print(f"   FAILED: {exc!r}", flush=True)
+            result["seconds"] = time.monotonic() - t0
+            report["configs"].append(result)
+            if "error" not in result:
+                print(one_line(result), flush=True)
     finally:
         report["seconds"] = time.monotonic() - t_start
         if not args.keep and not args.workdir:
@@ -1038,10 +1094,21 @@ def markdown(report: dict[str, Any]) -> str:
         f"p99 {fsync['p99']:.2f} ms, max {fsync['max']:.2f} ms.",
         "",
     ]
-    by = {(c["server"], c["viewers"], c["compression"]): c for c in report["configs"] if "error" not in c}
-    sizes = sorted({c["viewers"] for c in report["configs"]})
-    modes = sorted({c["compression"] for c in report["configs"]})
-    for c in report["configs"]:
+    for condition in ("hall", "warm"):
+        configs = [c for c in report["configs"] if c.get("condition", "warm") == condition]
+        if configs:
+            lines += [f"### Condition: {CONDITIONS[condition]}", ""]
+            lines += _tables(configs)
+            lines += hall_markdown([c for c in configs if "error" not in c])
+    return "\n".join(lines)
+
+
+def _tables(configs: list[dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    by = {(c["server"], c["viewers"], c["compression"]): c for c in configs if "error" not in c}
+    sizes = sorted({c["viewers"] for c in configs})
+    modes = sorted({c["compression"] for c in configs})
+    for c in configs:
         if "error" in c:
             lines.append(f"FAILED: {LABELS[c['server']]} N={c['viewers']} compression={c['compression']}: {c['error']}")
             lines.append("")
@@ -1276,7 +1343,7 @@ def markdown(report: dict[str, Any]) -> str:
                     str(path.get("gc_full_during_fanout", {}).get("n", 0)),
                 ]
             )
-    return "\n".join(lines)
+    return lines
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -1286,6 +1353,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--compression", default="off,on", help="off, on or off,on")
     p.add_argument("--servers", default=",".join(SERVERS), help="roadshow,websockets,starlette")
     p.add_argument("--workers", type=int, default=0, help="viewer processes (default: one per 2,500, at least 2)")
+    p.add_argument("--conditions", default="hall,warm", help="hall, warm or hall,warm (see the module docstring)")
+    p.add_argument("--gc", default="roadshow", choices=("roadshow", "default"), help="the server's collector policy")
+    p.add_argument("--storm-ticks", type=int, default=10, help="fan-outs measured right after each storm (hall)")
     p.add_argument("--ticks", type=int, default=100, help="isolated score submissions measured per configuration")
     p.add_argument("--ack-ticks", type=int, default=80, help="A/B submission pairs for the acknowledgement latency")
     p.add_argument("--echo-count", type=int, default=1000)
@@ -1310,11 +1380,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.sizes = [int(s) for s in str(args.sizes).split(",") if s]
     args.compression = [c.strip() == "on" for c in str(args.compression).split(",") if c.strip()]
     args.servers = [s.strip() for s in str(args.servers).split(",") if s.strip()]
+    args.conditions = [c.strip() for c in str(args.conditions).split(",") if c.strip() in CONDITIONS]
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    GC_POLICY[0] = args.gc
     report = asyncio.run(main_async(args))
     text = markdown(report)
     print("\n" + text)

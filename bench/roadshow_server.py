@@ -1,15 +1,18 @@
 """The real Roadshow server for the benchmark: the real app, the real SQLite store, uvicorn with the
 production options (app.cli.UVICORN_OPTIONS).
 
-    python -m bench.roadshow_server DB PORT [--deflate]
+    python -m bench.roadshow_server DB PORT [--deflate] [--warm]
 
 The event (bench/event.py) is created on first start; the host login key comes from
 ROADSHOW_BENCH_LOGIN_KEY. Two benchmark-only routes are added, on 127.0.0.1 only:
-- GET /_bench/stats: the hub's record of its last fan-outs (app/hub.py) and this process' pid;
+- GET /_bench/stats: the hub's record of its last fan-outs (app/hub.py), the garbage collector's passes
+  (app/gc_policy.py), the open-files limit and this process' pid;
 - GET /_bench/publish?size=S&count=C: C board updates of S bytes of random text, one fan-out each, through
   the real hub (used to fill the buffers of viewers that stopped reading).
-The only setting that differs from production is the idle timeout: benchmark viewers do not send the
-page's 10-second ping, so it is an hour instead of 30 s. LiveEvent.execute, Store.append,
+Like `roadshow serve`, the server raises its own open-files limit (app/admission.py) from whatever
+it was started with, and keeps the production idle timeout (20 s: the benchmark's viewers send the
+page's 10-second ping). `--warm` is the previous benchmark's condition: an idle timeout of an hour,
+for viewers that do not ping. LiveEvent.execute, Store.append,
 LiveEvent.refresh and LiveEvent._later_step are timed (two clock reads each) so the report can say
 where a score's time goes.
 """
@@ -20,6 +23,7 @@ import asyncio
 import functools
 import gc
 import os
+import resource
 import sys
 import time
 from collections import deque
@@ -31,6 +35,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app import gc_policy
+from app.admission import raise_open_files_limit
 from app.cli import UVICORN_OPTIONS
 from app.config import Settings
 from app.connections import GuardedHttpProtocol
@@ -39,7 +45,7 @@ from app.setup import prepare
 from app.store import Store
 from app.web import create_app
 from bench.event import bench_event_text
-from bench.viewers import padding, raise_nofile
+from bench.viewers import padding
 
 # Where a score's time goes before its fan-out starts: the whole command (LiveEvent.execute), and in it
 # the durable append (SQLite commit, fsync) and the recomputation of the sections it touched
@@ -50,18 +56,8 @@ TIMINGS: dict[str, deque[tuple[float, float]]] = {
     "store_append": deque(maxlen=4096),
     "live_refresh": deque(maxlen=4096),
     "live_refresh_later": deque(maxlen=4096),
-    "gc_full": deque(maxlen=4096),  # the garbage collector's full (generation 2) passes
 }
-_gc_started: list[float] = []
-
-
-def _time_full_collections(phase: str, info: dict[str, Any]) -> None:
-    if info.get("generation") != 2:
-        return
-    if phase == "start":
-        _gc_started[:] = [time.monotonic()]
-    elif _gc_started:
-        TIMINGS["gc_full"].append((_gc_started[0], time.monotonic() - _gc_started[0]))
+OPEN_FILES: dict[str, int] = {}
 
 
 def _timed_async(name: str, func: Any) -> Any:
@@ -91,7 +87,12 @@ def _timed(name: str, func: Any) -> Any:
 async def stats(request: Request) -> Response:
     hub = request.app.state.hub
     timings = {name: list(values) for name, values in TIMINGS.items()}
-    return Response(orjson.dumps(hub.stats() | {"pid": os.getpid(), "timings": timings}), media_type="application/json")
+    timings["gc_full"] = list(gc_policy.STATS.full)  # the garbage collector's full (generation 2) passes
+    collector = gc_policy.STATS.as_dict()
+    if request.query_params.get("objects"):  # walks the heap: only between measurements
+        collector["tracked_objects"] = len(gc.get_objects()) + gc.get_freeze_count()
+    extra = {"pid": os.getpid(), "timings": timings, "gc": collector, "open_files": OPEN_FILES}
+    return Response(orjson.dumps(hub.stats() | extra), media_type="application/json")
 
 
 async def publish(request: Request) -> Response:
@@ -108,22 +109,41 @@ async def publish(request: Request) -> Response:
     return Response(orjson.dumps({"seqs": seqs}), media_type="application/json")
 
 
+async def _never(*args: Any) -> None:
+    await asyncio.Event().wait()
+
+
+def start_with_the_shells_open_files_limit() -> None:
+    """The coordinator raised its own limit, which this process inherited: go back to the limit of the
+    shell that started the benchmark (ROADSHOW_BENCH_NOFILE), so the server's own raise is what counts."""
+    wanted = os.environ.get("ROADSHOW_BENCH_NOFILE", "")
+    if wanted.isdigit():
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(int(wanted), hard), hard))
+
+
 def main() -> None:
     db, port = sys.argv[1], int(sys.argv[2])
     deflate = "--deflate" in sys.argv[3:]
-    raise_nofile()
+    warm = "--warm" in sys.argv[3:]
+    start_with_the_shells_open_files_limit()
+    before, after = raise_open_files_limit()  # as `roadshow serve` does (app/cli.py)
+    OPEN_FILES.update(started_with=before, serving_with=after)
+    print(f"open-files limit: {after} (soft limit was {before})", flush=True)
     prepared = asyncio.run(prepare(db, bench_event_text(), host_password="bench-host-password"))
     settings = Settings(
         db_path=db,
         secret=prepared.secret,
         host_login_key=os.environ["ROADSHOW_BENCH_LOGIN_KEY"],
-        idle_timeout=3600.0,
+        **({"idle_timeout": 3600.0} if warm else {}),
     )
     LiveEvent.execute = _timed_async("live_execute", LiveEvent.execute)  # type: ignore[method-assign]
     Store.append = _timed_async("store_append", Store.append)  # type: ignore[method-assign]
     LiveEvent.refresh = _timed("live_refresh", LiveEvent.refresh)  # type: ignore[method-assign]
     LiveEvent._later_step = _timed("live_refresh_later", LiveEvent._later_step)  # type: ignore[method-assign]
-    gc.callbacks.append(_time_full_collections)
+    if os.environ.get("ROADSHOW_BENCH_GC") == "default":  # for comparison: CPython's collector as it comes
+        gc_policy.install = lambda: gc.callbacks.append(gc_policy.STATS.callback)  # statistics only
+        gc_policy.freeze_after_storms = _never  # type: ignore[assignment]
     app = create_app(settings)
     # Every benchmark viewer connects from 127.0.0.1: lift the per-address limits meant for a hall
     # of phones (app/admission.py, app/connections.py), and nothing else.

@@ -31,6 +31,13 @@ UPDATE_PREFIX = b'{"type":"update","seq":'
 SNAPSHOT_PREFIX = b'{"type":"snapshot","seq":'
 RESYNC = b'{"type":"resync"}'
 SLOW_RCVBUF = 4096
+PING_EVERY = 10.0  # static/live.js: PING_EVERY_MS, checked on a 1-second tick (its heartbeat interval)
+PING_TICK = 1.0
+
+
+def ping_frame() -> bytes:
+    """The page's heartbeat: {"type":"ping","t":<ms since the epoch>} as a text frame."""
+    return b'{"type":"ping","t":%d}' % int(time.time() * 1000)
 
 
 def padding(size: int) -> str:
@@ -45,7 +52,7 @@ def raise_nofile() -> None:
 
 
 class Viewer:
-    __slots__ = ("client", "index", "last", "reading", "snapshot", "stuck")
+    __slots__ = ("client", "index", "last", "pinged", "reading", "snapshot", "stuck")
 
     def __init__(self, index: int) -> None:
         self.index = index
@@ -54,6 +61,7 @@ class Viewer:
         self.snapshot: asyncio.Future[None] | None = None
         self.stuck = False
         self.reading = True
+        self.pinged = 0.0  # when this viewer last sent the page's ping (0: at the next tick)
 
 
 class Worker:
@@ -71,6 +79,7 @@ class Worker:
         self.failures: dict[str, int] = {}
         self.done = asyncio.Event()
         self.slow = 0
+        self.pings: asyncio.Task[None] | None = None
 
     def count(self, name: str, n: int = 1) -> None:
         self.counters[name] = self.counters.get(name, 0) + n
@@ -145,6 +154,20 @@ class Worker:
                     return False
                 await asyncio.sleep(0.2 + random.random() * 0.3)
 
+    async def ping_like_the_page(self) -> None:
+        """Every second, each open viewer whose last ping is PING_EVERY old sends one, as static/live.js
+        does: the first at the first tick after connecting, then every 10 s, so the server's idle timeout
+        (20 s) applies to the benchmark's viewers as it does to phones. A viewer that stopped reading
+        (a phone asleep, a frozen tab) sends nothing."""
+        while True:
+            await asyncio.sleep(PING_TICK)
+            now = time.monotonic()
+            for viewer in self.viewers:
+                client = viewer.client
+                if client is not None and client.open and viewer.reading and now - viewer.pinged >= PING_EVERY:
+                    viewer.pinged = now
+                    client.send(ping_frame())
+
     def rcvbuf(self, viewer: Viewer) -> int | None:
         return SLOW_RCVBUF if viewer.index < self.slow else None
 
@@ -157,6 +180,8 @@ class Worker:
 
     async def cmd_connect(self, args: dict[str, Any]) -> dict[str, Any]:
         self.port, self.path, self.deflate = args["port"], args.get("path", "/ws/board"), args.get("deflate", False)
+        if args.get("ping") and self.pings is None:
+            self.pings = self.loop.create_task(self.ping_like_the_page())
         count, parallel = args["count"], args.get("parallel", 200)
         start = len(self.viewers)
         new = [Viewer(start + i) for i in range(count)]
@@ -255,6 +280,8 @@ class Worker:
 
     def cmd_close(self, args: dict[str, Any]) -> dict[str, Any]:
         self.reconnect = False
+        if self.pings is not None:
+            self.pings.cancel()
         for viewer in self.viewers:
             self.abandon(viewer)
         self.viewers = []

@@ -39,8 +39,42 @@ import { fitAll } from "./board/fit.js";
 import { renderPresenting, tickTimer } from "./board/presenting.js";
 import { animateResult, renderResult } from "./board/result.js";
 import { leaderboard, renderLeaderboard, updateMoves } from "./board/leaderboard.js";
-import { ceremonyRollScroll, renderCeremony } from "./board/ceremony.js";
-import { setSound, soundEnabled } from "./board/sound.js";
+
+// The ceremony scene and its sound cues (projector only) are loaded when first needed on a phone: most
+// of the audience joins long before the ceremony, and the audience page's first load stays within its
+// 40 KB budget on venue Wi-Fi (docs/performance.md, "Page weight"). The projector loads them at once.
+let ceremony = null; // board/ceremony.js once loaded
+let ceremonyLoading = null;
+let sound = null; // board/sound.js once loaded (projector only)
+let soundWanted = null; // the host's setting, kept until sound.js is there
+
+function loadCeremony() {
+  ceremonyLoading ??= import("./board/ceremony.js").then((module) => {
+    ceremony = module;
+    if (ctx.view && ctx.shown === "ceremony") {
+      ceremony.renderCeremony();
+      afterShow(true);
+    }
+  });
+  return ceremonyLoading;
+}
+
+function loadSound() {
+  import("./board/sound.js").then((module) => {
+    sound = module;
+    if (soundWanted !== null) sound.setSound(soundWanted);
+  });
+}
+
+function setSound(on) {
+  soundWanted = on;
+  sound?.setSound(on);
+}
+
+function renderCeremony() {
+  if (ceremony) ceremony.renderCeremony();
+  else if (ctx.shown === "ceremony") loadCeremony(); // renders once loaded
+}
 
 // A phone that opens the projector's address gets the audience layout (same stream, same language).
 if (!AUDIENCE && window.matchMedia("(max-width: 760px) and (pointer: coarse)").matches) {
@@ -103,7 +137,7 @@ function afterShow(justShown) {
     }
   }
   if (ctx.shown === "result") animateResult();
-  if (ctx.shown === "ceremony") ceremonyRollScroll();
+  if (ctx.shown === "ceremony") ceremony?.ceremonyRollScroll();
   if (justShown) fitAll(panels[ctx.shown]); // text in a hidden panel cannot be measured before
 }
 
@@ -256,7 +290,7 @@ if (AUDIENCE) {
       if (document.fullscreenElement) document.exitFullscreen?.();
       else document.documentElement.requestFullscreen?.().catch(() => {});
     } else if (event.key === "m" || event.key === "M") {
-      setSound(!soundEnabled());
+      if (sound) setSound(!sound.soundEnabled());
     }
   });
   let idle = null;
@@ -273,8 +307,13 @@ if (AUDIENCE) {
 }
 
 onMotionChange(() => {
-  if (ctx.shown === "ceremony") ceremonyRollScroll();
+  if (ctx.shown === "ceremony") ceremony?.ceremonyRollScroll();
 });
+
+if (!AUDIENCE) {
+  loadCeremony();
+  loadSound();
+}
 
 scalableQr("#welcome-qr svg, #board-join-qr svg");
 ctx.live = new LiveConnection({ path: "/ws/board", onView, onStatus });

@@ -23,6 +23,8 @@ def test_quick_benchmark_completes_and_every_viewer_gets_every_broadcast(tmp_pat
     # reached, not the figures), and unpinned: the other tests run on the same CPUs in parallel.
     small = ["--sizes", "60", "--compression", "off", "--ticks", "4", "--ack-ticks", "4", "--echo-count", "60"]
     small += ["--stuck-count", "4", "--stuck-payload", "4096", "--stuck-fraction", "0.05", "--no-pin"]
+    # the real hall's conditions (bench/hall.py): pings, the real idle timeout, storms measured
+    small += ["--conditions", "hall", "--storm-ticks", "3"]
     proc = subprocess.run(
         [sys.executable, "-m", "bench.fanout", *small, "--out", str(out), "--workdir", str(tmp_path / "work")],
         cwd=ROOT,
@@ -48,5 +50,16 @@ def test_quick_benchmark_completes_and_every_viewer_gets_every_broadcast(tmp_pat
         assert slow["stopped_reading"] > 0, name
         assert slow["published"] == slow["broadcasts"], (name, slow)
         assert slow["reading_viewers_reach_min"] == 1.0, (name, slow)
+        assert config["condition"] == "hall"
+        assert config["viewers_lost"] == 0, name  # the page's ping keeps every viewer past the idle timeout
     roadshow = next(c for c in report["configs"] if c["server"] == "roadshow")
     assert roadshow["slow_viewers"]["all_open_after_resume"], roadshow["slow_viewers"]
+    # the fan-outs right after each storm are measured, and every viewer had them
+    for phase in ("after_storm", "after_blip"):
+        storm = roadshow["storms"][phase]
+        assert storm["submissions"] == 3 and storm["last_viewer_ms"]["n"] == 3, (phase, storm)
+    # the server's collector passes are reported per generation; the start-up heap is frozen
+    gc = roadshow["gc"]
+    assert len(gc["passes"]) == 3 and gc["freezes"] >= 1 and gc["frozen_objects"] > 0, gc
+    # the server raised its own open-files limit from the one it was started with
+    assert roadshow["open_files"]["serving_with"] >= roadshow["open_files"]["started_with"] > 0

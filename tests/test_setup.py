@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -60,11 +61,12 @@ async def test_the_page_renders_for_the_host_in_both_languages(mini_server: Runn
             page = await http.get(f"/host/setup?lang={lang}")
             assert page.status_code == 200
             html = page.text
-            assert '<script type="module" src="/static/setup.js" nonce="' in html
+            script = re.search(r'<script type="module" src="/static/v/[0-9a-f]+/setup\.js" nonce="([^"]+)"', html)
+            assert script is not None  # the long-cached, versioned URL (app/assets.py)
             assert "onclick=" not in html and "<script>" not in html
             assert 'data-field="composite.panel_weight"' in html
             assert "/host/export/template.xlsx" in html and "/host/export/event.toml" in html
-            nonce = html.split('src="/static/setup.js" nonce="', 1)[1].split('"', 1)[0]
+            nonce = script.group(1)
             assert f"'nonce-{nonce}'" in page.headers["content-security-policy"]
             assert '"sec_projects"' in html  # the page's own strings are handed over
         documents = await http.get("/host/documents")

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..assets import gzip_public_page
 from ..links import links_base
 from ..sessions import end_host_sessions
 from ..signin import SignInLimits
@@ -30,9 +31,9 @@ async def index(request: Request) -> HTMLResponse:
     return render(request, "index.html", {"is_host": is_host(request)})
 
 
-async def board(request: Request) -> HTMLResponse:
+async def board(request: Request) -> Response:
     # ?audience=1 is the phone view of the same stream (portrait layout, no welcome QR code)
-    return render(
+    page = render(
         request,
         "board.html",
         {
@@ -43,6 +44,7 @@ async def board(request: Request) -> HTMLResponse:
         },
         page="board",
     )
+    return gzip_public_page(page, request.headers.get("accept-encoding", ""))  # a hall of phones (app/assets.py)
 
 
 async def judge(request: Request) -> HTMLResponse:

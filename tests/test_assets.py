@@ -1,0 +1,138 @@
+"""Static assets for a hall of phones (app/assets.py, docs/performance.md "Page weight"): compressed,
+long-cached under one version of the whole tree, revalidated by ETag on the plain URLs, and the audience
+page within its budget (measured by bench/pageweight.py). Sizes and headers only: nothing about time."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import httpx
+import pytest
+
+from app.assets import LONG_CACHE, SHORT_CACHE, StaticAssets, accepts_gzip
+from app.web import STATIC_DIR
+from bench.pageweight import BUDGET, measure
+from tests.server import RunningServer
+
+ASSET = re.compile(r'(?:src|href)="(/static/[^"]+)"')
+GZIP = {"Accept-Encoding": "gzip"}
+IDENTITY = {"Accept-Encoding": "identity"}
+
+
+def _raw(client: httpx.Client, path: str, headers: dict[str, str]) -> httpx.Response:
+    """The response as sent: body not decoded, so a test sees the gzip bytes themselves."""
+    request = client.build_request("GET", path, headers=headers)
+    response = client.send(request, stream=True)
+    response.read_raw = b"".join(response.iter_raw())  # type: ignore[attr-defined]
+    response.close()
+    return response
+
+
+def test_the_audience_page_is_compressed_and_names_its_assets_under_one_long_cached_version(
+    mini_server: RunningServer,
+) -> None:
+    with httpx.Client(base_url=mini_server.base) as client:
+        page = _raw(client, "/board?audience=1", GZIP)
+        assert page.status_code == 200 and page.headers["content-encoding"] == "gzip"
+        html = gzip.decompress(page.read_raw).decode()  # type: ignore[attr-defined]
+        assets = ASSET.findall(html)
+        assert {"board.js", "css/board.css", "css/base.css"} <= {a.split("/", 4)[-1] for a in assets}
+        versions = {a.split("/")[3] for a in assets}
+        assert len(versions) == 1 and all(a.startswith("/static/v/") for a in assets), assets
+        script = next(a for a in assets if a.endswith("board.js"))
+        # the modules import each other by relative paths: they resolve under the same version
+        for url in [*assets, urljoin(script, "./live.js"), urljoin(script, "./board/state.js")]:
+            response = _raw(client, url, GZIP)
+            assert response.status_code == 200, url
+            assert response.headers["cache-control"] == LONG_CACHE, url
+            assert "accept-encoding" in response.headers["vary"].lower()
+            on_disk = (STATIC_DIR / url.split("/", 4)[-1]).read_bytes()
+            body = response.read_raw  # type: ignore[attr-defined]
+            if url.endswith((".js", ".css")):
+                assert response.headers["content-encoding"] == "gzip", url
+            if response.headers.get("content-encoding") == "gzip":
+                body = gzip.decompress(body)
+            assert body == on_disk, url
+
+
+def test_plain_urls_keep_working_with_short_caching_and_revalidation(mini_server: RunningServer) -> None:
+    on_disk = (STATIC_DIR / "live.js").read_bytes()
+    with httpx.Client(base_url=mini_server.base) as client:
+        plain = _raw(client, "/static/live.js", IDENTITY)
+        assert plain.status_code == 200 and "content-encoding" not in plain.headers
+        assert plain.read_raw == on_disk  # type: ignore[attr-defined]
+        assert plain.headers["cache-control"] == SHORT_CACHE
+        assert plain.headers["content-type"].startswith("text/javascript")
+        etag = plain.headers["etag"]
+        again = client.get("/static/live.js", headers=IDENTITY | {"If-None-Match": etag})
+        assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+        zipped = _raw(client, "/static/live.js", GZIP)
+        assert zipped.headers["etag"] != etag  # one tag per representation
+        revalidated = client.get("/static/live.js", headers=GZIP | {"If-None-Match": zipped.headers["etag"]})
+        assert revalidated.status_code == 304
+        # a page loaded before the server restarted with other files: the current file, short-cached
+        old = client.get("/static/v/000000000000/live.js", headers=IDENTITY)
+        assert old.status_code == 200 and old.content == on_disk and old.headers["cache-control"] == SHORT_CACHE
+        assert client.get("/static/v/000000000000/nope.js").status_code == 404
+        assert client.get("/static/nope.js").status_code == 404
+        assert client.post("/static/live.js").status_code == 405
+
+
+def test_the_audience_page_first_load_is_within_its_budget(mini_server: RunningServer) -> None:
+    for language in ("zh", "en"):
+        weight = measure(f"{mini_server.base}/board?audience=1", language)
+        assert weight["transferred"] <= BUDGET, weight
+        urls = [f["url"] for f in weight["files"]]
+        assert any(u.endswith("/board.js") for u in urls) and any(u.endswith("/board/state.js") for u in urls)
+        # the ceremony is loaded when it is first shown, not with the page
+        assert not any(u.endswith("/board/ceremony.js") for u in urls)
+        assert any(u.endswith("/board/ceremony.js") for u in weight["lazy"])
+
+
+def _scope(path: str, method: str = "GET", headers: list[tuple[bytes, bytes]] | None = None) -> dict[str, Any]:
+    return {"type": "http", "method": method, "path": path, "root_path": "/static", "headers": headers or []}
+
+
+def test_the_version_is_one_hash_of_the_whole_tree(tmp_path: Path) -> None:
+    (tmp_path / "a.js").write_text('import { b } from "./sub/b.js";\n' * 20)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.js").write_text("export const b = 1;\n")
+    (tmp_path / ".hidden").write_text("not served")
+    first = StaticAssets(tmp_path)
+    assert first.url("sub/b.js") == f"/static/v/{first.version}/sub/b.js"
+    with pytest.raises(KeyError):
+        first.url("missing.js")  # a typo fails when the page is rendered, not on the phone
+    assert StaticAssets(tmp_path).version == first.version  # the same files: the same version
+    (tmp_path / "sub" / "b.js").write_text("export const b = 2;\n")
+    second = StaticAssets(tmp_path)
+    assert second.version != first.version  # one changed module: a new prefix for every file
+    assert second.respond(_scope("/static/.hidden")).status_code == 404
+    assert second.respond(_scope("/static/../a.js")).status_code == 404
+    assert second.respond(_scope(f"/static/v/{second.version}/a.js")).headers["cache-control"] == LONG_CACHE
+    assert second.respond(_scope("/static/a.js", "DELETE")).status_code == 405
+    zipped = second.respond(_scope("/static/a.js", headers=[(b"accept-encoding", b"gzip")]))
+    assert gzip.decompress(zipped.body) == (tmp_path / "a.js").read_bytes()
+    tiny = second.respond(_scope("/static/sub/b.js", headers=[(b"accept-encoding", b"gzip")]))
+    assert "content-encoding" not in tiny.headers  # too small to be worth it
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("gzip, deflate, br", True),
+        ("deflate", False),
+        ("", False),
+        ("gzip;q=0", False),
+        ("*", True),
+        ("*, gzip;q=0", False),
+        ("identity", False),
+        ("GZIP;q=0.5", True),
+        ("gzip;q=zero", False),
+    ],
+)
+def test_accept_encoding(header: str, expected: bool) -> None:
+    assert accepts_gzip(header) is expected

@@ -1,0 +1,90 @@
+"""The collector policy (app/gc_policy.py): objects alive at start-up and each hall of connections are
+frozen out of the collector's way, the hall's leftovers go back once it has emptied, and every pass is
+counted per generation. Nothing here measures time."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from app import gc_policy
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the collector frees it
+
+
+@pytest.fixture
+def policy(monkeypatch: pytest.MonkeyPatch) -> Iterator[gc_policy.GcStats]:
+    thresholds = gc.get_threshold()
+    stats = gc_policy.GcStats()
+    monkeypatch.setattr(gc_policy, "STATS", stats)
+    monkeypatch.setattr(gc_policy, "FREEZE_CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(gc_policy, "UNFREEZE_AFTER", 0.1)
+    try:
+        gc_policy.install()
+        yield stats
+    finally:
+        gc_policy.uninstall()
+        gc.set_threshold(*thresholds)
+
+
+def test_install_freezes_what_is_alive_and_counts_passes_per_generation(policy: gc_policy.GcStats) -> None:
+    assert gc.get_threshold() == gc_policy.THRESHOLDS
+    assert gc.get_freeze_count() > 0  # the start-up heap is out of the collector's way
+    assert policy.freezes == 1
+    full_before, young_before = policy.passes[2], policy.passes[0]
+    gc.collect(0)
+    gc.collect()
+    assert policy.passes[0] == young_before + 1
+    assert policy.passes[2] == full_before + 1
+    assert len(policy.full) >= 1 and policy.full[-1][1] >= 0
+    assert policy.as_dict()["frozen_objects"] == gc.get_freeze_count()
+
+
+def test_uninstall_gives_frozen_objects_back(policy: gc_policy.GcStats) -> None:
+    gc_policy.uninstall()
+    assert gc.get_freeze_count() == 0
+    assert policy.callback not in gc.callbacks
+
+
+async def test_a_storm_of_connections_is_frozen_and_an_emptied_hall_is_collected(policy: gc_policy.GcStats) -> None:
+    arrived = [0]
+    hall: list[Node] = []
+    task = asyncio.create_task(gc_policy.freeze_after_storms(lambda: arrived[0], lambda: len(hall)))
+    try:
+        await asyncio.sleep(0.05)
+        assert policy.freezes == 1  # nothing arrived: nothing to do
+        hall.extend(Node() for _ in range(gc_policy.FREEZE_BATCH))
+        arrived[0] += gc_policy.FREEZE_BATCH
+        frozen_before = gc.get_freeze_count()
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if policy.freezes == 2:
+                break
+        assert policy.freezes == 2
+        assert gc.get_freeze_count() >= frozen_before + gc_policy.FREEZE_BATCH  # the hall is frozen
+        # A blip: the hall empties for less than UNFREEZE_AFTER and comes back; nothing is unfrozen.
+        saved = hall[:]
+        hall.clear()
+        await asyncio.sleep(0.03)
+        hall.extend(saved)
+        del saved
+        await asyncio.sleep(0.15)
+        assert policy.unfreezes == 0
+        # The hall leaves; its cycles are frozen garbage until the policy unfreezes and collects.
+        hall.clear()
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if policy.unfreezes:
+                break
+        assert policy.unfreezes == 1
+        assert gc.get_freeze_count() < frozen_before + gc_policy.FREEZE_BATCH
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
