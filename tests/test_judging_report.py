@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import types
 
 import httpx
 import pytest
@@ -13,10 +14,13 @@ from openpyxl import load_workbook
 from app.documents.judging_report import judging_report, project_outliers
 from app.documents.workbook_judging import SHEET_TITLE
 from app.domain.state import EventState
+from app.routes.judging import _context
+from app.web import template_environments
 from tests.conftest import cookie_header, host_client, judge_client
 from tests.server import RunningServer
 
 from .judging_data import demo_event, simulated_sheets
+from .test_judging_statistics import _sheets, _small_event
 
 PAGES = ["/host/judging", "/host/print/judging"]
 JSON = ["/host/api/judging", "/host/api/judging/outliers?project=p1"]
@@ -117,3 +121,23 @@ async def test_judging_report_for_the_host(mini_server: RunningServer) -> None:
     assert SHEET_TITLE in workbook.sheetnames
     cells = [v for row in workbook[SHEET_TITLE].iter_rows(values_only=True) for v in row if v is not None]
     assert "ICC(2,1)" in cells and "Kendall's W" in cells
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_rule_comparison_view_lists_every_award_change(lang):
+    event = _small_event("mean")
+    state = EventState.new(event)
+    state.sheets = _sheets({"A": (90, 90, 30), "B": (75, 75, 75), "C": (50, 55, 60), "D": (40, 42, 44)})
+    report = judging_report(state, resamples=20)
+    assert report["rules"]["changes"]
+    context = _context(types.SimpleNamespace(event=event, state=state), report)
+    base = {"event": event, "lang": lang, "html_lang": lang, "nonce": "", "js_strings": {}, "path": "/host/judging"}
+    html = template_environments()[lang].get_template("judging.html").render(context | base)
+    listed = html.count('data-testid="award-change"')
+    assert listed == len(report["rules"]["changes"])
+    for change in report["rules"]["changes"]:
+        assert (
+            f'data-rule="{change["rule"]}" data-normalize="{change["normalize"]}" '
+            f'data-project="{change["project"]}" data-change="{change["change"]}"'
+        ) in html
+    assert ("将获得" if lang == "zh" else "would win") in html
