@@ -64,6 +64,8 @@ def test_judging_report_and_close_dialog(browser, mini_web, shots, lang) -> None
         with page.expect_navigation():
             page.locator('[data-testid="judging-print"]').click()
         assert page.locator('[data-testid="chain-anchor"]').is_visible()
+        page.emulate_media(media="print")
+        page.screenshot(path=str(shots / f"judging-print-{lang}.png"), full_page=True)
         assert page.locator("h1").inner_text() == heading
         assert console.errors == []
     finally:
