@@ -3,12 +3,16 @@ the close dialog's outliers endpoint and the results workbook's sheet."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import types
+from fractions import Fraction
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from app.documents.judging_report import judging_report, project_outliers
@@ -141,3 +145,29 @@ def test_the_rule_comparison_view_lists_every_award_change(lang):
             f'data-project="{change["project"]}" data-change="{change["change"]}"'
         ) in html
     assert ("将获得" if lang == "zh" else "would win") in html
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cells=st.dictionaries(
+        st.tuples(st.sampled_from("ABCD"), st.sampled_from(["j1", "j2", "j3"])),
+        st.sampled_from([0, 30, 50, 50, 75, 100]),
+        max_size=12,
+    ),
+    recused=st.sets(st.tuples(st.sampled_from(["j1", "j2", "j3"]), st.sampled_from("ABCD")), max_size=3),
+    rule=st.sampled_from(["mean", "trimmed_mean", "median"]),
+)
+def test_any_pattern_of_scores_gives_a_strict_json_report(cells, recused, rule):
+    # Sparse tables, recusals, ties, one judge, equal totals everywhere: never an exception, never NaN.
+    event = _small_event(rule)
+    state = EventState.new(event)
+    state.sheets = {key: sheet for key, sheet in _sheets({p: (0, 0, 0) for p in "ABCD"}).items() if key in cells}
+    state.sheets = {
+        key: dataclasses.replace(sheet, values={"s": Fraction(cells[key])}, total=Fraction(cells[key]))
+        for key, sheet in state.sheets.items()
+    }
+    state.recused = set(recused)
+    report = judging_report(state, resamples=3)
+    json.dumps(report, allow_nan=False)
+    for project in "ABCD":
+        project_outliers(state, project)
