@@ -119,6 +119,7 @@ async def test_judging_report_for_the_host(mini_server: RunningServer) -> None:
             assert page.status_code == 200 and page.headers["cache-control"] == "no-store", path
             assert 'data-testid="heat-map"' in page.text and 'data-testid="leniency-bars"' in page.text
             assert 'data-testid="outlier-row" data-project="p1" data-judge="j6"' in page.text
+            assert "<script>alert" not in page.text and "&lt;script&gt;alert" in page.text  # titles escaped
         printed = (await http.get("/host/print/judging")).text
         assert 'data-testid="chain-anchor"' in printed
         workbook = load_workbook(io.BytesIO((await http.get("/host/export/results.xlsx")).content))

@@ -162,6 +162,8 @@ def test_leniency_interval_and_outlier_limit_by_hand():
     # z's distance to the mean of the others: A, B, D: 6 - 0 = 6; C (x left out): 6 - (-0.5) = 6.5
     assert z.offset == pytest.approx((6 + 6 + 6.5 + 6) / 4)
     assert z.verdict == "lenient"
+    assert z.offset_z == pytest.approx(z.offset / found.within_sd)
+    assert z.lower_z == pytest.approx(z.lower / found.within_sd) and z.lower_z < z.offset_z < z.upper_z
 
 
 # ---------------------------------------------------------------------- rule comparison

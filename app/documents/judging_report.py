@@ -170,6 +170,8 @@ def judging_report(state: EventState, resamples: int = BOOTSTRAP_DEFAULT) -> dic
                 "lower": _points(r.lower, event),
                 "upper": _points(r.upper, event),
                 "offset_z": _stat(r.offset_z),
+                "lower_z": _stat(r.lower_z),
+                "upper_z": _stat(r.upper_z),
                 "spread": _points(r.spread, event),
                 "rho": _stat(r.rho),
                 "verdict": r.verdict,
