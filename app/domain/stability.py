@@ -108,7 +108,7 @@ class _Panels:
         per_project: dict[str, list[tuple[str, Fraction]]] = {}
         for (project, label), value in adjusted.items():
             per_project.setdefault(project, []).append((label, value))
-        first = _first_places(totals)
+        first = _first_places(totals)  # the ranking's third key (results.py), for this panel
         results: dict[str, ProjectResult] = {}
         for pid, result in self.base.items():
             pairs = per_project.get(pid, [])
@@ -138,9 +138,7 @@ def rank_stability(
     judges = [j.id for j in event.judges if j.id in by_judge]
     panels = _Panels(event, base, by_judge, order)
     full = panels.winners(judges)
-    loo = [panels.winners([j for j in judges if j != out]) for out in judges]
-    if len(judges) < 2:
-        loo = []
+    loo = [panels.winners([j for j in judges if j != out]) for out in judges] if len(judges) >= 2 else []
     rng = random.Random(seed)
     draws = [rng.choices(judges, k=len(judges)) for _ in range(resamples)] if judges else []
     boot = [panels.winners(panel) for panel in draws]
