@@ -29,7 +29,7 @@ from ..domain.calibration import (
 )
 from ..domain.models import Event
 from ..domain.rule_compare import award_winners, compare_rules, ranks_of
-from ..domain.stability import BOOTSTRAP_DEFAULT, rank_stability
+from ..domain.stability import rank_stability
 from ..domain.state import EventState
 from ..views import rounded
 
@@ -123,7 +123,8 @@ def project_outliers(state: EventState, project: str | None = None) -> list[dict
     ]
 
 
-def judging_report(state: EventState, resamples: int = BOOTSTRAP_DEFAULT) -> dict[str, Any]:
+def judging_report(state: EventState, resamples: int | None = None) -> dict[str, Any]:
+    """`resamples`: bootstrap panels (None: the event's default, app/domain/stability.py)."""
     event = state.event
     projects = list(state.order)
     judges = [j.id for j in event.judges]
