@@ -5,7 +5,7 @@
 The benchmark event of bench/results_cost.py (the demo's 18 projects, N judges, every project scored
 at random steps). Prints the best of `--runs` runs, in CPU milliseconds (process time: the other
 programs on the machine do not count), of the whole report with the default bootstrap
-(app/domain/stability.py, BOOTSTRAP_DEFAULT resamples) and of its parts: the agreement and calibration
+(app/domain/stability.py: 200 panels, 100 with z-scores) and of its parts: the agreement and calibration
 statistics, the rule comparison, and the rank stability with the default and the maximum bootstrap.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from app.documents.judging_report import judging_report, project_outliers
 from app.domain.rule_compare import compare_rules
-from app.domain.stability import BOOTSTRAP_DEFAULT, BOOTSTRAP_MAX, rank_stability
+from app.domain.stability import BOOTSTRAP_MAX, default_resamples, rank_stability
 from bench.results_cost import scored_state
 
 
@@ -38,12 +38,13 @@ def main() -> None:
     args = parser.parse_args()
     state = scored_state(args.judges, args.normalize)
     event, results = state.event, state.results()
+    default = default_resamples(event)
     figures = {
-        f"whole report ({BOOTSTRAP_DEFAULT} bootstrap panels)": lambda: judging_report(state),
+        f"whole report ({default} bootstrap panels)": lambda: judging_report(state),
         "report without the bootstrap": lambda: judging_report(state, resamples=0),
         "outliers of one project (close dialog)": lambda: project_outliers(state, state.order[0]),
         "rule comparison (6 rules)": lambda: compare_rules(event, state.sheets, state.recused, state.order),
-        f"rank stability, {BOOTSTRAP_DEFAULT} panels": lambda: rank_stability(
+        f"rank stability, {default} panels": lambda: rank_stability(
             event, state.sheets, state.recused, results, state.order
         ),
         f"rank stability, {BOOTSTRAP_MAX} panels": lambda: rank_stability(

@@ -35,6 +35,7 @@ PAGES = [
     "/host/print/scoresheets/j1",
     "/host/print/results",
     "/host/print/certificates",
+    "/host/print/judging",
 ]
 
 
@@ -133,6 +134,7 @@ async def test_results_workbook_matches_the_api(mini_server: RunningServer) -> N
         "评委总分 Totals",
         "奖项 Awards",
         "规则 Rules",
+        "评审分析 Judging",  # issue 15 (tests/test_judging_report.py)
     ]
 
     # overall standings: the same projects, ranks and numbers as the API (host scope)

@@ -3,20 +3,28 @@ the close dialog's outliers endpoint and the results workbook's sheet."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import types
+from fractions import Fraction
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from app.documents.judging_report import judging_report, project_outliers
 from app.documents.workbook_judging import SHEET_TITLE
 from app.domain.state import EventState
+from app.routes.judging import _context
+from app.web import template_environments
 from tests.conftest import cookie_header, host_client, judge_client
 from tests.server import RunningServer
 
 from .judging_data import demo_event, simulated_sheets
+from .test_judging_statistics import _sheets, _small_event
 
 PAGES = ["/host/judging", "/host/print/judging"]
 JSON = ["/host/api/judging", "/host/api/judging/outliers?project=p1"]
@@ -111,9 +119,56 @@ async def test_judging_report_for_the_host(mini_server: RunningServer) -> None:
             assert page.status_code == 200 and page.headers["cache-control"] == "no-store", path
             assert 'data-testid="heat-map"' in page.text and 'data-testid="leniency-bars"' in page.text
             assert 'data-testid="outlier-row" data-project="p1" data-judge="j6"' in page.text
+            assert "<script>alert" not in page.text and "&lt;script&gt;alert" in page.text  # titles escaped
         printed = (await http.get("/host/print/judging")).text
         assert 'data-testid="chain-anchor"' in printed
         workbook = load_workbook(io.BytesIO((await http.get("/host/export/results.xlsx")).content))
     assert SHEET_TITLE in workbook.sheetnames
     cells = [v for row in workbook[SHEET_TITLE].iter_rows(values_only=True) for v in row if v is not None]
     assert "ICC(2,1)" in cells and "Kendall's W" in cells
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_rule_comparison_view_lists_every_award_change(lang):
+    event = _small_event("mean")
+    state = EventState.new(event)
+    state.sheets = _sheets({"A": (90, 90, 30), "B": (75, 75, 75), "C": (50, 55, 60), "D": (40, 42, 44)})
+    report = judging_report(state, resamples=20)
+    assert report["rules"]["changes"]
+    context = _context(types.SimpleNamespace(event=event, state=state), report)
+    base = {"event": event, "lang": lang, "html_lang": lang, "nonce": "", "js_strings": {}, "path": "/host/judging"}
+    html = template_environments()[lang].get_template("judging.html").render(context | base)
+    listed = html.count('data-testid="award-change"')
+    assert listed == len(report["rules"]["changes"])
+    for change in report["rules"]["changes"]:
+        assert (
+            f'data-rule="{change["rule"]}" data-normalize="{change["normalize"]}" '
+            f'data-project="{change["project"]}" data-change="{change["change"]}"'
+        ) in html
+    assert ("将获得" if lang == "zh" else "would win") in html
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cells=st.dictionaries(
+        st.tuples(st.sampled_from("ABCD"), st.sampled_from(["j1", "j2", "j3"])),
+        st.sampled_from([0, 30, 50, 50, 75, 100]),
+        max_size=12,
+    ),
+    recused=st.sets(st.tuples(st.sampled_from(["j1", "j2", "j3"]), st.sampled_from("ABCD")), max_size=3),
+    rule=st.sampled_from(["mean", "trimmed_mean", "median"]),
+)
+def test_any_pattern_of_scores_gives_a_strict_json_report(cells, recused, rule):
+    # Sparse tables, recusals, ties, one judge, equal totals everywhere: never an exception, never NaN.
+    event = _small_event(rule)
+    state = EventState.new(event)
+    state.sheets = {key: sheet for key, sheet in _sheets({p: (0, 0, 0) for p in "ABCD"}).items() if key in cells}
+    state.sheets = {
+        key: dataclasses.replace(sheet, values={"s": Fraction(cells[key])}, total=Fraction(cells[key]))
+        for key, sheet in state.sheets.items()
+    }
+    state.recused = set(recused)
+    report = judging_report(state, resamples=3)
+    json.dumps(report, allow_nan=False)
+    for project in "ABCD":
+        project_outliers(state, project)

@@ -3,6 +3,7 @@ against published values and planted effects; docs/judging-statistics.md states 
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 import numpy as np
@@ -162,6 +163,8 @@ def test_leniency_interval_and_outlier_limit_by_hand():
     # z's distance to the mean of the others: A, B, D: 6 - 0 = 6; C (x left out): 6 - (-0.5) = 6.5
     assert z.offset == pytest.approx((6 + 6 + 6.5 + 6) / 4)
     assert z.verdict == "lenient"
+    assert z.offset_z == pytest.approx(z.offset / found.within_sd)
+    assert z.lower_z == pytest.approx(z.lower / found.within_sd) and z.lower_z < z.offset_z < z.upper_z
 
 
 # ---------------------------------------------------------------------- rule comparison
@@ -280,3 +283,12 @@ def test_stability_full_panel_resample_matches_the_awards():
     shares = {row.project: row.bootstrap_share for row in found.awards[0].projects}
     assert shares == {"A": 1.0, "B": 0.0, "C": 0.0}
     assert found.awards[0].margin == Fraction(10)
+
+
+def test_default_bootstrap_is_smaller_with_z_scores():
+    event = _small_event("mean")
+    zscore = dataclasses.replace(event, scoring=dataclasses.replace(event.scoring, normalize="zscore"))
+    sheets = _sheets({"A": (90, 80, 70), "B": (75, 70, 65), "C": (50, 55, 60), "D": (40, 42, 44)})
+    for variant, expected in ((event, 200), (zscore, 100)):
+        found = rank_stability(variant, sheets, set(), compute_results(variant, sheets, set()), variant.default_order())
+        assert found.resamples == expected

@@ -10,7 +10,9 @@ injection). The templates autoescape it.
 
 Modules: `workbook` (the results workbook), `workbook_tables` (its table layout and marks), `rules`
 (the rules used, as rows), `csv_exports` (score log and event definition as CSV), `print_pages` (the
-printable pages' view models), `formatting` (times, scores, labels), `state_view` (snapshot, awards).
+printable pages' view models), `formatting` (times, scores, labels), `state_view` (snapshot, awards),
+`judging_report` (the judging report, issue 15), `judging_charts` (its SVG pictures' geometry) and
+`workbook_judging` (its sheet in the results workbook).
 """
 
 from .csv_exports import csv_safe, event_inputs_csv, scores_csv

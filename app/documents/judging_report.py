@@ -29,7 +29,7 @@ from ..domain.calibration import (
 )
 from ..domain.models import Event
 from ..domain.rule_compare import award_winners, compare_rules, ranks_of
-from ..domain.stability import BOOTSTRAP_DEFAULT, rank_stability
+from ..domain.stability import rank_stability
 from ..domain.state import EventState
 from ..views import rounded
 
@@ -123,7 +123,8 @@ def project_outliers(state: EventState, project: str | None = None) -> list[dict
     ]
 
 
-def judging_report(state: EventState, resamples: int = BOOTSTRAP_DEFAULT) -> dict[str, Any]:
+def judging_report(state: EventState, resamples: int | None = None) -> dict[str, Any]:
+    """`resamples`: bootstrap panels (None: the event's default, app/domain/stability.py)."""
     event = state.event
     projects = list(state.order)
     judges = [j.id for j in event.judges]
@@ -170,6 +171,8 @@ def judging_report(state: EventState, resamples: int = BOOTSTRAP_DEFAULT) -> dic
                 "lower": _points(r.lower, event),
                 "upper": _points(r.upper, event),
                 "offset_z": _stat(r.offset_z),
+                "lower_z": _stat(r.lower_z),
+                "upper_z": _stat(r.upper_z),
                 "spread": _points(r.spread, event),
                 "rho": _stat(r.rho),
                 "verdict": r.verdict,

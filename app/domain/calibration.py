@@ -60,6 +60,8 @@ class JudgeCalibration:
     lower: float  # 95% interval of the offset
     upper: float
     offset_z: float  # offset in the panel's within-project standard deviations
+    lower_z: float  # the interval in the same unit
+    upper_z: float
     spread: float  # the standard deviation of the judge's own totals (n - 1)
     rho: float  # Spearman's rho with the mean of the other judges (leave-one-out consensus)
     verdict: str  # "lenient", "severe" or "" (within the documented bounds)
@@ -185,8 +187,14 @@ def _judge_row(
         offset=offset,
         lower=lower,
         upper=upper,
-        offset_z=offset / within_sd if within_sd and not math.isnan(within_sd) else math.nan,
+        offset_z=_in_z(offset, within_sd),
+        lower_z=_in_z(lower, within_sd),
+        upper_z=_in_z(upper, within_sd),
         spread=float(np.std(own, ddof=1)) if len(own) >= 2 else math.nan,
         rho=rho,
         verdict=verdict,
     )
+
+
+def _in_z(points: float, within_sd: float) -> float:
+    return points / within_sd if within_sd and not math.isnan(within_sd) else math.nan

@@ -1,8 +1,9 @@
 """How firmly each award was decided: the awards recomputed on resampled panels.
 
 - Leave one judge out: for each judge who scored, the awards without that judge's sheets.
-- Bootstrap over judges: BOOTSTRAP_DEFAULT resamples (at most BOOTSTRAP_MAX) of as many judges as
-  scored, drawn with replacement by a generator seeded with BOOTSTRAP_SEED, so the same scores always
+- Bootstrap over judges: BOOTSTRAP_DEFAULT resamples (BOOTSTRAP_ZSCORE when the event normalises
+  with z-scores, whose exact square roots make a panel about 4 times dearer; at most BOOTSTRAP_MAX) of
+  as many judges as scored, drawn with replacement by a generator seeded with BOOTSTRAP_SEED, so the same scores always
   give the same shares. A judge drawn twice counts twice (their sheets enter under two labels).
 
 Each resample is decided by the event's own rule (scoring.aggregate, scoring.zscore_adjust), ranking
@@ -32,6 +33,7 @@ from .results import ProjectResult, _first_places, rank
 from .scoring import ScoreSheet, aggregate, zscore_adjust
 
 BOOTSTRAP_DEFAULT = 200
+BOOTSTRAP_ZSCORE = 100
 BOOTSTRAP_MAX = 1000
 BOOTSTRAP_SEED = 20261203
 WINDOW = 2
@@ -108,7 +110,7 @@ class _Panels:
         per_project: dict[str, list[tuple[str, Fraction]]] = {}
         for (project, label), value in adjusted.items():
             per_project.setdefault(project, []).append((label, value))
-        first = _first_places(totals)
+        first = _first_places(totals)  # the ranking's third key (results.py), for this panel
         results: dict[str, ProjectResult] = {}
         for pid, result in self.base.items():
             pairs = per_project.get(pid, [])
@@ -123,24 +125,27 @@ class _Panels:
         return {a.id: {w.project for w in a.winners} for a in awards if a.kind == "top_projects"}
 
 
+def default_resamples(event: Event) -> int:
+    return BOOTSTRAP_ZSCORE if event.scoring.normalize == "zscore" else BOOTSTRAP_DEFAULT
+
+
 def rank_stability(
     event: Event,
     sheets: Mapping[tuple[str, str], ScoreSheet],
     recused: Collection[tuple[str, str]],
     base: Mapping[str, ProjectResult],
     order: Sequence[str],
-    resamples: int = BOOTSTRAP_DEFAULT,
+    resamples: int | None = None,
     seed: int = BOOTSTRAP_SEED,
 ) -> Stability:
-    """`base`: the results under the event's rule with the full panel (state.results())."""
-    resamples = max(0, min(int(resamples), BOOTSTRAP_MAX))
+    """`base`: the results under the event's rule with the full panel (state.results()); `resamples`:
+    the bootstrap panels to draw (None: the event's default, `default_resamples`)."""
+    resamples = default_resamples(event) if resamples is None else max(0, min(int(resamples), BOOTSTRAP_MAX))
     by_judge = _counted(sheets, recused)
     judges = [j.id for j in event.judges if j.id in by_judge]
     panels = _Panels(event, base, by_judge, order)
     full = panels.winners(judges)
-    loo = [panels.winners([j for j in judges if j != out]) for out in judges]
-    if len(judges) < 2:
-        loo = []
+    loo = [panels.winners([j for j in judges if j != out]) for out in judges] if len(judges) >= 2 else []
     rng = random.Random(seed)
     draws = [rng.choices(judges, k=len(judges)) for _ in range(resamples)] if judges else []
     boot = [panels.winners(panel) for panel in draws]

@@ -23,7 +23,8 @@ from .exports import NO_STORE, _deny, _page
 
 
 async def _report(live: LiveEvent, app_state: Any) -> dict[str, Any]:
-    key = (live.store._last_seq, tuple(live.state.order))
+    anchor = live.store.anchor  # every change of scores, recusals or the event moves the journal on
+    key = (anchor.length, anchor.head, tuple(live.state.order))
     cached = getattr(app_state, "judging_report", None)
     if cached is not None and cached[0] == key:
         return cached[1]

@@ -146,22 +146,14 @@ export function missingLabel(m) {
 export async function closeScoring() {
   const current = currentProject();
   if (!current || !screen().close.enabled) return;
-  let outliers = [];
-  // Scores far from the rest of the panel (a possible typing slip), checked before the reveal; the
-  // dialog opens at once and shows them when they arrive (docs/judging-statistics.md, the outlier rule).
-  closeOutliers(current.id).then((found) => {
-    outliers = found;
-    refreshDialogs();
-  });
+  const outliers = watchOutliers(current.id);
   const message = () => {
     const missing = screen().missing;
     const lines = [t("confirm_close")];
     if (!missing.length) lines.push(t("close_all_in"));
     else lines.push(t("close_missing", { names: missingText(missing) }));
     if (missing.some((m) => m.offline)) lines.push(t("close_offline_warning"));
-    for (const o of outliers) {
-      lines.push(`⚠ ${t("close_outlier", { judge: o.judge_name, total: o.total, reference: o.reference })}`);
-    }
+    lines.push(...outliers.lines());
     return lines.join("\n");
   };
   const { ok } = await ask({
@@ -172,21 +164,31 @@ export async function closeScoring() {
   if (ok) run("close_scoring", "close_scoring");
 }
 
-/** The outlying totals of a project, from the judging report's rule; none when the request fails. */
-async function closeOutliers(pid) {
-  try {
-    const response = await fetch(`/host/api/judging/outliers?project=${encodeURIComponent(pid)}`, {
-      cache: "no-store",
-    });
-    return response.ok ? (await response.json()).outliers : [];
-  } catch {
-    return [];
-  }
+/**
+ * Scores of a project far from the rest of the panel (a possible typing slip: the judging report's
+ * outlier rule, docs/judging-statistics.md), for the close and reveal dialogs. The dialog opens at
+ * once; the lines appear when the answer arrives. A failed request shows nothing.
+ */
+function watchOutliers(pid) {
+  let found = [];
+  fetch(`/host/api/judging/outliers?project=${encodeURIComponent(pid)}`, { cache: "no-store" })
+    .then((response) => (response.ok ? response.json() : { outliers: [] }))
+    .then((body) => {
+      found = body.outliers || [];
+      refreshDialogs();
+    })
+    .catch(() => {});
+  return {
+    lines: () =>
+      found.map((o) => `⚠ ${t("close_outlier", { judge: o.judge_name, total: o.total, reference: o.reference })}`),
+  };
 }
 
 export async function reveal(pid) {
   const project = projectById(pid);
-  const message = project ? `${t("confirm_reveal")}\n“${project.title}”` : t("confirm_reveal");
+  const outliers = watchOutliers(pid); // the last chance to check a slip: a reveal cannot be taken back
+  const message = () =>
+    [project ? `${t("confirm_reveal")}\n“${project.title}”` : t("confirm_reveal"), ...outliers.lines()].join("\n");
   const { ok } = await ask({
     message,
     okLabel: t("reveal"),

@@ -1,6 +1,6 @@
 """The judging report (issue 15) in a real browser, zh and en: the host opens it from the console,
 sees the pictures and the flagged score, prints it with the audit anchor; closing scoring on a
-project with a slip of the pen names it in the confirmation before the reveal."""
+project with a slip of the pen names it in the confirmation, and so does the reveal."""
 
 from __future__ import annotations
 
@@ -49,6 +49,11 @@ def test_judging_report_and_close_dialog(browser, mini_web, shots, lang) -> None
         message.filter(has_text=check).wait_for()
         assert "20" in message.inner_text()
         page.screenshot(path=str(shots / f"judging-close-dialog-{lang}.png"))
+        page.locator('[data-testid="confirm-ok"]').click()
+        page.locator('[data-testid="order-item-p2"][data-status="closed"]').wait_for()
+        # The reveal, which cannot be taken back, names the slip too (and is left undone here).
+        page.locator('[data-testid="reveal"]').click()
+        message.filter(has_text=check).wait_for()
         page.locator('[data-testid="confirm-cancel"]').click()
 
         with page.expect_navigation():
@@ -64,6 +69,8 @@ def test_judging_report_and_close_dialog(browser, mini_web, shots, lang) -> None
         with page.expect_navigation():
             page.locator('[data-testid="judging-print"]').click()
         assert page.locator('[data-testid="chain-anchor"]').is_visible()
+        page.emulate_media(media="print")
+        page.screenshot(path=str(shots / f"judging-print-{lang}.png"), full_page=True)
         assert page.locator("h1").inner_text() == heading
         assert console.errors == []
     finally:
