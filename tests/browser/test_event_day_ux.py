@@ -173,10 +173,14 @@ LONG_PROJECTS = {
 }
 
 
+LEADERS = {"p1": "Lee", "p2": "Kim", "p3": "Ng"}  # tests/data/mini_event.toml
+LONG_LEADER_AWARD = "优秀团队负责人（社区治理创新与居民动员组织工作）"
+
+
 def long_name_event(tmp_path: Path) -> Path:
     text = MINI.read_text(encoding="utf-8")
     text = text.replace('name = "Excellent team"', f'name = "{LONG_AWARD}"')
-    text = text.replace('name = "Excellent leader"', 'name = "优秀团队负责人（社区治理创新与居民动员组织工作）"')
+    text = text.replace('name = "Excellent leader"', f'name = "{LONG_LEADER_AWARD}"')
     for pid, old in (
         ("p1", ("<script>alert('p1')</script>Green Roofs", "Roof Team")),
         ("p2", ("Elder Care Circle", "Care Team")),
@@ -195,6 +199,7 @@ UNCLIPPED = """() => {
   const bad = [];
   for (const el of document.querySelectorAll(
       '#scene-ceremony .cer-award-name, #scene-ceremony .cer-winner-name, #scene-ceremony .cer-winner-more,'
+      + ' #scene-ceremony .cer-winner-leader,'
       + ' #scene-ceremony .cer-col-name, #scene-ceremony .cer-slot-name, #scene-ceremony .cer-slot-more')) {
     if (!el.offsetParent) continue;
     const box = el.closest('.cer-stage, .cer-col').getBoundingClientRect();
@@ -253,6 +258,12 @@ def test_long_names_are_never_clipped_in_the_ceremony(browser, tmp_path, shots) 
                 if clipped:
                     page.screenshot(path=str(shots / f"ux-ceremony-clipped-{name}-{step}.png"))
                 assert clipped == [], (name, step)
+                if step <= 3:  # a team, and on the same card its leader, named by the leader award
+                    leader = page.locator(tid("board-winner-leader"))
+                    assert leader.count() == 1 and LONG_LEADER_AWARD in leader.inner_text()
+                    team = page.locator(tid("board-winner")).inner_text()
+                    [pid] = [p for p, (_, name) in LONG_PROJECTS.items() if name in team]
+                    assert LEADERS[pid] in leader.inner_text()
                 if step == 3:  # the first place of the long-named award (the third reveal, bottom up)
                     winner = page.locator(tid("board-winner"))
                     assert LONG_PROJECTS["p2"][1] in winner.inner_text()  # composite 83.6: 0.6 x 76 + 0.4 x 95
@@ -262,7 +273,8 @@ def test_long_names_are_never_clipped_in_the_ceremony(browser, tmp_path, shots) 
             if not reply["ok"]:
                 break
             step += 1
-        assert step == 7  # three teams, three leaders, one honour roll
+        # three teams each with its leader, the leaders' recap, one honour roll
+        assert step == 5
         for _, ctx, _, console in boards:
             assert console.errors == []
             ctx.close()

@@ -164,6 +164,11 @@ def test_host_guards(browser, demo_web, shots, lang) -> None:
     refused = host.locator(tid("refused-j2-p01"))
     refused.wait_for(timeout=20_000)
     assert f"{total(LATE_SHEET):.2f}" in refused.inner_text() and judge_name("j2") in refused.inner_text()
+    # ... and the judge is told the truth: not counted, tell the host (never "fix and resubmit")
+    truth = j2.locator(tid("refused"))
+    truth.wait_for(timeout=20_000)
+    assert ("未计入" if lang == "zh" else "not counted") in truth.inner_text()
+    assert f"{total(LATE_SHEET):.2f}" in truth.inner_text()
     host.screenshot(path=str(shots / f"host-guards-{lang}-4-refused.png"))
     host.locator(tid("take-in-j2-p01")).click()
     for criterion, value in zip([c.id for c in DEMO.criteria], LATE_SHEET, strict=True):
