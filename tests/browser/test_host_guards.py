@@ -79,6 +79,7 @@ def test_host_guards(browser, demo_web, shots, lang) -> None:
     start.click()
     ok = host.locator(tid("confirm-ok"))
     assert ok.is_disabled()
+    host.screenshot(path=str(shots / f"host-guards-{lang}-0-skip.png"))
     host.locator(tid("typed-input")).fill(str(count - 1))
     assert ok.is_disabled()
     host.locator(tid("typed-input")).fill(str(count))
