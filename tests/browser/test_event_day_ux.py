@@ -301,12 +301,14 @@ def test_projector_follows_the_hall_language_and_phones_get_the_audience_view(br
     assert "/board" in board.locator(tid("board-join")).inner_text()
     assert host.ack("hall", {"language": "fr"})["error"]["code"] == "bad_setting"
 
-    # A phone opening the projector's address gets the audience layout; its language switch keeps it.
+    # A phone opening the projector's address gets the audience layout in its own language (not the
+    # hall's, which is English now: the page it leaves must not follow the hall); its switch keeps it.
     phone_ctx, phone, phone_console = new_page(browser, server, PHONE, "zh")
     phone.goto(f"{server.base}/board?lang=zh")
     phone.wait_for_url("**audience=1**")
     phone.locator(".board-tabs").wait_for()
     switch = phone.locator(".lang-switch a").first
+    assert phone.locator("html").get_attribute("lang") == "zh-Hans" and "lang=zh" in phone.url
     assert "audience=1" in (switch.get_attribute("href") or "")  # the switch keeps the audience layout
     with phone.expect_navigation(url="**lang=en**", timeout=30_000):
         switch.click()
