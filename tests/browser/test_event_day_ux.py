@@ -3,7 +3,16 @@ after a save, a recused judge sees one calm card, a double tap stores one score,
 long names are never clipped on the projector (1920x1080 and 1280x720), in Chinese and English.
 
 The host is driven over its websocket (a small synchronous client below), so these tests do not
-depend on the host console's layout."""
+depend on the host console's layout.
+
+Issue 13's "done when" scenarios, each played in Chinese and in English:
+- ceremony guarded (typed or press-and-hold) and leavable; a mistaken start confirmed and undone with
+  its timers kept; closing with an offline judge warns the host and the phone is told the truth:
+  tests/browser/test_host_guards.py::test_host_guards[zh|en];
+- the recused phone calm, a double submit stored once: test_judge_phone_phases_recusal_and_a_double_tap;
+- the long-name ceremony unclipped at 1920x1080 and 1280x720 (zh and en boards, each team with its
+  leader on one card): test_long_names_are_never_clipped_in_the_ceremony.
+scripts/update-screenshots.sh takes the README's screenshots from these runs."""
 
 from __future__ import annotations
 
