@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
+from .domain.ceremony import companions, revealed_winners
 from .domain.models import Event, ScoringRules
 from .domain.numbers import NumberLike, apportion, from_units, shown, units
 from .domain.results import ProjectResult, Standings
@@ -253,20 +254,17 @@ def ceremony_section(state: EventState, reveal_all: bool = False) -> dict[str, A
     first, as in the award), how many, whether the award is complete, and `tie_at_cut` only once it
     is complete; no placeholders, no winner count, no step count. So the hall cannot count the
     winners still to come or see a tie coming. `current.winner` indexes the revealed winners (-1
-    for an honour roll shown at once)."""
+    for an award shown whole); `current.with` lists the winners revealed on the same step (a team's
+    leader, app/domain/ceremony.py), indexed the same way. The host also gets every step."""
     ceremony = state.ceremony
     if ceremony is None:
         return None
     scoring = state.event.scoring
     shown_steps = ceremony.steps if reveal_all else ceremony.steps[: ceremony.step]
-    revealed_winners: dict[int, set[int]] = {}
-    for award_index, winner_index in shown_steps:
-        total = len(ceremony.awards[award_index]["winners"])
-        indices = range(total) if winner_index < 0 else [winner_index]
-        revealed_winners.setdefault(award_index, set()).update(indices)
+    revealed = revealed_winners(ceremony.awards, shown_steps)
     awards = []
     for index, award in enumerate(ceremony.awards):
-        visible = sorted(revealed_winners.get(index, set()))
+        visible = sorted(revealed.get(index, set()))
         complete = len(visible) == len(award["winners"])
         winners = [_shown_winner(award["winners"][i], scoring) for i in visible]
         entry: dict[str, Any] = {"id": award["id"], "name": award["name"], "kind": award["kind"]}
@@ -278,15 +276,21 @@ def ceremony_section(state: EventState, reveal_all: bool = False) -> dict[str, A
             if complete:
                 entry["tie_at_cut"] = award["tie_at_cut"]
         awards.append(entry)
-    current = None
-    if ceremony.step > 0:
-        award_index, winner_index = ceremony.steps[ceremony.step - 1]
-        if winner_index >= 0 and not reveal_all:
-            winner_index = sorted(revealed_winners.get(award_index, set())).index(winner_index)
-        current = {"award": award_index, "winner": winner_index}
+
+    def placed(step: tuple[int, int]) -> dict[str, int]:
+        award_index, winner_index = step
+        if winner_index >= 0 and not reveal_all:  # the board's lists hold the revealed winners only
+            winner_index = sorted(revealed[award_index]).index(winner_index)
+        return {"award": award_index, "winner": winner_index}
+
+    def described(step: tuple[int, int]) -> dict[str, Any]:
+        return placed(step) | {"with": [placed(c) for c in companions(ceremony.awards, step)]}
+
+    current = described(ceremony.steps[ceremony.step - 1]) if ceremony.step > 0 else None
     out: dict[str, Any] = {"step": ceremony.step, "awards": awards, "current": current}
     if reveal_all:
         out["total_steps"] = len(ceremony.steps)
+        out["steps"] = [described(step) for step in ceremony.steps]
     return out
 
 

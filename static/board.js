@@ -77,7 +77,10 @@ function renderCeremony() {
 }
 
 // A phone that opens the projector's address gets the audience layout (same stream, same language).
-if (!AUDIENCE && window.matchMedia("(max-width: 760px) and (pointer: coarse)").matches) {
+// The page keeps running until the new one loads: it must not follow the hall's language meanwhile,
+// or the phone would land on the audience page in the projector's language instead of its own.
+const LEAVING_FOR_AUDIENCE = !AUDIENCE && window.matchMedia("(max-width: 760px) and (pointer: coarse)").matches;
+if (LEAVING_FOR_AUDIENCE) {
   const url = new URL(location.href);
   url.searchParams.set("audience", "1");
   location.replace(url.toString());
@@ -219,7 +222,7 @@ function applyHallSettings() {
   if (!AUDIENCE && "sound" in settings) setSound(settings.sound !== false);
   const wanted = settings.language;
   const lang = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
-  if (!AUDIENCE && (wanted === "zh" || wanted === "en") && wanted !== lang) {
+  if (!AUDIENCE && !LEAVING_FOR_AUDIENCE && (wanted === "zh" || wanted === "en") && wanted !== lang) {
     const url = new URL(location.href);
     url.searchParams.set("lang", wanted);
     location.replace(url.toString()); // the page is server-rendered in its language: load it again

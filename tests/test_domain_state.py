@@ -616,17 +616,18 @@ def test_ceremony_steps_and_bounds():
     assert [w["name"] for w in awards[1]["winners"]] == ["Leader p1", "Leader p3"]
     assert [w["name"] for w in awards[2]["winners"]] == ["Vol A", "Vol B"]
     assert awards[0]["winners"][0]["composite"] == pytest.approx(100)  # 30 / 30 * 100
-    # top: 2nd then 1st; leaders: 2nd then 1st; the roll all at once -> 5 steps
-    assert state.ceremony.steps == [(0, 1), (0, 0), (1, 1), (1, 0), (2, -1)]
+    # top: 2nd then 1st, each with its leader (app/domain/ceremony.py); the leaders' recap and the
+    # roll each at once -> 4 steps
+    assert state.ceremony.steps == [(0, 1), (0, 0), (1, -1), (2, -1)]
     assert state.ceremony.step == 0
     expect_error(state, "ceremony_bounds", "ceremony_step", {"direction": "back"})
     expect_error(state, "bad_args", "ceremony_step", {"direction": "sideways"})
-    for expected in range(1, 6):
+    for expected in range(1, 5):
         do(state, "ceremony_step")  # "next" is the default
         assert state.ceremony.step == expected
     expect_error(state, "ceremony_bounds", "ceremony_step", {"direction": "next"})
-    assert do(state, "ceremony_step", {"direction": "back"}) == [Change("ceremony_step", {"step": 4})]
-    assert state.ceremony.step == 4
+    assert do(state, "ceremony_step", {"direction": "back"}) == [Change("ceremony_step", {"step": 3})]
+    assert state.ceremony.step == 3
     # once the ceremony runs, no project can be started
     expect_error(fresh_with_ceremony(), "ceremony_running", "start_project", {"project": "p2"})
 

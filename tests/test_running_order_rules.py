@@ -107,7 +107,8 @@ def test_a_reorder_changes_the_award_walk_through_tied_projects(order, top, roll
     do(state, "host", "", "ceremony_step", direction="next")
     ceremony = board_sections(state)["ceremony"]
     assert [w["project"] for w in ceremony["awards"][0]["winners"]] == [top[1]]
-    assert ceremony["current"] == {"award": 0, "winner": 0}
+    assert ceremony["current"] == {"award": 0, "winner": 0, "with": [{"award": 1, "winner": 0}]}
+    assert [w["project"] for w in ceremony["awards"][1]["winners"]] == [top[1]]  # its leader, on the same step
 
 
 CAPPED = """

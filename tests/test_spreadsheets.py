@@ -102,11 +102,40 @@ def test_template_is_a_valid_example_with_notes() -> None:
     projects = wb["项目 Projects"]
     assert projects["A1"].value == "项目编号 / Project ID"
     assert projects["A1"].comment is not None and "Required" in projects["A1"].comment.text
-    assert projects["J1"].value == "居民满意度 [satisfaction]"
+    assert projects["L1"].value == "居民满意度 [satisfaction]"
     assert projects.column_dimensions["D"].width > 20
     assert projects["A2"].value == "p01" and projects["A2"].font.i  # the example row, in italics
     readme = "\n".join(str(c.value) for row in wb["说明 README"].iter_rows() for c in row if c.value)
     assert "项目编号 / Project ID" in readme and "top_projects" in readme
+
+
+def test_short_names_round_trip_through_the_template() -> None:
+    """The template has the two short-name columns next to the names; filled in (20 characters is the
+    limit, and fits), they import into the event, and the event writes them back to the same cells."""
+    wb = load_workbook(io.BytesIO(event_workbook(MINI)))
+    ws = wb["项目 Projects"]
+    headers = [c.value for c in ws[1]]
+    assert headers[3:7] == ["项目名称 / Title", "项目简称 / Short title", "实施团队 / Team", "团队简称 / Short team"]
+    assert ws["E1"].comment is not None and "at most 20 characters" in ws["E1"].comment.text
+    assert any(dv.type == "textLength" and "E2:E" in str(dv.sqref) for dv in ws.data_validations.dataValidation)
+    ws["E2"].value, ws["G2"].value = "短" * 20, "Team one"
+    ws["G3"].value = "  团队二 "
+    out = io.BytesIO()
+    wb.save(out)
+    preview = import_workbook(out.getvalue())
+    assert preview.problems == [] and preview.event is not None
+    expected = replace(
+        MINI,
+        projects=(
+            replace(MINI.projects[0], short_title="短" * 20, short_team="Team one"),
+            replace(MINI.projects[1], short_team="团队二"),
+            *MINI.projects[2:],
+        ),
+    )
+    assert preview.event == expected
+    again = load_workbook(io.BytesIO(event_workbook(preview.event)))["项目 Projects"]
+    assert (again["E2"].value, again["G2"].value, again["G3"].value) == ("短" * 20, "Team one", "团队二")
+    assert import_workbook(event_workbook(expected)).event == expected
 
 
 # ------------------------------------------------------------------------------ broken workbooks
@@ -142,8 +171,8 @@ BROKEN: dict[str, tuple[Callable[[Workbook], None], list[tuple[str | None, int |
         [("评分细则 Rubric", 3, "C", "'四十分' is not a number")],
     ),
     "text in an indicator column": (
-        set_cell("项目 Projects", "J2", "n/a"),
-        [("项目 Projects", 2, "J", "'n/a' is not a number")],
+        set_cell("项目 Projects", "L2", "n/a"),
+        [("项目 Projects", 2, "L", "'n/a' is not a number")],
     ),
     "duplicate project id": (
         set_cell("项目 Projects", "A4", "p1"),
@@ -154,15 +183,15 @@ BROKEN: dict[str, tuple[Callable[[Workbook], None], list[tuple[str | None, int |
         [("项目 Projects", 3, "C", "'blue' is not one of the categories (care, green)")],
     ),
     "missing required cells": (
-        lambda wb: [set_cell("项目 Projects", "E3", None)(wb), set_cell("活动 Event", "C2", None)(wb)],
+        lambda wb: [set_cell("项目 Projects", "F3", None)(wb), set_cell("活动 Event", "C2", None)(wb)],
         [
             ("活动 Event", 2, "C", "is required"),
-            ("项目 Projects", 3, "E", "is required"),
+            ("项目 Projects", 3, "F", "is required"),
         ],
     ),
     "indicator above its max": (
-        set_cell("项目 Projects", "J3", 101),
-        [("项目 Projects", 3, "J", "101 is above the maximum of 100")],
+        set_cell("项目 Projects", "L3", 101),
+        [("项目 Projects", 3, "L", "101 is above the maximum of 100")],
     ),
     "unknown setting and bad language": (
         lambda wb: [set_cell("活动 Event", "A3", "subtitel")(wb), set_cell("活动 Event", "C7", "fr")(wb)],
@@ -174,6 +203,10 @@ BROKEN: dict[str, tuple[Callable[[Workbook], None], list[tuple[str | None, int |
     "award refers to a later award": (
         set_cell("奖项 Awards", "F3", "vol"),
         [("奖项 Awards", 3, "F", "must name an earlier top_projects award")],
+    ),
+    "short title over 20 characters": (
+        set_cell("项目 Projects", "E3", "二" * 21),
+        [("项目 Projects", 3, "E", "must be at most 20 characters")],
     ),
     "no projects": (
         lambda wb: wb["项目 Projects"].delete_rows(2, 3),
@@ -255,8 +288,8 @@ def test_lenient_where_it_is_safe() -> None:
         ws = wb["Projects"]
         ws["A1"].value = "项目编号"
         ws["B1"].value = "order"
-        ws["J2"].value = " 90 "
-        ws["H2"].value = "Vol A，Vol B"
+        ws["L2"].value = " 90 "
+        ws["J2"].value = "Vol A，Vol B"
         ws.insert_rows(3)
         wb["活动 Event"]["C4"].value = datetime.datetime(2026, 12, 1)
         wb["活动 Event"]["C7"].value = "English"
@@ -268,7 +301,7 @@ def test_lenient_where_it_is_safe() -> None:
 def test_projects_csv_on_top_of_an_event() -> None:
     wb = load_workbook(io.BytesIO(event_workbook(MINI)))
     rows = [[c.value for c in row] for row in wb["项目 Projects"].iter_rows()]
-    rows.append(["p4", 4, "care", "New =project", "New Team", "", "", "Vol D、Vol E", "", 70])
+    rows.append(["p4", 4, "care", "New =project", "", "New Team", "", "", "", "Vol D、Vol E", "", 70])
     buffer = io.StringIO()
     csv.writer(buffer).writerows([["" if v is None else v for v in row] for row in rows])
     preview = import_projects_csv("\ufeff" + buffer.getvalue(), MINI)

@@ -45,6 +45,7 @@ class AwardResult:
     kind: str
     winners: list[Winner] = field(default_factory=list)
     tie_at_cut: bool = False
+    of: str = ""  # team_leaders: the top_projects award whose teams it follows
 
 
 def compute_awards(event: Event, standings: Standings, order: Sequence[str] | None = None) -> list[AwardResult]:
@@ -93,7 +94,7 @@ def _top_projects(event: Event, standings: Standings, rule: AwardRule) -> AwardR
 
 
 def _team_leaders(event: Event, rule: AwardRule, teams: AwardResult | None) -> AwardResult:
-    award = AwardResult(rule.id, rule.name, rule.kind)
+    award = AwardResult(rule.id, rule.name, rule.kind, of=rule.of)
     for team_win in teams.winners if teams else []:
         project = event.project(team_win.project)
         if project is None or not project.leader:

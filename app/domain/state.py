@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from .awards import AwardResult, compute_awards
+from .ceremony import ceremony_steps
 from .errors import DomainError
 from .facts import Change, Timer
 from .final_lock import award_changes, clean_reason, reason_arg, refuse_when_locked
@@ -541,6 +542,7 @@ def awards_as_dicts(awards: list[AwardResult], scoring: ScoringRules) -> list[di
             "name": a.name,
             "kind": a.kind,
             "tie_at_cut": a.tie_at_cut,
+            **({"of": a.of} if a.kind == "team_leaders" else {}),  # pairs it with its teams (ceremony.py)
             "winners": [
                 {
                     "name": w.name,
@@ -557,17 +559,3 @@ def awards_as_dicts(awards: list[AwardResult], scoring: ScoringRules) -> list[di
         }
         for a in awards
     ]
-
-
-def ceremony_steps(awards: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    """Reveal order: ranked awards one winner at a time from the last place up to the first;
-    an honour roll all at once."""
-    steps: list[tuple[int, int]] = []
-    for index, award in enumerate(awards):
-        count = len(award["winners"])
-        if award["kind"] == "honour_roll":
-            if count:
-                steps.append((index, -1))
-        else:
-            steps.extend((index, w) for w in reversed(range(count)))
-    return steps

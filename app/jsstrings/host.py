@@ -175,6 +175,7 @@ STRINGS: dict[str, str] = {
     ),
     "type_to_confirm": N_("Type {n} to confirm"),
     "skip_ok": N_("Skip {n} and start the ceremony"),
+    "hold_label": N_("Press and hold: {action}"),
     "and_more": N_("{list} and {n} more"),
     "leave_ceremony": N_("Back to the running order"),
     "cmd_leave_ceremony": N_("Back to the running order"),

@@ -52,6 +52,10 @@ class SheetSpec:
 
 
 _ID_NOTE = ("英文字母、数字或 - _ .，最多 40 个字符，不能重复", "Letters, digits, - _ . (at most 40); unique")
+_SHORT_NOTE = (  # app.eventfile.MAX_SHORT_NAME
+    "可选，最多 20 个字符；投影屏幕空间不够处显示",
+    "Optional, at most 20 characters; shown where space is short",
+)
 _NAMES_NOTE = ("多个姓名用顿号、逗号或分号分隔", "Separate names with 、 , ; or a new line")
 
 CATEGORIES = SheetSpec(
@@ -125,7 +129,9 @@ PROJECTS = SheetSpec(
         ),
         Column("category", "类别编号", "Category", "id", True, 14, "类别表中的类别编号", "A Category ID"),
         Column("title", "项目名称", "Title", "text", True, 36),
+        Column("short_title", "项目简称", "Short title", "text", False, 20, *_SHORT_NOTE),
         Column("team", "实施团队", "Team", "text", True, 30, "优秀团队奖颁给团队", "Named by a top-projects award"),
+        Column("short_team", "团队简称", "Short team", "text", False, 18, *_SHORT_NOTE),
         Column(
             "leader", "团队负责人", "Leader", "text", False, 14, "优秀负责人奖颁给此人", "Named by a team-leaders award"
         ),

@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.models import AWARD_KINDS, Event
+from ..eventfile import MAX_SHORT_NAME
 from ..eventfile_export import event_to_data
 from .example import EXAMPLE_EVENT
 from .layout import (
@@ -135,7 +136,8 @@ def _choices(ws: Worksheet, ref: str, choices: Iterable[str]) -> None:
 
 
 def _list_validations(ws: Worksheet, spec: SheetSpec, columns: list[Column], indicator_ids: list[str]) -> None:
-    """Drop-down lists: categories on Projects, award kinds, judge and project ids on Recusals."""
+    """Drop-down lists: categories on Projects, award kinds, judge and project ids on Recusals; the
+    short names' length limit on Projects (Excel refuses a longer one as it is typed)."""
 
     def letter(key: str) -> str | None:
         return next((get_column_letter(i) for i, c in enumerate(columns, start=1) if c.key == key), None)
@@ -148,12 +150,23 @@ def _list_validations(ws: Worksheet, spec: SheetSpec, columns: list[Column], ind
 
     if spec is PROJECTS and (col := letter("category")):
         _validation_ref(ws, rows(col), ids_of(CATEGORIES))
+    for key in ("short_title", "short_team") if spec is PROJECTS else ():
+        if col := letter(key):
+            _length_limit(ws, rows(col), MAX_SHORT_NAME)
     if spec is RECUSALS:
         for key, target in (("judge", JUDGES), ("project", PROJECTS)):
             if col := letter(key):
                 _validation_ref(ws, rows(col), ids_of(target))
     if spec is AWARDS and (col := letter("kind")):
         _choices(ws, rows(col), AWARD_KINDS)
+
+
+def _length_limit(ws: Worksheet, ref: str, limit: int) -> None:
+    dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(limit), allow_blank=True)
+    dv.error = f"At most {limit} characters / 最多 {limit} 个字符"
+    dv.errorTitle = "Roadshow"
+    ws.add_data_validation(dv)
+    dv.add(ref)
 
 
 def _validation_ref(ws: Worksheet, ref: str, source: str) -> None:

@@ -5,7 +5,7 @@
 // host's next key reveals the next winner, as before.
 
 import { h, t } from "../live.js";
-import { awardShowsRank, ceremonyStage, placeWithin } from "./state.js";
+import { awardShowsRank, ceremonyStage, onStage, placeWithin } from "./state.js";
 import { ctx, panels, reducedMotion } from "./page.js";
 import { fitAll } from "./fit.js";
 import { cue } from "./sound.js";
@@ -25,7 +25,9 @@ function winnerBlock(s, withName) {
     withName
       ? h("p", { class: "cer-winner-name", "data-fit": "", "data-fit-lines": "2" }, s.winner.name)
       : h("p", { class: "cer-winner-name is-unknown", "aria-hidden": "true" }, "?"),
-    withName && s.leader ? h("p", { class: "cer-winner-leader" }, h("span", { class: "label" }, t("leader")), " ", s.leader) : null,
+    ...(withName ? s.leaders : []).map((l) =>
+      h("p", { class: "cer-winner-leader", "data-testid": "board-winner-leader", "data-fit": "", "data-fit-lines": "2" }, h("span", { class: "label" }, l.label || t("leader")), " ", l.name),
+    ),
     withName && s.secondary.length ? h("p", { class: "cer-winner-more", "data-fit": "", "data-fit-lines": "2" }, s.secondary.join(" · ")) : null,
   );
 }
@@ -80,6 +82,8 @@ function unknownSlot(tag, withRank) {
   );
 }
 
+const isCurrentAward = (cur, index) => Boolean(cur && (cur.award === index || (cur.with || []).some((w) => w.award === index)));
+
 function awardColumn(award, index, cur, hideNow) {
   // The board holds only the winners revealed so far, best first (docs/protocol.md, `ceremony`): it is
   // never told how many are still to come, so one "?" stands above them until the award is complete.
@@ -89,19 +93,19 @@ function awardColumn(award, index, cur, hideNow) {
   const revealed = award.revealed ?? winners.length;
   let body;
   if (isHonour) {
-    const onStage = cur && cur.award === index; // the stage shows every name: the column just counts them
+    const rollOnStage = cur && cur.award === index; // the stage shows every name: the column just counts them
     body = winners.length
       ? h(
           "div",
           { class: "cer-col-roll" },
           h("p", { class: "cer-col-count" }, t("names_count", { n: winners.length })),
-          onStage ? null : h("p", { class: "cer-col-names" }, winners.map((w) => h("span", {}, w.name))),
+          rollOnStage ? null : h("p", { class: "cer-col-names" }, winners.map((w) => h("span", {}, w.name))),
         )
       : h("div", { class: "cer-col-roll is-hidden" }, unknownSlot("p", false));
   } else {
     const slots = award.complete ? [] : [unknownSlot("li", ranked)];
     winners.forEach((w, j) => {
-      const now = cur && cur.award === index && cur.winner === j;
+      const now = onStage(cur, index, j); // a leader revealed with its team is hidden with it in beat one
       if (now && hideNow) {
         slots.push(unknownSlot("li", ranked));
         return;
@@ -125,7 +129,7 @@ function awardColumn(award, index, cur, hideNow) {
   return h(
     "section",
     {
-      class: `cer-col${cur && cur.award === index ? " is-current" : ""}${isHonour ? " is-honour" : ""}`,
+      class: `cer-col${isCurrentAward(cur, index) ? " is-current" : ""}${isHonour ? " is-honour" : ""}`,
       "data-testid": `board-award-${award.id}`,
       "data-fit-box": "", // long names shrink together until the column holds every winner
       "data-revealed": String(revealed),
@@ -168,17 +172,17 @@ export function renderCeremony() {
   const key = s.kind === "intro" ? "intro" : s.key;
   const isNew = key !== ceremony.currentKey && ceremony.currentKey !== null;
   ceremony.currentKey = key;
-  const onStage = ctx.shown === "ceremony";
+  const showing = ctx.shown === "ceremony";
   if (!isNew) {
     // the same reveal (a reconnect, another section): keep whichever beat is showing
     draw(s.kind === "winner" && ceremony.named !== key ? 1 : 2);
     return;
   }
   clearTimeout(ceremony.beatTimer);
-  if (s.kind !== "winner" || !onStage) {
+  if (s.kind !== "winner" || !showing) {
     ceremony.named = key;
     const { stageEl } = draw(2);
-    if (onStage && s.kind === "honour") {
+    if (showing && s.kind === "honour") {
       cue("honour");
       if (!reducedMotion()) celebrate(stageEl, false);
     }

@@ -60,6 +60,13 @@ export function leaderOf(view, winner) {
   return p && p.leader && p.leader !== winner.name ? p.leader : "";
 }
 
+/** Whether winner `winner` of award `award` is the one on stage now, or revealed with it (a leader). */
+export function onStage(current, award, winner) {
+  if (!current) return false;
+  if (current.award === award && current.winner === winner) return true;
+  return (current.with || []).some((w) => w.award === award && w.winner === winner);
+}
+
 /** The short name (简称) where space is short, else the full one. */
 export const shortTitle = (p) => (p && (p.short_title || p.title)) || "";
 export const shortTeam = (p) => (p && (p.short_team || p.team)) || "";
@@ -74,6 +81,14 @@ export function ceremonyStage(view) {
   const winner = (award.winners || [])[cur.winner] || null;
   if (!winner) return { kind: "unknown", award, key: `${c.step}` };
   const place = placeWithin(award, cur.winner);
+  // A team's leader revealed on the same step (current.with, app/domain/ceremony.py): named with the
+  // leader award's title; without such an award, the project's leader as plain information.
+  const paired = (cur.with || [])
+    .map((w) => ({ award: c.awards[w.award], winner: ((c.awards[w.award] || {}).winners || [])[w.winner] }))
+    .filter((p) => p.award && p.winner)
+    .map((p) => ({ label: p.award.name, name: p.winner.name }));
+  const plain = award.kind === "top_projects" ? leaderOf(view, winner) : "";
+  const leaders = paired.length ? paired : plain ? [{ label: null, name: plain }] : [];
   return {
     kind: "winner",
     award,
@@ -83,7 +98,8 @@ export function ceremonyStage(view) {
     place,
     showRank: place != null,
     first: place === 1, // the finale: the biggest moment of an award
-    leader: award.kind === "top_projects" ? leaderOf(view, winner) : "",
+    leaders,
+    leader: leaders.length ? leaders[0].name : "",
     secondary: [winner.project_title, winner.team].filter((x, i, all) => x && x !== winner.name && all.indexOf(x) === i),
   };
 }

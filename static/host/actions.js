@@ -1,7 +1,8 @@
 // What the host's controls do. Every move that changes the hall is guarded by what it will do: a start
 // that interrupts a project names it (and can be undone for a few seconds), closing names who has not
 // scored and who is offline, a recusal below the minimum panel says so, the ceremony before every
-// reveal needs the number of skipped projects typed in. Dialogs stay in step with the live state.
+// reveal needs the number of skipped projects typed in (or the confirmation held down). Dialogs stay
+// in step with the live state.
 
 import { t } from "../live.js";
 import {
@@ -252,6 +253,7 @@ export async function startCeremony() {
     okLabel: t("skip_ok", { n }),
     danger: true,
     typed: { expect: n, label: t("type_to_confirm", { n }) },
+    hold: true, // or press and hold (hold.js) instead of typing
     check: () => {
       const now = screen().ceremony;
       return now.canStart && now.remaining === n ? null : t("stale_remaining", { n: now.remaining });

@@ -3,6 +3,7 @@
 
 import { t, h } from "../live.js";
 import { $, ui, live, bump, online, focusKey, restoreFocus, projectById, judgeName, hooks } from "./context.js";
+import { attachHold } from "./hold.js";
 
 let refreshOpen = null; // the open confirmation's refresh, called on every render
 
@@ -17,9 +18,11 @@ export function refreshDialogs() {
  * - `check`: a function returning null while the action still makes sense, else what changed (the
  *   dialog says so and its OK is disabled);
  * - `reason: true` asks for a required reason; `typed: {expect, label}` asks the host to type
- *   `expect` (e.g. the number of projects a skip leaves out) before OK is enabled.
+ *   `expect` (e.g. the number of projects a skip leaves out) before OK is enabled;
+ * - `hold: true` offers a press-and-hold button (hold.js) that confirms once held for 1.5 s: with
+ *   `typed`, the alternative to typing.
  */
-export function ask({ message, okLabel, danger = false, reason = false, typed = null, check = null }) {
+export function ask({ message, okLabel, danger = false, reason = false, typed = null, hold = false, check = null }) {
   const dialog = $("confirm-dialog");
   if (dialog.open) return Promise.resolve({ ok: false, reason: "" });
   const opener = focusKey(document.activeElement);
@@ -39,6 +42,12 @@ export function ask({ message, okLabel, danger = false, reason = false, typed = 
   typedField.hidden = !typed;
   typedInput.value = "";
   if (typed) $("typed-label").textContent = typed.label;
+  const holdField = $("hold-field");
+  const holdButton = $("hold-confirm");
+  holdField.hidden = !hold;
+  $("hold-or").hidden = !typed;
+  holdButton.querySelector(".hold-label").textContent = t("hold_label", { action: okLabel || t("confirm") });
+  let held = false; // a completed hold stands in for the typed confirmation
   const stale = $("confirm-stale");
   const refresh = () => {
     const text = typeof message === "function" ? message() : message;
@@ -46,8 +55,9 @@ export function ask({ message, okLabel, danger = false, reason = false, typed = 
     const what = check ? check() : null;
     stale.hidden = !what;
     stale.textContent = what || "";
-    const typedOk = !typed || typedInput.value.trim() === String(typed.expect);
+    const typedOk = !typed || held || typedInput.value.trim() === String(typed.expect);
     ok.disabled = Boolean(what) || !typedOk || !online();
+    holdButton.disabled = Boolean(what) || !online();
   };
   refresh();
   ui.dialogOpen = true;
@@ -59,6 +69,7 @@ export function ask({ message, okLabel, danger = false, reason = false, typed = 
       cancel.removeEventListener("click", onCancel);
       dialog.removeEventListener("close", onClose);
       typedInput.removeEventListener("input", refresh);
+      holding.detach();
       refreshOpen = null;
       if (dialog.open) dialog.close();
       ui.dialogOpen = false;
@@ -81,6 +92,13 @@ export function ask({ message, okLabel, danger = false, reason = false, typed = 
     };
     const onCancel = () => finish({ ok: false, reason: "" });
     const onClose = () => finish({ ok: false, reason: "" }); // Escape
+    const holding = attachHold(holdButton, {
+      enabled: () => !holdButton.disabled,
+      onDone: () => {
+        held = true;
+        form.requestSubmit(); // the same path as OK: re-checked against the live state, reason asked for
+      },
+    });
     form.addEventListener("submit", onSubmit);
     cancel.addEventListener("click", onCancel);
     dialog.addEventListener("close", onClose);

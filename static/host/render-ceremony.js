@@ -4,20 +4,7 @@
 
 import { t, h } from "../live.js";
 import { $, ui, changed, num, screen } from "./context.js";
-
-/** Reveal order, as app/domain/state.py ceremony_steps: ranked awards last place first; a roll at once. */
-export function ceremonySteps(awards) {
-  const steps = [];
-  awards.forEach((award, index) => {
-    const count = (award.winners || []).length;
-    if (award.kind === "honour_roll") {
-      if (count) steps.push([index, -1]);
-    } else {
-      for (let w = count - 1; w >= 0; w -= 1) steps.push([index, w]);
-    }
-  });
-  return steps;
-}
+import { stepContent, stepReveals } from "./ceremony-steps.js";
 
 export function winnerText(winner) {
   if (!winner) return "";
@@ -26,15 +13,14 @@ export function winnerText(winner) {
   return parts.join(" · ");
 }
 
+/** What a step shows, as the host reads it: "Award: team · “project” (#3) + Leader award: name". */
 export function describeStep(awards, step) {
-  if (!step) return null;
-  const [awardIndex, winnerIndex] = step;
-  const award = awards[awardIndex];
-  if (!award) return null;
-  if (winnerIndex < 0) return t("ceremony_whole_roll", { award: award.name, n: award.winners.length });
-  const winner = award.winners[winnerIndex];
-  const rank = winner && winner.rank ? ` (#${winner.rank})` : "";
-  return `${award.name}: ${winnerText(winner)}${rank}`;
+  const c = stepContent(awards, step);
+  if (!c) return null;
+  if (c.whole) return t("ceremony_whole_roll", { award: c.award.name, n: c.award.winners.length });
+  const rank = c.winner && c.winner.rank ? ` (#${c.winner.rank})` : "";
+  const together = c.together.map((x) => ` + ${x.award.name}: ${x.winner.name}`).join("");
+  return `${c.award.name}: ${winnerText(c.winner)}${rank}${together}`;
 }
 
 export function renderCeremony() {
@@ -74,7 +60,7 @@ export function renderCeremony() {
     return;
   }
   const awards = full.awards;
-  const steps = ceremonySteps(awards);
+  const steps = full.steps || []; // the server's reveal order (app/domain/ceremony.py)
   const nowText = step > 0 ? describeStep(awards, steps[step - 1]) : null;
   const nextText = step < steps.length ? describeStep(awards, steps[step]) : null;
   body.replaceChildren(
@@ -95,23 +81,24 @@ export function renderCeremony() {
       ),
     ),
     h("h3", null, t("awards_full_list")),
-    awardList(awards, ceremony, steps[step] || null),
+    awardList(awards, steps.slice(0, step), steps[step] || null),
   );
 }
 
-/** A list of awards with their winners. With `shown` (the board's ceremony section) marks what is visible. */
+/** A list of awards with their winners. With `shown` (the steps revealed so far) marks each winner
+ * shown, next (what the next key reveals) or hidden. */
 export function awardList(awards, shown, nextStep) {
   if (!awards.length) return h("p", { class: "hint" }, t("no_winners"));
   return h(
     "ol",
     { class: "awards" },
     awards.map((award, ai) => {
-      const visible = shown && shown.awards[ai] ? shown.awards[ai].winners : null;
+      const isShown = (wi) => shown.some((step) => stepReveals(step, ai, wi));
       const winners = award.winners || [];
       if (award.kind === "honour_roll") {
         // one step reveals the whole roll: names in one paragraph, one state for the award
         let state = null;
-        if (visible) state = visible.some(Boolean) ? "shown" : nextStep && nextStep[0] === ai ? "next" : "hidden";
+        if (shown) state = isShown(-1) ? "shown" : nextStep && nextStep.award === ai ? "next" : "hidden";
         return h(
           "li",
           { class: `award award-roll${state ? ` w-${state}` : ""}` },
@@ -139,9 +126,9 @@ export function awardList(awards, shown, nextStep) {
               { class: "winners" },
               winners.map((w, wi) => {
                 let state = null;
-                if (visible) {
-                  const isNext = nextStep && nextStep[0] === ai && (nextStep[1] === wi || nextStep[1] < 0);
-                  state = visible[wi] ? "shown" : isNext ? "next" : "hidden";
+                if (shown) {
+                  const isNext = stepReveals(nextStep, ai, wi);
+                  state = isShown(wi) ? "shown" : isNext ? "next" : "hidden";
                 }
                 return h(
                   "li",

@@ -1,7 +1,7 @@
 // The board's derived screen as tables (node --test static/tests/).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { boardScreen, ceremonyStage, moveOf, placeWithin, rankWording } from "../board/state.js";
+import { boardScreen, ceremonyStage, moveOf, onStage, placeWithin, rankWording } from "../board/state.js";
 
 const PROJECTS = Array.from({ length: 18 }, (_, i) => ({ id: `p${i + 1}`, title: `P${i + 1}`, leader: `L${i + 1}` }));
 const TEAMS = {
@@ -56,6 +56,22 @@ test("ceremony: no rank where it means nothing; the leader comes with the team",
   const roll = ceremonyStage(ceremonyView({ id: "v", name: "V", kind: "honour_roll", winners: [{ name: "A" }] }, -1));
   assert.equal(roll.kind, "honour");
   assert.equal(ceremonyStage({}).kind, "intro");
+});
+
+test("ceremony: a team and its leader on the same card where the leader award pairs them", () => {
+  // the board's section (app/views.py): p2's team on stage, its leader revealed with it
+  const teams = { ...TEAMS, winners: TEAMS.winners.slice(1, 2) };
+  const leaders = { id: "leaders", name: "优秀团队负责人", kind: "team_leaders", winners: [{ name: "王丽娟", project: "p2" }] };
+  const current = { award: 0, winner: 0, with: [{ award: 1, winner: 0 }] };
+  const view = { projects: PROJECTS, ceremony: { step: 1, awards: [teams, leaders], current } };
+  const s = ceremonyStage(view);
+  assert.deepEqual(s.leaders, [{ label: "优秀团队负责人", name: "王丽娟" }]);
+  assert.equal(s.leader, "王丽娟");
+  // the columns hide both in the first beat: the team's slot and the leader's
+  assert.deepEqual([onStage(current, 0, 0), onStage(current, 1, 0), onStage(current, 1, 1), onStage(null, 0, 0)], [true, true, false, false]);
+  // no pairing award: the project's own leader, labelled plainly
+  const plain = ceremonyStage({ projects: PROJECTS, ceremony: { step: 1, awards: [teams], current: { award: 0, winner: 0 } } });
+  assert.deepEqual(plain.leaders, [{ label: null, name: "L2" }]);
 });
 
 test("moves", () => {

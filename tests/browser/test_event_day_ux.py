@@ -3,7 +3,16 @@ after a save, a recused judge sees one calm card, a double tap stores one score,
 long names are never clipped on the projector (1920x1080 and 1280x720), in Chinese and English.
 
 The host is driven over its websocket (a small synchronous client below), so these tests do not
-depend on the host console's layout."""
+depend on the host console's layout.
+
+Issue 13's "done when" scenarios, each played in Chinese and in English:
+- ceremony guarded (typed or press-and-hold) and leavable; a mistaken start confirmed and undone with
+  its timers kept; closing with an offline judge warns the host and the phone is told the truth:
+  tests/browser/test_host_guards.py::test_host_guards[zh|en];
+- the recused phone calm, a double submit stored once: test_judge_phone_phases_recusal_and_a_double_tap;
+- the long-name ceremony unclipped at 1920x1080 and 1280x720 (zh and en boards, each team with its
+  leader on one card): test_long_names_are_never_clipped_in_the_ceremony.
+scripts/update-screenshots.sh takes the README's screenshots from these runs."""
 
 from __future__ import annotations
 
@@ -173,10 +182,14 @@ LONG_PROJECTS = {
 }
 
 
+LEADERS = {"p1": "Lee", "p2": "Kim", "p3": "Ng"}  # tests/data/mini_event.toml
+LONG_LEADER_AWARD = "优秀团队负责人（社区治理创新与居民动员组织工作）"
+
+
 def long_name_event(tmp_path: Path) -> Path:
     text = MINI.read_text(encoding="utf-8")
     text = text.replace('name = "Excellent team"', f'name = "{LONG_AWARD}"')
-    text = text.replace('name = "Excellent leader"', 'name = "优秀团队负责人（社区治理创新与居民动员组织工作）"')
+    text = text.replace('name = "Excellent leader"', f'name = "{LONG_LEADER_AWARD}"')
     for pid, old in (
         ("p1", ("<script>alert('p1')</script>Green Roofs", "Roof Team")),
         ("p2", ("Elder Care Circle", "Care Team")),
@@ -195,6 +208,7 @@ UNCLIPPED = """() => {
   const bad = [];
   for (const el of document.querySelectorAll(
       '#scene-ceremony .cer-award-name, #scene-ceremony .cer-winner-name, #scene-ceremony .cer-winner-more,'
+      + ' #scene-ceremony .cer-winner-leader,'
       + ' #scene-ceremony .cer-col-name, #scene-ceremony .cer-slot-name, #scene-ceremony .cer-slot-more')) {
     if (!el.offsetParent) continue;
     const box = el.closest('.cer-stage, .cer-col').getBoundingClientRect();
@@ -253,6 +267,12 @@ def test_long_names_are_never_clipped_in_the_ceremony(browser, tmp_path, shots) 
                 if clipped:
                     page.screenshot(path=str(shots / f"ux-ceremony-clipped-{name}-{step}.png"))
                 assert clipped == [], (name, step)
+                if step <= 3:  # a team, and on the same card its leader, named by the leader award
+                    leader = page.locator(tid("board-winner-leader"))
+                    assert leader.count() == 1 and LONG_LEADER_AWARD in leader.inner_text()
+                    team = page.locator(tid("board-winner")).inner_text()
+                    [pid] = [p for p, (_, name) in LONG_PROJECTS.items() if name in team]
+                    assert LEADERS[pid] in leader.inner_text()
                 if step == 3:  # the first place of the long-named award (the third reveal, bottom up)
                     winner = page.locator(tid("board-winner"))
                     assert LONG_PROJECTS["p2"][1] in winner.inner_text()  # composite 83.6: 0.6 x 76 + 0.4 x 95
@@ -262,7 +282,8 @@ def test_long_names_are_never_clipped_in_the_ceremony(browser, tmp_path, shots) 
             if not reply["ok"]:
                 break
             step += 1
-        assert step == 7  # three teams, three leaders, one honour roll
+        # three teams each with its leader, the leaders' recap, one honour roll
+        assert step == 5
         for _, ctx, _, console in boards:
             assert console.errors == []
             ctx.close()
@@ -289,12 +310,14 @@ def test_projector_follows_the_hall_language_and_phones_get_the_audience_view(br
     assert "/board" in board.locator(tid("board-join")).inner_text()
     assert host.ack("hall", {"language": "fr"})["error"]["code"] == "bad_setting"
 
-    # A phone opening the projector's address gets the audience layout; its language switch keeps it.
+    # A phone opening the projector's address gets the audience layout in its own language (not the
+    # hall's, which is English now: the page it leaves must not follow the hall); its switch keeps it.
     phone_ctx, phone, phone_console = new_page(browser, server, PHONE, "zh")
     phone.goto(f"{server.base}/board?lang=zh")
     phone.wait_for_url("**audience=1**")
     phone.locator(".board-tabs").wait_for()
     switch = phone.locator(".lang-switch a").first
+    assert phone.locator("html").get_attribute("lang") == "zh-Hans" and "lang=zh" in phone.url
     assert "audience=1" in (switch.get_attribute("href") or "")  # the switch keeps the audience layout
     with phone.expect_navigation(url="**lang=en**", timeout=30_000):
         switch.click()

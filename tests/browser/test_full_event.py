@@ -202,8 +202,8 @@ def test_a_whole_event_through_the_pages(browser, demo_web, shots, lang) -> None
     status = host.locator(tid("ceremony-status"))
     status.wait_for()
     steps = int(status.get_attribute("data-total") or "0")
-    # top_projects: 6 at most, at most 2 per category, from the 3 scored → teams, their leaders (one step
-    # each), then the honour roll in one step
+    # top_projects: 6 at most, at most 2 per category, from the 3 scored → one step per team, its
+    # leader on the same card; the leaders' recap in one step, then the honour roll in one step
     rule = DEMO.awards[0]
     taken: dict[str, int] = {}
     teams = []
@@ -212,7 +212,7 @@ def test_a_whole_event_through_the_pages(browser, demo_web, shots, lang) -> None
         if taken.get(category, 0) < rule.max_per_category and len(teams) < rule.count:
             taken[category] = taken.get(category, 0) + 1
             teams.append(project_id)
-    assert steps == 2 * len(teams) + 1
+    assert steps == len(teams) + 2
     best = DEMO.project(expected_order[0])
     assert best is not None
     for step in range(1, steps + 1):
@@ -221,6 +221,7 @@ def test_a_whole_event_through_the_pages(browser, demo_web, shots, lang) -> None
         board.locator(f'{tid("board-ceremony")}[data-step="{step}"]').wait_for()
         if step == len(teams):  # the last excellent team revealed is the first place
             board.locator(tid("board-winner")).filter(has_text=best.team).wait_for()
+            board.locator(tid("board-winner-leader")).filter(has_text=best.leader).wait_for()
             board.wait_for_timeout(800)
             board.screenshot(path=str(shots / f"event-{lang}-11-board-ceremony-winner.png"))
     roll = board.locator(tid("board-honour-roll"))

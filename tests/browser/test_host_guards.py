@@ -2,11 +2,12 @@
 
 On one host laptop screen (1366×768): the action strip and the projector scenes are visible without
 scrolling and the header does not overflow; the ceremony before every reveal needs the number of
-skipped projects typed in, and can be left again; a start that interrupts the project on stage is
-confirmed (naming it) and undone with its running timer kept; closing scoring names the judge whose
-phone is offline; the score queued on that phone is refused when it arrives, shown to the host with its
-numbers, and taken in by a correction prefilled with it; a second host tab that closes scoring first
-turns the first tab's open dialog into an explanation instead of an error.
+skipped projects typed in (or a press-and-hold), and can be left again; a start that interrupts the
+project on stage is confirmed (naming it) and undone with its running timer kept; closing scoring
+names the judge whose phone is offline; the score queued on that phone is refused when it arrives,
+shown to the host with its numbers and to the judge as not counted, and taken in by a correction
+prefilled with it; a second host tab that closes scoring first turns the first tab's open dialog
+into an explanation instead of an error.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def test_host_guards(browser, demo_web, shots, lang) -> None:
     start.click()
     ok = host.locator(tid("confirm-ok"))
     assert ok.is_disabled()
+    host.screenshot(path=str(shots / f"host-guards-{lang}-0-skip.png"))
     host.locator(tid("typed-input")).fill(str(count - 1))
     assert ok.is_disabled()
     host.locator(tid("typed-input")).fill(str(count))
@@ -90,6 +92,24 @@ def test_host_guards(browser, demo_web, shots, lang) -> None:
     host.locator(tid("confirm-ok")).click()
     host.locator(f'{tid("start-ceremony")}:not([hidden])').wait_for()
     assert host.locator(tid("scene-ceremony")).is_disabled()
+    # ... or by pressing and holding instead of typing: let go early and nothing happens (the fill
+    # empties); hold Space on the focused button until it fills, and the ceremony starts
+    start.click()
+    hold = host.locator(tid("hold-confirm"))
+    assert str(count) in hold.inner_text()
+    hold.hover()
+    host.mouse.down()
+    host.locator(f'{tid("hold-confirm")}[data-holding="true"]').wait_for()
+    host.wait_for_timeout(300)
+    host.mouse.up()
+    assert hold.get_attribute("data-progress") == "0" and host.locator("#confirm-dialog").is_visible()
+    hold.focus()
+    host.keyboard.down(" ")
+    host.locator(tid("leave-ceremony")).wait_for()  # filled: confirmed, the ceremony has started
+    host.keyboard.up(" ")
+    host.locator(tid("leave-ceremony")).click()
+    host.locator(tid("confirm-ok")).click()
+    host.locator(f"{tid('start-ceremony')}:not([hidden])").wait_for()
 
     # --- a start, the timer runs; a mistaken second start is confirmed, then undone with the timer kept
     host.keyboard.press("s")  # nothing on stage: no question asked
@@ -164,6 +184,11 @@ def test_host_guards(browser, demo_web, shots, lang) -> None:
     refused = host.locator(tid("refused-j2-p01"))
     refused.wait_for(timeout=20_000)
     assert f"{total(LATE_SHEET):.2f}" in refused.inner_text() and judge_name("j2") in refused.inner_text()
+    # ... and the judge is told the truth: not counted, tell the host (never "fix and resubmit")
+    truth = j2.locator(tid("refused"))
+    truth.wait_for(timeout=20_000)
+    assert ("未计入" if lang == "zh" else "not counted") in truth.inner_text()
+    assert f"{total(LATE_SHEET):g} / " in truth.inner_text()  # the numbers it tried to send
     host.screenshot(path=str(shots / f"host-guards-{lang}-4-refused.png"))
     host.locator(tid("take-in-j2-p01")).click()
     for criterion, value in zip([c.id for c in DEMO.criteria], LATE_SHEET, strict=True):
