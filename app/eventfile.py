@@ -54,7 +54,7 @@ MAX_DECIMALS = 6  # results shown to more places than this would only show noise
 
 _KEYS: dict[str, set[str]] = {
     "event": {"title", "date", "language", "subtitle", "venue", "organizer"},
-    "timing": {"presentation_minutes", "qa_minutes"},
+    "timing": {"presentation_minutes", "qa_minutes", "commentary_minutes"},
     "scoring": {
         "rule",
         "trim",
@@ -69,7 +69,7 @@ _KEYS: dict[str, set[str]] = {
     "categories": {"id", "name"},
     "criteria": {"id", "name", "max", "weight", "step", "description"},
     "indicators": {"id", "name", "weight", "max", "description"},
-    "judges": {"id", "name", "title"},
+    "judges": {"id", "name", "title", "affiliation"},
     "projects": {
         "id",
         "title",
@@ -295,6 +295,7 @@ def parse_event(text: str) -> Event:
     timing = Timing(
         presentation_seconds=int(60 * r.number(timing_t, "presentation_minutes", "timing", 8, positive=True)),
         qa_seconds=int(60 * r.number(timing_t, "qa_minutes", "timing", 4, minimum=0)),
+        commentary_seconds=int(60 * r.number(timing_t, "commentary_minutes", "timing", 0, minimum=0)),
     )
 
     scoring_t = r.table(data, "scoring", "scoring")
@@ -365,6 +366,7 @@ def parse_event(text: str) -> Event:
                 id=r.ident(c, "id", f),
                 name=r.text_field(c, "name", f),
                 title=r.text_field(c, "title", f, required=False),
+                affiliation=r.text_field(c, "affiliation", f, required=False),
             )
         )
     _unique(r, "judges", [j.id for j in judges])

@@ -51,6 +51,11 @@ def event_to_data(event: Event) -> dict[str, Any]:
         "timing": {
             "presentation_minutes": seconds_to_minutes(event.timing.presentation_seconds),
             "qa_minutes": seconds_to_minutes(event.timing.qa_seconds),
+            **(
+                {"commentary_minutes": seconds_to_minutes(event.timing.commentary_seconds)}
+                if event.timing.commentary_seconds
+                else {}
+            ),
         },
         "scoring": {
             "rule": event.scoring.rule,
@@ -81,7 +86,12 @@ def event_to_data(event: Event) -> dict[str, Any]:
             _drop_empty({"id": i.id, "name": i.name, "weight": i.weight, "max": i.max, "description": i.description})
             for i in event.indicators
         ],
-        "judges": [_drop_empty({"id": j.id, "name": j.name, "title": j.title}) for j in event.judges],
+        "judges": [
+            _drop_empty(
+                {"id": j.id, "name": j.name, "title": j.title, "affiliation": j.affiliation}
+            )
+            for j in event.judges
+        ],
         "projects": [
             _drop_empty(
                 {

@@ -57,6 +57,7 @@ class Judge:
     id: str
     name: str
     title: str = ""
+    affiliation: str = ""  # shown with the title on the commentary scene (app/domain/commentary.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ class ScoringRules:
 class Timing:
     presentation_seconds: int = 480
     qa_seconds: int = 240
+    commentary_seconds: int = 0  # an expert's speaking time on the commentary scene; 0: no timer
 
 
 @dataclass(frozen=True, slots=True)
