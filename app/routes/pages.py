@@ -44,6 +44,11 @@ async def board(request: Request) -> HTMLResponse:
     )
 
 
+async def overlay(request: Request) -> HTMLResponse:
+    """The livestream overlay (OBS browser source): transparent, the board's stream (README)."""
+    return render(request, "overlay.html", {}, page="overlay")
+
+
 async def judge(request: Request) -> HTMLResponse:
     token = request.path_params["token"]
     live = live_event(request)
@@ -181,6 +186,7 @@ routes = [
     Route("/", index),
     Route("/favicon.ico", favicon),
     Route("/board", board),
+    Route("/overlay", overlay),
     Route("/judge/{token}", judge),
     Route("/j", pin_login, methods=["GET", "POST"]),
     Route("/host", host),
