@@ -54,6 +54,10 @@ async def test_a_shared_chosen_point_reaches_the_board_and_a_private_one_never_d
     # the audit log (the journal) has the commentary with its actors
     async with httpx.AsyncClient(base_url=mini_server.base, headers=cookie_header(mini_server)) as http:
         text = (await http.get("/host/audit.csv")).text
+        report = (await http.get("/host/print/results?lang=en")).text
     assert "point_saved" in text and "commentary_started" in text and "commentary_points" in text
+    # the chief judge's report lists the commentary with the point the board showed, never the private one
+    assert "Expert commentary" in report and "Residents co-design every step" in report
+    assert "SECRET" not in report
     await board.close()
     await j1.close()

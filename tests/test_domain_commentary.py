@@ -238,3 +238,31 @@ def test_replaying_the_journal_gives_the_same_commentary():
     point_change = journal[0][0]
     assert touched_by(point_change).judges == frozenset({"j1"})
     assert "commentary" in touched_by(journal[1][0]).aspects and "scene" in touched_by(journal[1][0]).aspects
+
+
+# --------------------------------------------------------------------------- the paperwork
+
+
+def test_the_workbook_and_the_report_hold_the_commentary():
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.documents import results_page, results_workbook
+
+    state = two_judges_commenting()
+    do(state, "start_commentary", {"judge": "j1", "project": "p1"}, now=100)
+    do(state, "commentary_points", {"points": ["a"]}, now=110)
+    do(state, "start_commentary", {"judge": "j2"}, now=200)
+    wb = load_workbook(io.BytesIO(results_workbook(state, generated_at=300)))
+    ws = wb["点评 Comments"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5) if row[0].value]
+    by_text = {r[4]: r for r in rows}
+    assert set(by_text) == {"Clear plan for the residents", "PRIVATE: budget looks thin", "Measure the outcomes"}
+    assert by_text["Clear plan for the residents"][5:7] == ["是 Yes", "是 Yes"]  # shared, shown
+    assert by_text["PRIVATE: budget looks thin"][5:7] == ["否 No", None]  # the host's paperwork: kept, not shown
+    assert by_text["Measure the outcomes"][5:7] == ["是 Yes", None]  # shared, never chosen
+    report = results_page(state)["commentary"]
+    assert [(c["judge"], c["about"]) for c in report] == [("J1", "Title p1"), ("J2", None)]
+    assert [p["text"] for p in report[0]["shown"]] == ["Clear plan for the residents"] and report[1]["shown"] == []
+    assert "PRIVATE" not in repr(report)

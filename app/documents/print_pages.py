@@ -10,6 +10,7 @@ from typing import Any
 from ..domain.state import EventState
 from ..i18n import N_
 from ..views import rounded, standings_payload
+from .commentary import commentary_sessions
 from .formatting import NORMALIZE_LABELS, RULE_LABELS, fmt_fixed, fmt_score, local_time
 from .state_view import current_awards
 
@@ -119,6 +120,7 @@ def results_page(state: EventState) -> dict[str, Any]:
         },
         "scored": len(payload["overall"]),
         "project_count": len(event.projects),
+        "commentary": commentary_sessions(state),
     }
 
 

@@ -76,6 +76,17 @@ class Commentary:
 
 
 @dataclass(slots=True)
+class CommentaryRecord:
+    """One commentary as it happened, for the paperwork (the workbook's Comments sheet, the chief
+    judge's report): who spoke, about what, when, and every point the board showed during it."""
+
+    judge: str
+    project: str | None
+    at: float
+    shown: list[tuple[str, str]] = field(default_factory=list)  # (project, point id), first shown first
+
+
+@dataclass(slots=True)
 class Break:
     until: float  # server time the countdown reaches zero
     seconds: int
@@ -217,8 +228,14 @@ class CommentaryRules:
                 previous_scene=previous,
             )
             s.scene = "commentary"
+            s.commentary_log.append(CommentaryRecord(data["judge"], data.get("project"), at))
         elif kind == "commentary_points" and s.commentary is not None:
             s.commentary.chosen = list(data["points"])
+            if s.commentary_log:
+                record = s.commentary_log[-1]
+                for pid, p in self.shown_points():
+                    if (pid, p.id) not in record.shown:
+                        record.shown.append((pid, p.id))
         elif kind == "commentary_timer" and s.commentary is not None and s.commentary.timer is not None:
             timer, action, now = s.commentary.timer, data["action"], float(data["at"])
             if action == "start" and not timer.running:

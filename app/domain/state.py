@@ -21,6 +21,7 @@ from .commentary import (
     COMMENTARY_KINDS,
     Break,
     Commentary,
+    CommentaryRecord,
     CommentaryRules,
     Point,
 )
@@ -114,6 +115,7 @@ class EventState(StageRules, CommentaryRules):
     points: dict[tuple[str, str], dict[str, Point]] = field(default_factory=dict)
     commentary: Commentary | None = None
     interlude: Break | None = None
+    commentary_log: list[CommentaryRecord] = field(default_factory=list)  # every commentary, in order
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results in a running order, for all projects (revealed part None) or the
     # revealed ones (their order)
