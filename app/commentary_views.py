@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .domain.commentary import Point
+from .domain.media import media_url
 from .domain.state import EventState
 
 
@@ -20,8 +21,15 @@ def _point(project: str, p: Point) -> dict[str, Any]:
 def _speaker(state: EventState, judge_id: str) -> dict[str, Any]:
     judge = state.event.judge(judge_id)
     if judge is None:  # removed by an edit since: the commentary names nobody
-        return {"id": judge_id, "name": "", "title": "", "affiliation": ""}
-    return {"id": judge.id, "name": judge.name, "title": judge.title, "affiliation": judge.affiliation}
+        return {"id": judge_id, "name": "", "title": "", "affiliation": "", "portrait": None}
+    portrait = media_url(state, f"judge:{judge.id}")
+    return {
+        "id": judge.id,
+        "name": judge.name,
+        "title": judge.title,
+        "affiliation": judge.affiliation,
+        "portrait": portrait,
+    }
 
 
 def commentary_section(state: EventState) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from .commentary_views import commentary_section, host_commentary_section, interlude_section, my_points_section
+from .domain.media import media_url
 from .domain.models import Event, ScoringRules
 from .domain.numbers import NumberLike, apportion, from_units, shown, units
 from .domain.results import ProjectResult, Standings
@@ -82,6 +83,7 @@ def projects_section(state: EventState) -> list[dict[str, Any]]:
                 "volunteers": list(p.volunteers),
                 "position": position,
                 "status": state.status[pid],
+                "picture": media_url(state, f"project:{p.id}"),
             }
         )
     return out
@@ -383,7 +385,11 @@ def me_section(state: EventState, judge: str) -> dict[str, Any]:
 # whole events and checks that recomputing only these gives exactly what recomputing all would.
 _E = "event"
 SHARED_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState], Any]]] = {
-    "event": (frozenset({_E}), lambda s: event_section(s.event)),
+    # the event's pictures come with it (a picture change touches everything: it is not in _ASPECTS_BY_KIND)
+    "event": (
+        frozenset({_E}),
+        lambda s: event_section(s.event) | {"logo": media_url(s, "logo"), "sponsors": media_url(s, "sponsors")},
+    ),
     "projects": (frozenset({_E, "order", "status"}), projects_section),
     "current": (frozenset({_E, "order", "status"}), current_section),
     "timer": (frozenset({_E, "timers"}), timer_section),

@@ -23,7 +23,7 @@ from .admission import Admission
 from .config import Settings
 from .hub import Hub
 from .live import LiveEvent
-from .routes import api, exports, host_admin, live, pages
+from .routes import api, exports, host_admin, live, media, pages
 from .routes import setup as setup_routes
 from .security import content_security_policy, install_log_redaction
 from .sessions import watch_host_epoch
@@ -179,6 +179,7 @@ def create_app(settings: Settings) -> Starlette:
             *host_admin.routes,
             *exports.routes,
             *setup_routes.routes,
+            *media.routes,
             *live.routes,
             Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
         ],

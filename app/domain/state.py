@@ -28,6 +28,7 @@ from .commentary import (
 from .errors import DomainError
 from .facts import Change, Timer
 from .final_lock import MAX_REASON_LENGTH, award_changes, reason_arg, refuse_when_locked
+from .media import MEDIA_KINDS, apply_media
 from .models import Event, ScoringRules
 from .numbers import as_number, exact, shown
 from .results import ProjectResult, Standings, compute_results, rank
@@ -116,6 +117,7 @@ class EventState(StageRules, CommentaryRules):
     commentary: Commentary | None = None
     interlude: Break | None = None
     commentary_log: list[CommentaryRecord] = field(default_factory=list)  # every commentary, in order
+    media: dict[str, str] = field(default_factory=dict)  # picture slot -> sha256 (app/domain/media.py)
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results in a running order, for all projects (revealed part None) or the
     # revealed ones (their order)
@@ -410,6 +412,8 @@ class EventState(StageRules, CommentaryRules):
             self.apply_stage(kind, data, at)
         elif kind in COMMENTARY_KINDS:
             self.apply_commentary(kind, data, at)
+        elif kind in MEDIA_KINDS:
+            apply_media(self, kind, data)
         elif kind == "order":
             # Tolerate an event definition edited since (setup before the event): ids that no longer
             # exist are skipped and projects added since keep their place at the end.
