@@ -45,6 +45,8 @@ def event_to_data(event: Event) -> dict[str, Any]:
                 "venue": event.venue,
                 "organizer": event.organizer,
                 "language": event.language,
+                "logo": event.logo,
+                "sponsors": event.sponsors,
             },
             keep={"title", "language"},
         ),
@@ -88,7 +90,13 @@ def event_to_data(event: Event) -> dict[str, Any]:
         ],
         "judges": [
             _drop_empty(
-                {"id": j.id, "name": j.name, "title": j.title, "affiliation": j.affiliation}
+                {
+                    "id": j.id,
+                    "name": j.name,
+                    "title": j.title,
+                    "affiliation": j.affiliation,
+                    "portrait": j.portrait,
+                }
             )
             for j in event.judges
         ],
@@ -108,6 +116,7 @@ def event_to_data(event: Event) -> dict[str, Any]:
                     "indicators": {i.id: p.indicators[i.id] for i in event.indicators if i.id in p.indicators},
                     "short_title": p.short_title,
                     "short_team": p.short_team,
+                    "picture": p.picture,
                 },
                 keep={"id", "order", "category", "title", "team"},
             )

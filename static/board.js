@@ -46,6 +46,7 @@ import { ceremonyRollScroll, renderCeremony } from "./board/ceremony.js";
 import { setSound, soundEnabled } from "./board/sound.js";
 import { renderCommentary, tickCommentary } from "./board/commentary.js";
 import { renderBreak, renderThanks, tickBreak } from "./board/interludes.js";
+import { eventPictures } from "./board/pictures.js";
 
 // A phone that opens the projector's address gets the audience layout (same stream, same language).
 if (!AUDIENCE && window.matchMedia("(max-width: 760px) and (pointer: coarse)").matches) {
@@ -170,6 +171,9 @@ function renderWelcome() {
     const row = rowId && document.getElementById(rowId);
     if (row) row.hidden = !value;
   }
+  const { logo, sponsors } = eventPictures(ctx.view); // issue 16: the logo above the title, sponsors below
+  document.getElementById("welcome-logo")?.replaceChildren(...(logo ? [logo] : []));
+  document.getElementById("welcome-sponsors")?.replaceChildren(...(sponsors ? [sponsors] : []));
 }
 
 function scalableQr(selector) {

@@ -167,3 +167,48 @@ async def test_a_bad_upload_changes_nothing(mini_server: RunningServer, data: by
     board = await board_client(mini_server)
     assert next(p for p in board.view["projects"] if p["id"] == "p1")["picture"] == good
     await board.close()
+
+
+# --------------------------------------------------------------------------- pictures named in the event file
+
+
+def event_with_pictures(tmp_path: Path, logo: str, picture: str) -> Path:
+    text = (ROOT / "tests" / "data" / "mini_event.toml").read_text(encoding="utf-8")
+    text = text.replace('language = "en"\n', f'language = "en"\nlogo = "{logo}"\n', 1)
+    text = text.replace('id = "p1"\n', f'id = "p1"\npicture = "{picture}"\n', 1)
+    path = tmp_path / "event.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def roadshow(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+async def test_pictures_named_in_the_event_file_are_imported_at_creation(tmp_path: Path) -> None:
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "p1.png").write_bytes(png(900, 600))
+    (tmp_path / "logo.png").write_bytes(png(300, 100))
+    source = event_with_pictures(tmp_path, "logo.png", "pics/p1.png")
+    created = roadshow("init", str(source))
+    assert created.returncode == 0, created.stderr
+    server = RunningServer(tmp_path / "event.db")
+    server.start()
+    try:
+        board = await board_client(server)
+        url = next(p for p in board.view["projects"] if p["id"] == "p1")["picture"]
+        assert url and board.view["event"]["logo"]
+        await board.close()
+        async with httpx.AsyncClient(base_url=server.base) as http:
+            assert Image.open(io.BytesIO((await http.get(url)).content)).size == (900, 600)
+    finally:
+        server.stop()
+
+
+def test_a_missing_or_bad_picture_in_the_event_file_stops_before_anything_is_written(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_text("not a picture")
+    source = event_with_pictures(tmp_path, "logo.png", "pics/missing.png")
+    answer = roadshow("init", str(source))
+    assert answer.returncode != 0
+    assert "event.logo" in answer.stderr and "projects[0].picture" in answer.stderr and "no such file" in answer.stderr
+    assert not (tmp_path / "event.db").exists()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain.media import media_url
 from ..domain.state import EventState
 from ..i18n import N_
 from ..views import rounded, standings_payload
@@ -149,6 +150,11 @@ def certificates(state: EventState, award_id: str | None = None) -> tuple[list[d
                     "name": w["name"],
                     "detail": detail,
                     "category": category.name if category else "",
+                    # issue 16: the event's logo on every certificate, a team's project picture on its own
+                    "logo": media_url(state, "logo"),
+                    "picture": media_url(state, f"project:{w['project']}")
+                    if w.get("project") and award["kind"] != "honour_roll"
+                    else None,
                 }
             )
     return out, final

@@ -58,6 +58,7 @@ class Judge:
     name: str
     title: str = ""
     affiliation: str = ""  # shown with the title on the commentary scene (app/domain/commentary.py)
+    portrait: str = ""  # a picture file, relative to the event file (app/pictures_file.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ class Project:
     # optional short names (简称), shown where space is short (the projector's leaderboard)
     short_title: str = ""
     short_team: str = ""
+    picture: str = ""  # a picture file, relative to the event file (app/pictures_file.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,9 @@ class Event:
     subtitle: str = ""
     venue: str = ""
     organizer: str = ""
+    # picture files, relative to the event file: imported into the database (app/pictures_file.py)
+    logo: str = ""
+    sponsors: str = ""
 
     # -- lookups (small lists: linear scans are fine and keep the dataclass simple) --
     def project(self, project_id: str) -> Project | None:

@@ -63,3 +63,13 @@ HOST: dict[str, str] = {
     "point_highlight": N_("Highlight"),
     "point_suggestion": N_("Suggestion"),
 }
+
+SETUP: dict[str, str] = {
+    "picture_logo": N_("Event logo"),
+    "picture_sponsors": N_("Sponsor strip"),
+    "picture_project": N_("Project"),
+    "picture_judge": N_("Judge"),
+    "picture_none": N_("No picture"),
+    "picture_remove": N_("Remove"),
+    "picture_failed": N_("The picture could not be saved."),
+}

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from ..domain.media import media_url, slot_exists
 from ..i18n import N_
 from ..media import MAX_UPLOAD_BYTES, MediaError, process, slot_kind
-from .common import live_event
+from .common import is_host, live_event
 from .setup import NO_STORE, _error, _read_body, _refuse
 
 
@@ -81,7 +81,21 @@ async def picture(request: Request) -> Response:
     return Response(data, media_type=mime, headers=headers)
 
 
+async def listing(request: Request) -> Response:
+    """For the setup page: every picture slot of the event, what it is for, and its picture now."""
+    if not is_host(request):
+        return _error(request, "unauthorized", N_("Not logged in as host, or the session expired: log in again."), 401)
+    live = live_event(request)
+    event = live.event
+    slots = [("logo", "logo", ""), ("sponsors", "sponsors", "")]
+    slots += [(f"project:{p.id}", "project", p.title) for p in event.projects]
+    slots += [(f"judge:{j.id}", "judge", j.name) for j in event.judges]
+    items = [{"slot": s, "kind": k, "name": n, "url": media_url(live.state, s)} for s, k, n in slots]
+    return JSONResponse({"slots": items}, headers=NO_STORE)
+
+
 routes = [
+    Route("/host/setup/media.json", listing),
     Route("/host/setup/media/{slot}", upload, methods=["POST"]),
     Route("/host/setup/media/{slot}/remove", remove, methods=["POST"]),
     Route("/media/{slot}", picture),

@@ -11,6 +11,7 @@ import { formatClock, h, t, timerRemaining } from "../live.js";
 import { clockState } from "./state.js";
 import { ctx, panels } from "./page.js";
 import { fitAll } from "./fit.js";
+import { picture } from "./pictures.js";
 
 let refs = null;
 let signature = null;
@@ -57,7 +58,8 @@ function build(c) {
     { class: "commentary", "data-testid": "board-commentary", "data-judge": j.id, "data-project": c.project ? c.project.id : "" },
     h(
       "header",
-      { class: "commentary-head" },
+      { class: `commentary-head${j.portrait ? " has-portrait" : ""}` },
+      picture(j.portrait, "commentary-portrait", "board-picture", `judge:${j.id}`),
       h("p", { class: "kicker" }, t("scene_commentary")),
       h("h1", { class: "commentary-name", "data-testid": "board-commentary-name", "data-fit": "", "data-fit-lines": "1" }, j.name),
       j.title || j.affiliation

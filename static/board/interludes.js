@@ -7,6 +7,7 @@
 
 import { formatClock, h, t } from "../live.js";
 import { ctx, panels } from "./page.js";
+import { eventPictures } from "./pictures.js";
 
 let breakRefs = null;
 let breakKey = null;
@@ -57,7 +58,8 @@ export function renderThanks() {
       { class: "interlude thanks", "data-testid": "board-thanks" },
       h("h1", { class: "interlude-title" }, t("thanks_title")),
       h("p", { class: "interlude-message" }, ev.title || ""),
-      ev.organizer ? h("p", { class: "interlude-label" }, t("thanks_organizer"), " ", ev.organizer) : null
+      ev.organizer ? h("p", { class: "interlude-label" }, t("thanks_organizer"), " ", ev.organizer) : null,
+      eventPictures(ctx.view).sponsors
     )
   );
 }
