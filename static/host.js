@@ -5,7 +5,8 @@
 // render-strip.js (the always-visible action strip), render-stage.js, render-order.js,
 // render-results.js, render-ceremony.js.
 // Protocol: docs/protocol.md. Sections used: event, projects, current, timer, scene, progress,
-// result, ceremony, judges, standings, awards_preview, host_ceremony, refused.
+// result, ceremony, judges, standings, awards_preview, host_ceremony, refused; commentary, interlude and
+// host_commentary (static/host/stage-scenes.js: the expert commentary, the break; its testids are listed there).
 //
 // Stable data-testid attributes (for browser tests):
 //   conn-status                      connection status (data-status: connecting|online|reconnecting|offline|unauthorized)

@@ -49,7 +49,7 @@ function render() {
   const [kicker, title, sub] = text;
   box.replaceChildren(
     h("div", {}, h("p", { class: "lt-kicker" }, kicker || ""), h("p", { class: "lt-title", "data-testid": "overlay-title" }, title || ""), sub ? h("p", { class: "lt-sub" }, sub) : null),
-    side
+    ...(side ? [side] : []) // replaceChildren would write a null as the text "null"
   );
   tick();
 }

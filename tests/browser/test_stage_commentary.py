@@ -51,7 +51,7 @@ def test_presentation_commentary_reveal_and_the_overlay(browser, demo_web, shots
     _, board, board_console = new_page(browser, server, PROJECTOR, lang)
     _, overlay, overlay_console = new_page(browser, server, PROJECTOR, lang)
     phones = {}
-    for j in ("j1", "j2"):
+    for j in ("j1", "j2", "j4"):  # three judges score (the event's minimum panel); j1 and j2 comment
         _, page, console = new_page(browser, server, PHONE, lang)
         page.goto(f"{server.base}/judge/{tokens[j]}?lang={lang}")
         phones[j] = (page, console)
@@ -136,6 +136,19 @@ def test_presentation_commentary_reveal_and_the_overlay(browser, demo_web, shots
     host.locator("body").click(position={"x": 5, "y": 890})
     host.keyboard.press("8")
     board.locator(tid("board-thanks")).wait_for()
+
+    # --- the ceremony: the overlay names the winner once the host reveals it (one project was scored,
+    # so the first step is the one winner of the first award)
+    host.locator(tid("start-ceremony")).click()
+    host.locator(tid("typed-input")).fill(str(len(DEMO.projects) - 1))
+    confirm(host)
+    board.locator(f'{tid("board-scene")}[data-scene="ceremony"]').wait_for()
+    overlay_kind(overlay, "none")  # nothing revealed yet: nothing to tell the stream
+    host.locator(tid("ceremony-next")).click()
+    overlay_kind(overlay, "winner")
+    overlay.locator(tid("overlay-title")).filter(has_text=first.team).wait_for()
+    assert "null" not in overlay.locator(tid("overlay-lower-third")).inner_text()
+    overlay.screenshot(path=str(shots / f"stage-{lang}-7-overlay-winner.png"), omit_background=True)
 
     for console in (host_console, board_console, overlay_console, *(c for _, c in phones.values())):
         assert console.errors == []
