@@ -19,6 +19,7 @@ JUDGE: dict[str, str] = {
     "point_shared": N_("Shared"),
     "point_private": N_("Private"),
     "point_delete": N_("Delete this point"),
+    "points_project": N_("Points on the project"),
 }
 
 BOARD: dict[str, str] = {

@@ -3,7 +3,8 @@
 // my_points). Only a shared point can be put on the board by the host; a private one never leaves
 // this judge's own view. Commands go through the outbox like a score, so nothing typed is lost.
 //
-// Stable hooks (data-testid): points (the card), point-text (the input), point-kind-highlight /
+// Stable hooks (data-testid): points (the card), points-project (which project: the one on stage
+// unless the judge picks another that has presented), point-text (the input), point-kind-highlight /
 // point-kind-suggestion (the kind buttons), point-shared (share the new point), point-add,
 // point-<id> (one point; data-shared, data-pending), point-share-<id> (its share toggle), point-delete-<id>.
 
@@ -15,6 +16,8 @@ const MAX_POINTS = 10;
 let kind = "highlight";
 let root = null;
 let signature = "";
+let picked = null; // a project the judge chose in the card's list; null: follow the project on stage
+let followed = null; // the project on stage when the card last rendered
 
 function newPointId() {
   const bytes = new Uint8Array(6);
@@ -22,11 +25,18 @@ function newPointId() {
   return `pt-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
-/** The project the points are for: the one on stage, unless this judge is recused from it. */
+const recusedFrom = () => (state.view.me && state.view.me.recused) || [];
+
+/** The project the points are for: the one the judge picked, else the one on stage (never one this
+ * judge is recused from). A new project on stage takes over from an earlier pick. */
 function pointsProject() {
-  const pid = (state.view.current && state.view.current.project) || null;
-  const recused = (state.view.me && state.view.me.recused) || [];
-  return pid && !recused.includes(pid) ? pid : null;
+  const onStage = (state.view.current && state.view.current.project) || null;
+  if (onStage !== followed) {
+    followed = onStage;
+    picked = null;
+  }
+  const pid = picked || onStage || (state.view.projects || []).find((p) => p.status !== "pending")?.id || null;
+  return pid && !recusedFrom().includes(pid) ? pid : null;
 }
 
 /** The judge's points on a project: what the server holds, with unacknowledged edits laid over it. */
@@ -83,7 +93,19 @@ function build() {
     { class: "j-card j-mine j-points", id: "points", "data-testid": "points", open: true },
     h("summary", {}, h("span", {}, t("points_title")), " ", h("span", { class: "j-badge", id: "points-count" }, "0")),
     h("p", { class: "hint" }, t("points_hint")),
-    h("p", { class: "hint j-points-project", id: "points-project" }),
+    h(
+      "label",
+      { class: "j-points-project" },
+      h("select", {
+        id: "points-project",
+        "data-testid": "points-project",
+        "aria-label": t("points_project"),
+        onchange: (e) => {
+          picked = e.target.value || null;
+          renderPoints(true);
+        },
+      })
+    ),
     h("ol", { class: "j-mine-list j-points-list", id: "points-list" }),
     h("p", { class: "j-point-error", id: "point-error", role: "alert", "data-testid": "point-error", hidden: true }),
     h(
@@ -130,8 +152,15 @@ export function renderPoints(force = false) {
   const sig = JSON.stringify([pid, points]);
   if (!force && sig === signature) return;
   signature = sig;
-  const p = projectById(pid);
-  $("points-project").textContent = p ? p.title : "";
+  const select = $("points-project");
+  const options = (state.view.projects || []).filter((p) => p.status !== "pending" && !recusedFrom().includes(p.id));
+  if (!options.some((p) => p.id === pid) && projectById(pid)) options.unshift(projectById(pid));
+  const optionsSig = JSON.stringify(options.map((p) => [p.id, p.title]));
+  if (select.dataset.sig !== optionsSig) {
+    select.dataset.sig = optionsSig;
+    select.replaceChildren(...options.map((p) => h("option", { value: p.id }, p.title)));
+  }
+  select.value = pid;
   $("points-count").textContent = String(points.length);
   $("points-list").replaceChildren(...points.map((x) => row(pid, x)));
   const full = points.length >= MAX_POINTS;
