@@ -61,7 +61,7 @@ def _trusted_proxies(args: argparse.Namespace) -> list[str]:
     return [*from_env, *(args.trusted_proxy or [])]
 
 
-def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool) -> None:
+def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool, base_dir: Path | None = None) -> None:
     """Listen, lock the database, open the event, then serve; the banner comes once it is serving.
     The order matters: a busy port or a database served elsewhere stops before anything is created."""
     from .web import create_app
@@ -91,7 +91,8 @@ def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool
         sock.close()
         raise CliError(str(exc)) from None
     try:
-        prepared = asyncio.run(prepare(db, event_text, host_password=getattr(args, "password", None), demo=demo))
+        password = getattr(args, "password", None)
+        prepared = asyncio.run(prepare(db, event_text, host_password=password, demo=demo, base_dir=base_dir))
         said = announce(args.host, port, tls, public)
         settings = Settings(
             db_path=prepared.db_path,
@@ -249,7 +250,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         source = Path(args.source)
         if source.suffix.lower() == ".toml":
             text = read_event_source(existing_file(source, "an event file"))
-            _serve(args, args.db or str(source.with_suffix(".db")), text, demo=False)
+            _serve(args, args.db or str(source.with_suffix(".db")), text, demo=False, base_dir=source.parent)
         else:
             _serve(args, str(event_database(args.db or source)), None, demo=False)
         return 0
@@ -258,7 +259,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         db = args.db or str(source.with_suffix(".db"))
         text = read_event_source(source)
         new_database_place(db)
-        prepared = asyncio.run(prepare(db, text, host_password=args.password))
+        prepared = asyncio.run(prepare(db, text, host_password=args.password, base_dir=source.parent))
         if not prepared.created:
             print(f"{db} already holds an event; nothing changed.", file=sys.stderr)
             return 1

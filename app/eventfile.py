@@ -53,8 +53,8 @@ from .i18n import N_, Message
 MAX_DECIMALS = 6  # results shown to more places than this would only show noise of the inputs
 
 _KEYS: dict[str, set[str]] = {
-    "event": {"title", "date", "language", "subtitle", "venue", "organizer"},
-    "timing": {"presentation_minutes", "qa_minutes"},
+    "event": {"title", "date", "language", "subtitle", "venue", "organizer", "logo", "sponsors"},
+    "timing": {"presentation_minutes", "qa_minutes", "commentary_minutes"},
     "scoring": {
         "rule",
         "trim",
@@ -69,7 +69,7 @@ _KEYS: dict[str, set[str]] = {
     "categories": {"id", "name"},
     "criteria": {"id", "name", "max", "weight", "step", "description"},
     "indicators": {"id", "name", "weight", "max", "description"},
-    "judges": {"id", "name", "title"},
+    "judges": {"id", "name", "title", "affiliation", "portrait"},
     "projects": {
         "id",
         "title",
@@ -83,6 +83,7 @@ _KEYS: dict[str, set[str]] = {
         "indicators",
         "short_title",
         "short_team",
+        "picture",
     },
     "recusals": {"judge", "project", "reason"},
     "awards": {"id", "name", "kind", "count", "max_per_category", "of", "names"},
@@ -302,6 +303,7 @@ def parse_event(text: str, stored: bool = False) -> Event:
     timing = Timing(
         presentation_seconds=int(60 * r.number(timing_t, "presentation_minutes", "timing", 8, positive=True)),
         qa_seconds=int(60 * r.number(timing_t, "qa_minutes", "timing", 4, minimum=0)),
+        commentary_seconds=int(60 * r.number(timing_t, "commentary_minutes", "timing", 0, minimum=0)),
     )
 
     scoring_t = r.table(data, "scoring", "scoring")
@@ -372,6 +374,8 @@ def parse_event(text: str, stored: bool = False) -> Event:
                 id=r.ident(c, "id", f),
                 name=r.text_field(c, "name", f),
                 title=r.text_field(c, "title", f, required=False),
+                affiliation=r.text_field(c, "affiliation", f, required=False),
+                portrait=r.text_field(c, "portrait", f, required=False, limit=MAX_TITLE),
             )
         )
     _unique(r, "judges", [j.id for j in judges])
@@ -423,6 +427,7 @@ def parse_event(text: str, stored: bool = False) -> Event:
                 indicators=values,
                 short_title=_short_name(r, c, "short_title", f),
                 short_team=_short_name(r, c, "short_team", f),
+                picture=r.text_field(c, "picture", f, required=False, limit=MAX_TITLE),
             )
         )
     _unique(r, "projects", [p.id for p in projects])
@@ -466,6 +471,8 @@ def parse_event(text: str, stored: bool = False) -> Event:
     subtitle = r.text_field(head, "subtitle", "event", required=False, limit=MAX_TITLE)
     venue = r.text_field(head, "venue", "event", required=False, limit=MAX_TITLE)
     organizer = r.text_field(head, "organizer", "event", required=False, limit=MAX_TITLE)
+    logo = r.text_field(head, "logo", "event", required=False, limit=MAX_TITLE)
+    sponsors = r.text_field(head, "sponsors", "event", required=False, limit=MAX_TITLE)
     if r.problems:
         raise EventFileError(r.problems)
     return Event(
@@ -475,6 +482,8 @@ def parse_event(text: str, stored: bool = False) -> Event:
         subtitle=subtitle,
         venue=venue,
         organizer=organizer,
+        logo=logo,
+        sponsors=sponsors,
         categories=tuple(categories),
         criteria=tuple(criteria),
         judges=tuple(judges),

@@ -45,12 +45,19 @@ def event_to_data(event: Event) -> dict[str, Any]:
                 "venue": event.venue,
                 "organizer": event.organizer,
                 "language": event.language,
+                "logo": event.logo,
+                "sponsors": event.sponsors,
             },
             keep={"title", "language"},
         ),
         "timing": {
             "presentation_minutes": seconds_to_minutes(event.timing.presentation_seconds),
             "qa_minutes": seconds_to_minutes(event.timing.qa_seconds),
+            **(
+                {"commentary_minutes": seconds_to_minutes(event.timing.commentary_seconds)}
+                if event.timing.commentary_seconds
+                else {}
+            ),
         },
         "scoring": {
             "rule": event.scoring.rule,
@@ -81,7 +88,18 @@ def event_to_data(event: Event) -> dict[str, Any]:
             _drop_empty({"id": i.id, "name": i.name, "weight": i.weight, "max": i.max, "description": i.description})
             for i in event.indicators
         ],
-        "judges": [_drop_empty({"id": j.id, "name": j.name, "title": j.title}) for j in event.judges],
+        "judges": [
+            _drop_empty(
+                {
+                    "id": j.id,
+                    "name": j.name,
+                    "title": j.title,
+                    "affiliation": j.affiliation,
+                    "portrait": j.portrait,
+                }
+            )
+            for j in event.judges
+        ],
         "projects": [
             _drop_empty(
                 {
@@ -98,6 +116,7 @@ def event_to_data(event: Event) -> dict[str, Any]:
                     "indicators": {i.id: p.indicators[i.id] for i in event.indicators if i.id in p.indicators},
                     "short_title": p.short_title,
                     "short_team": p.short_team,
+                    "picture": p.picture,
                 },
                 keep={"id", "order", "category", "title", "team"},
             )

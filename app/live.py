@@ -193,6 +193,22 @@ class LiveEvent:
             fold(self.state, entry)
         self.refresh(touched_by(Change(kind, data)))
 
+    async def set_picture(self, slot: str, picture: Any, connection: str | None = None) -> None:
+        """Store (or with None remove) a picture (app/media.py) and journal it with its digest; the
+        views then carry its new URL."""
+        data: dict[str, Any] = {"slot": slot}
+        if picture is not None:
+            data |= {
+                "sha256": picture.sha256,
+                "bytes": len(picture.data),
+                "width": picture.width,
+                "height": picture.height,
+            }
+        async with self._lock:
+            entry = await self.store.set_media(slot, picture, "host", connection, data)
+            fold(self.state, entry)
+        self.refresh()
+
     # ------------------------------------------------------------------ editing the event
     async def update_event(self, source: str, connection: str | None = None, reason: str = "") -> Event:
         """Replace the event definition (the setup area, an import). Raises EventFileError for a

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from .domain.models import Event
 from .eventfile import load_event_file, parse_event
+from .media import Picture
+from .pictures_file import load_pictures, store_pictures
 from .security import hash_password, new_password
 from .store import Store
 
@@ -33,14 +35,18 @@ async def prepare(
     event_text: str | None = None,
     host_password: str | None = None,
     demo: bool = False,
+    base_dir: Path | None = None,
 ) -> PreparedEvent:
     """Open the database; create the event from `event_text` if it holds none yet.
 
     A database that already holds an event is reopened as it is: a restart continues exactly where
     the event was, even if the event file has been edited since (that is reported, not applied)."""
     db_path = str(db_path)
+    pictures: dict[str, Picture] = {}
     if event_text is not None:
-        parse_event(event_text)  # all-or-nothing: a malformed file raises before anything is written
+        parsed = parse_event(event_text)  # all-or-nothing: a malformed file raises before anything is written
+        # the pictures it names, relative to it: checked before anything is written too
+        pictures = load_pictures(parsed, base_dir) if base_dir is not None else {}
     async with Store.open(db_path) as store:
         created = False
         password: str | None = None
@@ -57,6 +63,8 @@ async def prepare(
                 extra["demo_password"] = password  # the demo is not secret: print it on every start
             await store.create_event(event_text, [j.id for j in parse_event(event_text).judges], extra)
             created = True
+        if pictures:
+            await store_pictures(store, pictures)
         stored_text = await store.get_meta("event_toml")
         assert stored_text is not None
         event = parse_event(stored_text, stored=True)  # an older version may have stored longer text

@@ -32,6 +32,7 @@ from .audit_chain import (
     definition_digest,
     entry_hash,
 )
+from .media_store import MediaTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +83,9 @@ async def _refuse_foreign(conn: aiosqlite.Connection, path: str | Path) -> None:
 WAL_RESERVE_BYTES = 4 * 1024 * 1024  # Store.reserve_wal: about 1,000 pages, one automatic checkpoint
 
 
-class Store:
-    """Use `async with Store.open(path) as store:`; the connection closes on exit."""
+class Store(MediaTable):
+    """Use `async with Store.open(path) as store:`; the connection closes on exit. Pictures:
+    MediaTable (app/media_store.py)."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._conn = conn

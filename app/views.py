@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
+from .commentary_views import commentary_section, host_commentary_section, interlude_section, my_points_section
 from .domain.ceremony import companions, revealed_winners
+from .domain.media import media_url
 from .domain.models import Event, ScoringRules
 from .domain.numbers import NumberLike, apportion, from_units, shown, units
 from .domain.results import ProjectResult, Standings
@@ -44,6 +46,7 @@ def event_section(event: Event) -> dict[str, Any]:
         "timing": {
             "presentation_seconds": event.timing.presentation_seconds,
             "qa_seconds": event.timing.qa_seconds,
+            "commentary_seconds": event.timing.commentary_seconds,
         },
         "scoring": {
             "rule": event.scoring.rule,
@@ -81,6 +84,7 @@ def projects_section(state: EventState) -> list[dict[str, Any]]:
                 "volunteers": list(p.volunteers),
                 "position": position,
                 "status": state.status[pid],
+                "picture": media_url(state, f"project:{p.id}"),
             }
         )
     return out
@@ -385,7 +389,11 @@ def me_section(state: EventState, judge: str) -> dict[str, Any]:
 # whole events and checks that recomputing only these gives exactly what recomputing all would.
 _E = "event"
 SHARED_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState], Any]]] = {
-    "event": (frozenset({_E}), lambda s: event_section(s.event)),
+    # the event's pictures come with it (a picture change touches everything: it is not in _ASPECTS_BY_KIND)
+    "event": (
+        frozenset({_E}),
+        lambda s: event_section(s.event) | {"logo": media_url(s, "logo"), "sponsors": media_url(s, "sponsors")},
+    ),
     "projects": (frozenset({_E, "order", "status"}), projects_section),
     "current": (frozenset({_E, "order", "status"}), current_section),
     "timer": (frozenset({_E, "timers"}), timer_section),
@@ -395,11 +403,14 @@ SHARED_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState], Any]]] =
     "result": (frozenset({_E, "revealed", "sheets", "order"}), result_section),
     "leaderboard": (frozenset({_E, "revealed", "sheets", "order"}), leaderboard_section),
     "ceremony": (frozenset({_E, "ceremony"}), ceremony_section),
+    "commentary": (frozenset({_E, "commentary"}), commentary_section),
+    "interlude": (frozenset({_E, "commentary"}), interlude_section),
 }
 JUDGE_SHARED = ("event", "projects", "current", "timer", "scene", "progress")
 JUDGE_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, str], Any]]] = {
     "me": (frozenset({_E, "order", "sheets"}), me_section),
     "my_scores": (frozenset({_E, "sheets"}), my_scores_section),
+    "my_points": (frozenset({_E, "commentary", "order"}), my_points_section),
 }
 HOST_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, dict[str, dict[str, Any]]], Any]]] = {
     "judges": (frozenset({_E, "presence", "status", "sheets"}), judges_section),
@@ -414,6 +425,7 @@ HOST_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, dict[st
     "host_ceremony": (frozenset({_E, "ceremony"}), lambda s, _: ceremony_section(s, reveal_all=True)),
     "final_lock": (frozenset({_E, "ceremony", "sheets"}), lambda s, _: final_lock_section(s)),
     "refused": (frozenset({_E, "refused"}), lambda s, _: refused_section(s)),
+    "host_commentary": (frozenset({_E, "commentary", "order"}), lambda s, _: host_commentary_section(s)),
 }
 
 

@@ -23,7 +23,7 @@ from .assets import StaticAssets
 from .config import Settings
 from .hub import Hub
 from .live import LiveEvent
-from .routes import api, exports, host_admin, judging, live, pages
+from .routes import api, exports, host_admin, judging, live, media, pages
 from .routes import setup as setup_routes
 from .security import content_security_policy, install_log_redaction
 from .sessions import watch_host_epoch
@@ -186,6 +186,7 @@ def create_app(settings: Settings) -> Starlette:
             *exports.routes,
             *judging.routes,
             *setup_routes.routes,
+            *media.routes,
             *live.routes,
             Mount("/static", app=assets, name="static"),
         ],

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 if [[ "${SCREENSHOTS_FROM_LAST_RUN:-}" != 1 ]]; then
   python3 -m pytest -q -p no:cacheprovider \
     tests/browser/test_full_event.py tests/browser/test_setup_browser.py \
-    tests/browser/test_host_guards.py tests/browser/test_event_day_ux.py
+    tests/browser/test_host_guards.py tests/browser/test_event_day_ux.py \
+    tests/browser/test_stage_commentary.py
 fi
 src=test-artifacts/screenshots
 dst=docs/screenshots
@@ -32,6 +33,11 @@ pairs=(
   ux-ceremony-long-zh-1920.png               board-ceremony-long-names-zh.png
   event-en-12-board-honour-roll.png          board-honour-roll-en.png
   setup-saved.png                            setup-en.png
+  stage-zh-3-board-commentary.png            board-commentary-zh.png
+  stage-zh-2-judge-points.png                judge-points-zh.png
+  stage-zh-1-overlay-presenting.png          overlay-presenting-zh.png
+  stage-en-5-overlay-result.png              overlay-result-en.png
+  stage-en-7-overlay-winner.png              overlay-winner-en.png
 )
 for ((i = 0; i < ${#pairs[@]}; i += 2)); do
   cp "$src/${pairs[i]}" "$dst/${pairs[i + 1]}"

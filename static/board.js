@@ -6,6 +6,7 @@
 //
 // Stable data-testid hooks (for browser tests):
 //   board-scene             the scene container; data-scene = welcome | presenting | result | leaderboard | ceremony
+//                           | commentary | break | thanks
 //                           (always the scene the host chose; on the audience view the "Leaderboard" tab
 //                           does not change it: see data-tab on #app)
 //   board-title             the event title (welcome scene)
@@ -29,6 +30,8 @@
 //                           the welcome, which has the big code
 //   board-honour-roll       the honour roll when it is the current reveal
 //   board-conn              the connection indicator: hidden while online; data-status
+//   board-commentary, board-break, board-thanks: the stage scenes of issue 16 (hooks listed in
+//                           board/commentary.js and board/interludes.js)
 //
 // Every text from the server goes into the DOM through h() / textContent, never as markup.
 
@@ -39,6 +42,9 @@ import { fitAll } from "./board/fit.js";
 import { renderPresenting, tickTimer } from "./board/presenting.js";
 import { animateResult, renderResult } from "./board/result.js";
 import { leaderboard, renderLeaderboard, updateMoves } from "./board/leaderboard.js";
+import { renderCommentary, tickCommentary } from "./board/commentary.js";
+import { renderBreak, renderThanks, tickBreak } from "./board/interludes.js";
+import { eventPictures } from "./board/pictures.js";
 
 // The ceremony scene and its sound cues (projector only) are loaded when first needed on a phone: most
 // of the audience joins long before the ceremony, and the audience page's first load stays within its
@@ -169,6 +175,11 @@ function announcement() {
     return [`ceremony:${c.step}`, w ? t("announce_winner", { award: award.name, name: w.name }) : award.name];
   }
   if (name === "leaderboard") return ["leaderboard", t("scene_leaderboard")];
+  if (name === "commentary") {
+    const speaker = view.commentary?.judge?.name || "";
+    return [`commentary:${speaker}:${(view.commentary?.points || []).length}`, t("announce_commentary", { name: speaker })];
+  }
+  if (name === "break" || name === "thanks") return [name, t(`scene_${name}`)];
   return ["welcome", t("announce_welcome", { title: view.event?.title || "" })];
 }
 
@@ -197,6 +208,9 @@ function renderWelcome() {
     const row = rowId && document.getElementById(rowId);
     if (row) row.hidden = !value;
   }
+  const { logo, sponsors } = eventPictures(ctx.view); // issue 16: the logo above the title, sponsors below
+  document.getElementById("welcome-logo")?.replaceChildren(...(logo ? [logo] : []));
+  document.getElementById("welcome-sponsors")?.replaceChildren(...(sponsors ? [sponsors] : []));
 }
 
 function scalableQr(selector) {
@@ -260,6 +274,9 @@ function onView(v, changed, kind) {
   if (has("event", "projects", "current", "timer", "progress")) renderPresenting();
   if (has("event", "result", "leaderboard", "projects")) renderResult();
   if (has("event", "ceremony", "projects") || (justShown && ctx.shown === "ceremony")) renderCeremony();
+  if (has("commentary")) renderCommentary();
+  if (has("interlude")) renderBreak();
+  if (has("event")) renderThanks();
   if (has("leaderboard")) updateMoves();
   if (has("event", "leaderboard", "projects")) leaderboard.dirty = true;
   afterShow(justShown);
@@ -322,4 +339,8 @@ scalableQr("#welcome-qr svg, #board-join-qr svg");
 ctx.live = new LiveConnection({ path: "/ws/board", onView, onStatus });
 showPanel();
 ctx.live.start();
-setInterval(tickTimer, 250);
+setInterval(() => {
+  tickTimer();
+  tickCommentary();
+  tickBreak();
+}, 250);

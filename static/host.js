@@ -5,7 +5,8 @@
 // render-strip.js (the always-visible action strip), render-stage.js, render-order.js,
 // render-results.js, render-ceremony.js.
 // Protocol: docs/protocol.md. Sections used: event, projects, current, timer, scene, progress,
-// result, ceremony, judges, standings, awards_preview, host_ceremony, refused.
+// result, ceremony, judges, standings, awards_preview, host_ceremony, refused; commentary, interlude and
+// host_commentary (static/host/stage-scenes.js: the expert commentary, the break; its testids are listed there).
 //
 // Stable data-testid attributes (for browser tests):
 //   conn-status                      connection status (data-status: connecting|online|reconnecting|offline|unauthorized)
@@ -37,7 +38,7 @@
 //   recuse-<judgeId>                 recuse / lift recusal for the current project (opens the confirmation
 //                                    dialog with a required reason-input, and the minimum-panel warning)
 //   judge-correct-<judgeId>          correct this judge's score for the current project once it is closed
-//   scene-<scene>                    projector scene buttons in the strip (shortcuts 1-5; aria-pressed="true"
+//   scene-<scene>                    projector scene buttons in the strip (shortcuts 1-8; aria-pressed="true"
 //                                    on the current scene)
 //   standings                        the standings table; standing-tab-<overall|categoryId> its tabs
 //   standing-row-<projectId>         one ranked project (data-rank, data-tied, data-revealed)
@@ -62,7 +63,7 @@
 //
 // Keyboard shortcuts (not while typing in a field or while a dialog is open; the host can switch them off
 // in the `?` sheet): S start next project · O open scoring · C close scoring · R reveal · U undo a start ·
-//   N / B ceremony next / back · 1-5 projector scenes · P presentation timer start/pause · Q Q&A timer
+//   N / B ceremony next / back · 1-8 projector scenes (6 commentary, 7 break, 8 thanks) · P presentation timer start/pause · Q Q&A timer
 //   start/pause · Space start/pause the running timer (resumes Q&A if it has run, else the presentation) ·
 //   ? the shortcuts sheet. A keyboard user on a button keeps Space's usual meaning; after a mouse click
 //   Space is the timer shortcut.
@@ -102,6 +103,7 @@ import { renderStandings } from "./host/render-results.js";
 import { renderCeremony } from "./host/render-ceremony.js";
 import { bindFinalLock, renderFinalLock } from "./host/final-lock.js";
 import { mountHallControls, updateHallControls } from "./host/hall.js";
+import { mountStageScenes, renderStageScenes, tickStageScenes } from "./host/stage-scenes.js";
 
 function render() {
   renderStatus();
@@ -116,6 +118,7 @@ function render() {
   renderCeremony();
   renderFinalLock(ui.view, { online, isPending });
   updateHallControls(ui.view);
+  renderStageScenes(ui.view);
   renderShortcutHints();
   refreshDialogs(); // an open confirmation follows the live state (a second tab, a judge coming back)
   // A control that lost focus (disabled while its command was pending, or its region rebuilt)
@@ -145,6 +148,7 @@ function wire() {
   $("start-ceremony").addEventListener("click", startCeremony);
   bindFinalLock({ ask, run });
   mountHallControls($("hall-controls"), live);
+  mountStageScenes($("stage-scenes-body"), run);
   $("ceremony-next").addEventListener("click", () => ceremonyStep("next"));
   $("ceremony-back").addEventListener("click", () => ceremonyStep("back"));
   $("leave-ceremony").addEventListener("click", leaveCeremony);
@@ -238,5 +242,6 @@ render();
 setInterval(() => {
   renderTimers();
   renderStripClocks();
+  tickStageScenes(live.serverNow());
 }, 250);
 live.start();

@@ -50,6 +50,7 @@ import {
   updateComment,
 } from "./judge/form.js";
 import { renderAll, renderTimer } from "./judge/render.js";
+import { renderPoints } from "./judge/points.js";
 
 const render = () => renderAll(screen());
 
@@ -210,6 +211,7 @@ function onView(view, changed, kind) {
     state.live.send({ type: "presence", state: "scoring" });
   }
   render();
+  renderPoints();
 }
 
 /** my_scores arrived for a project whose form is still untouched: fill it in. */

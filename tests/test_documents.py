@@ -133,6 +133,7 @@ async def test_results_workbook_matches_the_api(mini_server: RunningServer) -> N
         "评委评分 Judge scores",
         "评委总分 Totals",
         "奖项 Awards",
+        "点评 Comments",
         "规则 Rules",
         "评审分析 Judging",  # issue 15 (tests/test_judging_report.py)
     ]

@@ -64,7 +64,7 @@ async def test_whole_mini_event_with_restart(mini_server: RunningServer) -> None
     assert judges["j2"].view["my_scores"]["p1"]["version"] == 2
     assert "p1" not in judges["j1"].view["my_scores"] or judges["j1"].view["my_scores"]["p1"]["total"] == 80
     assert all(
-        set(j.view) == {"event", "projects", "current", "timer", "scene", "progress", "me", "my_scores"}
+        set(j.view) == {"event", "projects", "current", "timer", "scene", "progress", "me", "my_scores", "my_points"}
         for j in judges.values()
     )
 

@@ -92,7 +92,7 @@ class Driver:
         """Something the host or a judge might do at any moment."""
         live, rng = self.live, self.rng
         judges = [j.id for j in live.event.judges]
-        pick = rng.randrange(6)
+        pick = rng.randrange(8)
         if pick == 0:
             await self.run(
                 "host",
@@ -124,11 +124,51 @@ class Driver:
                 i, j = (order.index(p) for p in rng.sample(pending, 2))
                 order[i], order[j] = order[j], order[i]
                 await self.run("host", None, "reorder", order=order)
+        elif pick == 6:  # a judge's comment point (app/domain/commentary.py)
+            await self.commentary_point(rng.choice(judges))
+        elif pick == 7:
+            await self.commentary(judges)
         else:
             judge = rng.choice(judges)
             live.judge_disconnected(judge)
             await live.settled()
             assert_in_step(live, f"{judge} left")
+
+    async def commentary_point(self, judge: str) -> None:
+        rng, project = self.rng, self.rng.choice(self.live.state.order)
+        point = f"pt{rng.randrange(4)}"
+        if rng.random() < 0.2:
+            await self.run("judge", judge, "delete_point", project=project, point=point)
+            return
+        kind = rng.choice(["highlight", "suggestion"])
+        await self.run(
+            "judge",
+            judge,
+            "save_point",
+            project=project,
+            point=point,
+            kind=kind,
+            text=f"点 {point}",
+            shared=rng.random() < 0.6,
+        )
+
+    async def commentary(self, judges: list[str]) -> None:
+        """The host's commentary and break (app/domain/commentary.py), whatever is on."""
+        live, rng = self.live, self.rng
+        c = live.state.commentary
+        choice = rng.randrange(5)
+        if choice == 0 or c is None:
+            project = rng.choice([None, *live.state.order[:3]])
+            await self.run("host", None, "start_commentary", judge=rng.choice(judges), project=project)
+        elif choice == 1:
+            shared = [p.id for _, p in live.state.points_of(c.judge, c.project) if p.shared]
+            await self.run("host", None, "commentary_points", points=rng.sample(shared, min(len(shared), 2)))
+        elif choice == 2:
+            await self.run("host", None, "commentary_timer", action=rng.choice(["start", "pause", "reset"]))
+        elif choice == 3:
+            await self.run("host", None, "end_commentary")
+        else:
+            await self.run("host", None, "start_break", seconds=rng.randint(60, 900), message="茶歇")
 
 
 @pytest.mark.parametrize(("normalize", "seed"), [("none", 1), ("zscore", 2), ("none", 3)])

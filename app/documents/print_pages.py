@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain.media import media_url
 from ..domain.state import EventState
 from ..i18n import N_
 from ..views import rounded, standings_payload
+from .commentary import commentary_sessions
 from .formatting import NORMALIZE_LABELS, RULE_LABELS, fmt_fixed, fmt_score, local_time
 from .state_view import current_awards
 
@@ -119,6 +121,7 @@ def results_page(state: EventState) -> dict[str, Any]:
         },
         "scored": len(payload["overall"]),
         "project_count": len(event.projects),
+        "commentary": commentary_sessions(state),
     }
 
 
@@ -147,6 +150,11 @@ def certificates(state: EventState, award_id: str | None = None) -> tuple[list[d
                     "name": w["name"],
                     "detail": detail,
                     "category": category.name if category else "",
+                    # issue 16: the event's logo on every certificate, a team's project picture on its own
+                    "logo": media_url(state, "logo"),
+                    "picture": media_url(state, f"project:{w['project']}")
+                    if w.get("project") and award["kind"] != "honour_roll"
+                    else None,
                 }
             )
     return out, final

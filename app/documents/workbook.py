@@ -18,6 +18,7 @@ from ..audit_chain import Anchor
 from ..domain.state import EventState
 from ..spreadsheets.styles import print_setup
 from ..views import explained_row, rounded, standings_payload
+from .commentary import add_comments_sheet
 from .formatting import FLAG_LABELS, KIND_LABELS, RULE_LABELS, STATUS_LABELS, fmt_score, local_time
 from .judging_report import judging_report
 from .rules import rules_rows
@@ -331,6 +332,8 @@ def results_workbook(state: EventState, generated_at: float | None = None, ancho
             write_row(ws, r, values, {8: fixed})
             r += 1
     print_setup(ws, event.title, title_rows=f"{first - 1}:{first - 1}")
+
+    add_comments_sheet(wb, state, subtitle)
 
     # -- the rules used
     ws = wb.create_sheet("规则 Rules")

@@ -57,6 +57,8 @@ class Judge:
     id: str
     name: str
     title: str = ""
+    affiliation: str = ""  # shown with the title on the commentary scene (app/domain/commentary.py)
+    portrait: str = ""  # a picture file, relative to the event file (app/pictures_file.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class Project:
     # optional short names (简称), shown where space is short (the projector's leaderboard)
     short_title: str = ""
     short_team: str = ""
+    picture: str = ""  # a picture file, relative to the event file (app/pictures_file.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,7 @@ class ScoringRules:
 class Timing:
     presentation_seconds: int = 480
     qa_seconds: int = 240
+    commentary_seconds: int = 0  # an expert's speaking time on the commentary scene; 0: no timer
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,9 @@ class Event:
     subtitle: str = ""
     venue: str = ""
     organizer: str = ""
+    # picture files, relative to the event file: imported into the database (app/pictures_file.py)
+    logo: str = ""
+    sponsors: str = ""
 
     # -- lookups (small lists: linear scans are fine and keep the dataclass simple) --
     def project(self, project_id: str) -> Project | None:

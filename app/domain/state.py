@@ -16,9 +16,20 @@ from typing import Any, Literal
 
 from .awards import AwardResult, compute_awards
 from .ceremony import ceremony_steps
+from .commentary import (
+    COMMENTARY_HOST_COMMANDS,
+    COMMENTARY_JUDGE_COMMANDS,
+    COMMENTARY_KINDS,
+    Break,
+    Commentary,
+    CommentaryRecord,
+    CommentaryRules,
+    Point,
+)
 from .errors import DomainError
 from .facts import Change, Timer
 from .final_lock import award_changes, clean_reason, reason_arg, refuse_when_locked
+from .media import MEDIA_KINDS, apply_media
 from .models import Event, ScoringRules
 from .numbers import as_number, exact, shown
 from .results import ProjectResult, Standings, compute_results, rank
@@ -28,7 +39,17 @@ from .stage import STAGE_KINDS, StageRules, StartRecord
 __all__ = ["Change", "EventState", "Timer"]  # Change and Timer live in facts.py; imported from here too
 
 ProjectStatus = Literal["pending", "presenting", "scoring", "closed", "revealed"]
-SCENES: tuple[str, ...] = ("welcome", "presenting", "result", "leaderboard", "ceremony")
+# commentary, break and thanks: app/domain/commentary.py (the board's stage scenes around the scoring)
+SCENES: tuple[str, ...] = (
+    "welcome",
+    "presenting",
+    "result",
+    "leaderboard",
+    "ceremony",
+    "commentary",
+    "break",
+    "thanks",
+)
 TIMERS: tuple[str, ...] = ("presentation", "qa")
 TIMER_ACTIONS: tuple[str, ...] = ("start", "pause", "reset")
 
@@ -52,12 +73,13 @@ HOST_COMMANDS: frozenset[str] = frozenset(
         "leave_ceremony",
         "hall",
     }
+    | COMMENTARY_HOST_COMMANDS
 )
 # While the results are reopened after the ceremony started (app/domain/final_lock.py), the ceremony
 # waits for the awards to be re-decided.
 WAIT_WHILE_REOPENED: frozenset[str] = frozenset({"start_ceremony", "ceremony_step"})
 HALL_LANGUAGES: tuple[str, ...] = ("zh", "en")
-JUDGE_COMMANDS: frozenset[str] = frozenset({"submit_score"})
+JUDGE_COMMANDS: frozenset[str] = frozenset({"submit_score"}) | COMMENTARY_JUDGE_COMMANDS
 
 
 @dataclass(slots=True)
@@ -68,7 +90,7 @@ class Ceremony:
 
 
 @dataclass(slots=True)
-class EventState(StageRules):
+class EventState(StageRules, CommentaryRules):
     event: Event
     order: list[str]
     status: dict[str, ProjectStatus]
@@ -89,6 +111,13 @@ class EventState(StageRules):
     # the host's settings for the hall: the projector's language (None: its own) and the sound cues
     hall_language: str | None = None
     hall_sound: bool = True
+    # app/domain/commentary.py: judges' comment points by (judge, project), point id -> Point (in
+    # the order written); the commentary on the board; the break's countdown
+    points: dict[tuple[str, str], dict[str, Point]] = field(default_factory=dict)
+    commentary: Commentary | None = None
+    interlude: Break | None = None
+    commentary_log: list[CommentaryRecord] = field(default_factory=list)  # every commentary, in order
+    media: dict[str, str] = field(default_factory=dict)  # picture slot -> sha256 (app/domain/media.py)
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results in a running order, for all projects (revealed part None) or the
     # revealed ones (their order)
@@ -153,7 +182,7 @@ class EventState(StageRules):
             handler = getattr(self, f"_decide_{command}")
             return handler(args, now)
         if role == "judge" and command in JUDGE_COMMANDS:
-            return self._decide_submit_score(actor, args, now)
+            return getattr(self, f"_decide_{command}")(actor, args, now)
         if command in HOST_COMMANDS | JUDGE_COMMANDS:
             raise DomainError("forbidden", "You are not allowed to do that.")
         raise DomainError("unknown_command", "Unknown command: {command}.", command=str(command)[:40])
@@ -239,6 +268,10 @@ class EventState(StageRules):
             raise DomainError("no_ceremony", "The award ceremony has not started.")
         if scene == "presenting" and self.current is None:
             raise DomainError("no_current", "No project is presenting.")
+        if scene == "commentary" and self.commentary is None:
+            raise DomainError("no_commentary", "No commentary is on.")
+        if scene == "break" and self.interlude is None:
+            raise DomainError("no_break", "No break has been set: start one with its length.")
         return [Change("scene", {"scene": scene})]
 
     def _decide_hall(self, args: dict[str, Any], now: float) -> list[Change]:
@@ -367,6 +400,10 @@ class EventState(StageRules):
         self.after_change(kind, data)
         if kind in STAGE_KINDS:
             self.apply_stage(kind, data, at)
+        elif kind in COMMENTARY_KINDS:
+            self.apply_commentary(kind, data, at)
+        elif kind in MEDIA_KINDS:
+            apply_media(self, kind, data)
         elif kind == "order":
             # Tolerate an event definition edited since (setup before the event): ids that no longer
             # exist are skipped and projects added since keep their place at the end.
@@ -448,7 +485,19 @@ class EventState(StageRules):
 # The parts of the state a change can alter, so the live service recomputes only the views that read
 # them (app/views.py declares what each section reads). A kind not listed here touches everything.
 ASPECTS: frozenset[str] = frozenset(
-    {"event", "order", "status", "timers", "scene", "sheets", "revealed", "ceremony", "presence", "refused"}
+    {
+        "event",
+        "order",
+        "status",
+        "timers",
+        "scene",
+        "sheets",
+        "revealed",
+        "ceremony",
+        "presence",
+        "refused",
+        "commentary",
+    }
 )
 _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "order": frozenset({"order"}),
@@ -469,9 +518,16 @@ _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "ceremony_left": frozenset({"ceremony", "scene"}),
     "score_refused": frozenset({"refused"}),
     "correction": frozenset({"sheets", "refused"}),
+    "point_saved": frozenset({"commentary"}),
+    "point_deleted": frozenset({"commentary"}),
+    "commentary_started": frozenset({"commentary", "scene"}),
+    "commentary_points": frozenset({"commentary"}),
+    "commentary_timer": frozenset({"commentary"}),
+    "commentary_ended": frozenset({"commentary", "scene"}),
+    "break_started": frozenset({"commentary", "scene"}),
 }
 # Changes that alter one judge's own view (their sheets, their recusals) and no other judge's.
-_ONE_JUDGE_KINDS = frozenset({"score", "correction", "recuse"})
+_ONE_JUDGE_KINDS = frozenset({"score", "correction", "recuse", "point_saved", "point_deleted"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,3 +46,7 @@ STRINGS: dict[str, str] = {
     "no_rank": N_("—"),
     "place_no": N_("No. {place}"),
 }
+
+from .stage import BOARD as _STAGE  # noqa: E402  (issue 16: commentary, break, thanks, overlay)
+
+STRINGS |= _STAGE

@@ -186,3 +186,7 @@ STRINGS: dict[str, str] = {
     # joins names in a list ("A, B, C"); a translation may use another separator
     "list_separator": N_(", "),
 }
+
+from .stage import HOST as _STAGE  # noqa: E402  (issue 16: commentary, break, thanks, overlay)
+
+STRINGS |= _STAGE

@@ -74,3 +74,7 @@ STRINGS: dict[str, str] = {
     "thanks_detail": N_("Scoring is over. The scores you gave are listed below."),
     "synced": N_("Sent and saved ✓"),
 }
+
+from .stage import JUDGE as _STAGE  # noqa: E402  (issue 16: commentary, break, thanks, overlay)
+
+STRINGS |= _STAGE

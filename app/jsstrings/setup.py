@@ -179,3 +179,7 @@ STRINGS: dict[str, str] = {
     ),
     "imported": N_("The event now comes from {file}."),
 }
+
+from .stage import SETUP as _STAGE  # noqa: E402  (issue 16: pictures)
+
+STRINGS |= _STAGE

@@ -47,6 +47,11 @@ async def board(request: Request) -> Response:
     return gzip_public_page(page, request.headers.get("accept-encoding", ""))  # a hall of phones (app/assets.py)
 
 
+async def overlay(request: Request) -> HTMLResponse:
+    """The livestream overlay (OBS browser source): transparent, the board's stream (README)."""
+    return render(request, "overlay.html", {}, page="overlay")
+
+
 async def judge(request: Request) -> HTMLResponse:
     token = request.path_params["token"]
     live = live_event(request)
@@ -189,6 +194,7 @@ routes = [
     Route("/", index),
     Route("/favicon.ico", favicon),
     Route("/board", board),
+    Route("/overlay", overlay),
     Route("/judge/{token}", judge),
     Route("/j", pin_login, methods=["GET", "POST"]),
     Route("/host", host),

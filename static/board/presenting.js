@@ -3,6 +3,7 @@
 import { formatClock, h, t, timerRemaining } from "../live.js";
 import { categoryChip, ctx, currentProject, panels, reducedMotion } from "./page.js";
 import { fitAll } from "./fit.js";
+import { placePicture, projectPicture } from "./pictures.js";
 
 const WARNING_SECONDS = 60;
 export const presenting = { project: null, signature: null, refs: null };
@@ -36,7 +37,7 @@ export function renderPresenting() {
     return;
   }
   const total = (ctx.view.projects || []).length;
-  const signature = JSON.stringify([p.id, p.title, p.team, p.leader, p.summary, p.category_name, p.position, total]);
+  const signature = JSON.stringify([p.id, p.title, p.team, p.leader, p.summary, p.category_name, p.position, total, p.picture]);
   if (presenting.signature !== signature || !presenting.refs) buildPresenting(p, presenting.project !== p.id);
   presenting.signature = signature;
   updatePresenting(p);
@@ -106,6 +107,7 @@ function buildPresenting(p, isNewProject) {
     h("div", { class: "presenting-foot" }, refs.timer, refs.progress),
     refs.next
   );
+  placePicture(root.querySelector(".presenting-info"), projectPicture(ctx.view, p.id, "presenting-picture"));
   panels.presenting.replaceChildren(root);
   if (ctx.shown === "presenting") fitAll(root);
   presenting.project = p.id;

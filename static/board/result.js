@@ -4,6 +4,7 @@ import { h, strings, t } from "../live.js";
 import { rankWording } from "./state.js";
 import { categoryChip, ctx, decimals, num, panels, plainNumber, reducedMotion } from "./page.js";
 import { fitAll } from "./fit.js";
+import { placePicture, projectPicture } from "./pictures.js";
 
 const S = strings();
 const COUNT_MS = 1800;
@@ -26,7 +27,8 @@ export function renderResult() {
     return;
   }
   const revealed = (ctx.view.leaderboard?.overall || []).length;
-  const key = JSON.stringify([r.project, r.composite, r.panel, r.rank, r.tied, r.counted, r.dropped, revealed, r.anchor]);
+  const pictureUrl = (ctx.view.projects || []).find((p) => p.id === r.project)?.picture || null;
+  const key = JSON.stringify([r.project, r.composite, r.panel, r.rank, r.tied, r.counted, r.dropped, revealed, r.anchor, pictureUrl]);
   if (key === result.key) return;
   result.key = key;
   const refs = {};
@@ -124,6 +126,7 @@ export function renderResult() {
     // the audit chain's anchor at this reveal (docs/reliability.md): small, in the corner
     r.anchor ? h("p", { class: "result-anchor", "data-testid": "board-anchor" }, t("anchor", r.anchor)) : null
   );
+  placePicture(root.querySelector(".result-head"), projectPicture(ctx.view, r.project, "result-picture"));
   panel.replaceChildren(root);
   if (ctx.shown === "result") fitAll(panel);
   result.refs = refs;

@@ -3,7 +3,17 @@
 // reveal (its place within the award, whether a rank means anything, the leader paired with a team).
 // Tested as tables by static/tests/board-state.test.mjs.
 
-export const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony"];
+// commentary, break and thanks: the stage scenes of issue 16 (board/commentary.js, board/interludes.js)
+export const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony", "commentary", "break", "thanks"];
+export const WARNING_SECONDS = 60; // a stage clock shows its warning state in its last minute
+
+/** A stage clock's state, as the presenting timer shows it: paused, normal, warning (last minute) or
+ * overtime. `remaining` in seconds (negative: overtime). */
+export function clockState(running, remaining) {
+  if (!running) return "paused";
+  if (remaining < 0) return "overtime";
+  return remaining < WARNING_SECONDS ? "warning" : "normal";
+}
 
 /**
  * @param {object} view  the board's live view (docs/protocol.md)

@@ -6,7 +6,7 @@ import { hostScreen } from "./state.js";
 
 export const S = strings();
 export const STATUS_CLASSES = ["pending", "presenting", "scoring", "closed", "revealed"];
-export const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony"];
+export const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony", "commentary", "break", "thanks"];
 export const TIMERS = ["presentation", "qa"];
 export const SHORTCUTS_KEY = "roadshow-host-shortcuts";
 

@@ -6,7 +6,16 @@ import { $, ui, focus, hasQa } from "./context.js";
 import { toggleActiveTimer, toggleTimer, undoStart } from "./actions.js";
 import { openShortcuts } from "./dialogs.js";
 
-const SCENE_KEYS = { 1: "welcome", 2: "presenting", 3: "result", 4: "leaderboard", 5: "ceremony" };
+const SCENE_KEYS = {
+  1: "welcome",
+  2: "presenting",
+  3: "result",
+  4: "leaderboard",
+  5: "ceremony",
+  6: "commentary",
+  7: "break",
+  8: "thanks",
+};
 
 export function renderShortcutHints() {
   document.body.classList.toggle("no-shortcuts", !ui.shortcuts);

@@ -5,7 +5,7 @@
 export const ON_STAGE = ["presenting", "scoring", "closed"]; // on stage and not revealed: a start interrupts it
 export const UNDO_START_MS = 12_000; // the undo is offered a little less long than the server's 15 s
 
-const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony"];
+const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony", "commentary", "break", "thanks"];
 
 function byId(list, id) {
   return (list || []).find((item) => item.id === id) || null;
@@ -106,6 +106,9 @@ export function hostScreen(view, ctx) {
     result: Boolean(view.result),
     leaderboard: true,
     ceremony: Boolean(ceremony),
+    commentary: Boolean(view.commentary),
+    break: Boolean(view.interlude && view.interlude.break),
+    thanks: true,
   };
   for (const name of SCENES) scenes[name] = online && legal[name] && !pending("scene");
 

@@ -143,7 +143,10 @@ test("the undo of a start is offered while its window lasts and the started proj
 
 test("scene buttons are enabled only when the board has something to show", () => {
   const s = hostScreen(view({ p1: "pending" }, null), ONLINE).scenes;
-  assert.deepEqual(s, { welcome: true, presenting: false, result: false, leaderboard: true, ceremony: false });
-  const t = hostScreen(view({ p1: "revealed" }, "p1", { result: {}, ceremony: { step: 0, total_steps: 0 } }), ONLINE).scenes;
-  assert.deepEqual(t, { welcome: true, presenting: true, result: true, leaderboard: true, ceremony: true });
+  const none = { commentary: false, break: false, thanks: true };
+  assert.deepEqual(s, { welcome: true, presenting: false, result: false, leaderboard: true, ceremony: false, ...none });
+  const more = { result: {}, ceremony: { step: 0, total_steps: 0 }, commentary: { judge: { id: "j1" } }, interlude: { break: { until: 1 } } };
+  const t = hostScreen(view({ p1: "revealed" }, "p1", more), ONLINE).scenes;
+  const all = { commentary: true, break: true, thanks: true };
+  assert.deepEqual(t, { welcome: true, presenting: true, result: true, leaderboard: true, ceremony: true, ...all });
 });
