@@ -42,8 +42,6 @@ import { fitAll } from "./board/fit.js";
 import { renderPresenting, tickTimer } from "./board/presenting.js";
 import { animateResult, renderResult } from "./board/result.js";
 import { leaderboard, renderLeaderboard, updateMoves } from "./board/leaderboard.js";
-import { renderCommentary, tickCommentary } from "./board/commentary.js";
-import { renderBreak, renderThanks, tickBreak } from "./board/interludes.js";
 import { eventPictures } from "./board/pictures.js";
 
 // The ceremony scene and its sound cues (projector only) are loaded when first needed on a phone: most
@@ -80,6 +78,36 @@ function setSound(on) {
 function renderCeremony() {
   if (ceremony) ceremony.renderCeremony();
   else if (ctx.shown === "ceremony") loadCeremony(); // renders once loaded
+}
+
+// The stage scenes (commentary, break, thanks) the same way: loaded on a phone when one is first
+// needed, at once on the projector.
+const STAGE_SCENES = ["commentary", "break", "thanks"];
+let stage = null; // board/commentary.js and board/interludes.js once loaded
+let stageLoading = null;
+
+function loadStageScenes() {
+  stageLoading ??= Promise.all([import("./board/commentary.js"), import("./board/interludes.js")]).then(
+    ([commentary, interludes]) => {
+      stage = { ...commentary, ...interludes };
+      if (ctx.view) {
+        renderStageScenes(true);
+        if (STAGE_SCENES.includes(ctx.shown)) afterShow(true);
+      }
+    },
+  );
+  return stageLoading;
+}
+
+function renderStageScenes(all, has = () => true) {
+  if (!stage) {
+    const v = ctx.view || {};
+    if (v.commentary || v.interlude?.break || STAGE_SCENES.includes(ctx.shown)) loadStageScenes();
+    return;
+  }
+  if (all || has("commentary")) stage.renderCommentary();
+  if (all || has("interlude")) stage.renderBreak();
+  if (all || has("event")) stage.renderThanks();
 }
 
 // A phone that opens the projector's address gets the audience layout (same stream, same language).
@@ -274,9 +302,7 @@ function onView(v, changed, kind) {
   if (has("event", "projects", "current", "timer", "progress")) renderPresenting();
   if (has("event", "result", "leaderboard", "projects")) renderResult();
   if (has("event", "ceremony", "projects") || (justShown && ctx.shown === "ceremony")) renderCeremony();
-  if (has("commentary")) renderCommentary();
-  if (has("interlude")) renderBreak();
-  if (has("event")) renderThanks();
+  renderStageScenes(all, has);
   if (has("leaderboard")) updateMoves();
   if (has("event", "leaderboard", "projects")) leaderboard.dirty = true;
   afterShow(justShown);
@@ -332,6 +358,7 @@ onMotionChange(() => {
 
 if (!AUDIENCE) {
   loadCeremony();
+  loadStageScenes();
   loadSound();
 }
 
@@ -341,6 +368,6 @@ showPanel();
 ctx.live.start();
 setInterval(() => {
   tickTimer();
-  tickCommentary();
-  tickBreak();
+  stage?.tickCommentary();
+  stage?.tickBreak();
 }, 250);
