@@ -83,13 +83,13 @@ function renderCeremony() {
 // The stage scenes (commentary, break, thanks) the same way: loaded on a phone when one is first
 // needed, at once on the projector.
 const STAGE_SCENES = ["commentary", "break", "thanks"];
-let stage = null; // board/commentary.js and board/interludes.js once loaded
+let stageScenes = null; // board/commentary.js and board/interludes.js once loaded
 let stageLoading = null;
 
 function loadStageScenes() {
   stageLoading ??= Promise.all([import("./board/commentary.js"), import("./board/interludes.js")]).then(
     ([commentary, interludes]) => {
-      stage = { ...commentary, ...interludes };
+      stageScenes = { ...commentary, ...interludes };
       if (ctx.view) {
         renderStageScenes(true);
         if (STAGE_SCENES.includes(ctx.shown)) afterShow(true);
@@ -100,14 +100,14 @@ function loadStageScenes() {
 }
 
 function renderStageScenes(all, has = () => true) {
-  if (!stage) {
+  if (!stageScenes) {
     const v = ctx.view || {};
     if (v.commentary || v.interlude?.break || STAGE_SCENES.includes(ctx.shown)) loadStageScenes();
     return;
   }
-  if (all || has("commentary")) stage.renderCommentary();
-  if (all || has("interlude")) stage.renderBreak();
-  if (all || has("event")) stage.renderThanks();
+  if (all || has("commentary")) stageScenes.renderCommentary();
+  if (all || has("interlude")) stageScenes.renderBreak();
+  if (all || has("event")) stageScenes.renderThanks();
 }
 
 // A phone that opens the projector's address gets the audience layout (same stream, same language).
@@ -368,6 +368,6 @@ showPanel();
 ctx.live.start();
 setInterval(() => {
   tickTimer();
-  stage?.tickCommentary();
-  stage?.tickBreak();
+  stageScenes?.tickCommentary();
+  stageScenes?.tickBreak();
 }, 250);
