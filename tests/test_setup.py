@@ -402,7 +402,7 @@ async def test_a_stale_preview_is_refused(mini_server: RunningServer) -> None:
 async def test_a_projects_csv_replaces_only_the_projects(mini_server: RunningServer) -> None:
     wb = load_workbook(io.BytesIO(event_workbook(MINI)))
     rows = [["" if c.value is None else c.value for c in row] for row in wb["项目 Projects"].iter_rows()]
-    rows.append(["p4", 4, "care", "Soup Run", "Soup Team", "", "", "Vol D、Vol E", "", 70])
+    rows.append(["p4", 4, "care", "Soup Run", "", "Soup Team", "", "", "", "Vol D、Vol E", "", 70])
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     good = buffer.getvalue().encode("utf-8-sig")

@@ -4,7 +4,7 @@
 // static/tests/host-hold.test.mjs); attachHold() wires it to a button. Used by the confirmation dialog
 // (dialogs.js, `hold: true`), so any guarded action can offer it.
 
-export const HOLD_MS = 1500;
+export const HOLD_MS = 1500; // templates/host.html's hint (#hold-hint) says "1.5 seconds"
 
 /** A hold not started: `since` is when it was pressed (null while released), `done` once it filled. */
 export const idleHold = (ms = HOLD_MS) => ({ ms, since: null, done: false });

@@ -46,6 +46,7 @@ def test_no_serious_accessibility_violations(browser, demo_web, lang) -> None:
         ("board", "/board", PROJECTOR, False),
         ("audience", "/board?audience=1", PHONE, False),
         ("host", "/host", DESKTOP, True),
+        ("host-skip-dialog", "/host", DESKTOP, True),  # the ceremony skip: typed or press-and-hold
         ("documents", "/host/documents", DESKTOP, True),
     ]
     problems: dict[str, list[str]] = {}
@@ -55,6 +56,9 @@ def test_no_serious_accessibility_violations(browser, demo_web, lang) -> None:
         page.goto(f"{demo_web.base}{path}{sep}lang={lang}")
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(300)
+        if name == "host-skip-dialog":
+            page.locator('[data-testid="start-ceremony"]').click()
+            page.locator('[data-testid="hold-confirm"]').wait_for()
         found = serious_violations(page)
         if found:
             problems[name] = found

@@ -216,6 +216,9 @@ def test_a_whole_event_through_the_pages(browser, demo_web, shots, lang) -> None
     best = DEMO.project(expected_order[0])
     assert best is not None
     for step in range(1, steps + 1):
+        if step == len(teams):  # the console says what the next key shows: the first team and its leader
+            upnext = host.locator(tid("ceremony-upnext")).inner_text()
+            assert best.team in upnext and best.leader in upnext, upnext
         host.locator(tid("ceremony-next")).click()
         host.locator(f'{tid("ceremony-status")}[data-step="{step}"]').wait_for()
         board.locator(f'{tid("board-ceremony")}[data-step="{step}"]').wait_for()

@@ -90,7 +90,7 @@ def test_host_guards(browser, demo_web, shots, lang) -> None:
     assert host.locator(tid("scene-ceremony")).get_attribute("aria-pressed") == "true"
     host.locator(tid("leave-ceremony")).click()
     host.locator(tid("confirm-ok")).click()
-    host.locator(f'{tid("start-ceremony")}:not([hidden])').wait_for()
+    host.locator(f"{tid('start-ceremony')}:not([hidden])").wait_for()
     assert host.locator(tid("scene-ceremony")).is_disabled()
     # ... or by pressing and holding instead of typing: let go early and nothing happens (the fill
     # empties); hold Space on the focused button until it fills, and the ceremony starts
