@@ -58,6 +58,9 @@ def template_environments() -> dict[str, Environment]:
         )
         env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
         env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+        # plain (revalidated) URLs until create_app installs the long-cached, versioned ones: a page
+        # rendered outside the server (a test, a document) still links its files
+        env.globals["asset_url"] = lambda name: f"/static/{name}"
         envs[language] = env
     return envs
 

@@ -33,6 +33,12 @@ from tests.conftest import MINI_EVENT
 MIB = 1024 * 1024
 BASE = load_event_file(MINI_EVENT)
 HEADER = ",".join(c.header for c in PROJECTS.columns) + ",Resident satisfaction [sat]"
+KEYS = [c.key for c in PROJECTS.columns]
+
+
+def csv_line(**cells: str) -> str:
+    """One CSV row under HEADER, by column key (the template's columns move as it grows)."""
+    return ",".join(cells.get(key, "") for key in KEYS) + "," + cells.get("sat", "")
 
 
 def zip_of(members: dict[str, bytes]) -> bytes:
@@ -84,7 +90,8 @@ def test_a_sheet_at_its_declared_limit_is_read() -> None:
     at_limit = import_workbook(far_cell_workbook(f"{openpyxl.utils.get_column_letter(MAX_COLUMNS)}{MAX_ROWS + 1}"))
     assert "reaches cell" not in messages(at_limit)
     over = import_workbook(far_cell_workbook(f"A{MAX_ROWS + 2}"))
-    assert f"reaches cell J{MAX_ROWS + 2}" in messages(over)  # the corner: the template has 10 columns
+    corner = openpyxl.utils.get_column_letter(len(KEYS) + 1)  # the template's columns and one indicator
+    assert f"reaches cell {corner}{MAX_ROWS + 2}" in messages(over)
     wide = import_workbook(far_cell_workbook(f"{openpyxl.utils.get_column_letter(MAX_COLUMNS + 1)}2"))
     assert "reaches cell BM2" in messages(wide)
 
@@ -147,8 +154,12 @@ def test_a_wide_csv_of_blank_rows_costs_no_memory() -> None:
 
 
 def csv_with(rows: int, columns: int = 0, cell: int = 0) -> str:
-    line = "p{n},{n},care,Title {n},Team,,,," + "x" * cell + ",50" + ",x" * columns
-    return HEADER + ",x" * columns + "\n" + "\n".join(line.format(n=n) for n in range(1, rows + 1))
+    def line(n: int) -> str:
+        return csv_line(
+            id=f"p{n}", order=str(n), category="care", title=f"Title {n}", team="Team", summary="x" * cell, sat="50"
+        )
+
+    return HEADER + ",x" * columns + "\n" + "\n".join(line(n) + ",x" * columns for n in range(1, rows + 1))
 
 
 def test_csv_rows_at_the_limit_pass_and_one_more_is_named() -> None:
@@ -163,7 +174,7 @@ def test_csv_columns_at_the_limit_pass_and_one_more_is_named() -> None:
 
 
 def test_csv_cells_at_the_limit_pass_and_longer_ones_are_named() -> None:
-    summary_column = "I"  # 项目简介 / Summary
+    summary_column = openpyxl.utils.get_column_letter(KEYS.index("summary") + 1)  # 项目简介 / Summary
     assert "longer than 10000" not in messages(import_projects_csv(csv_with(1, cell=MAX_CELL_CHARS), BASE))
     text = messages(import_projects_csv(csv_with(1, cell=MAX_CELL_CHARS + 1), BASE, name="long"))
     assert f"long {summary_column}2: this cell is longer than 10000 characters" in text
@@ -172,7 +183,14 @@ def test_csv_cells_at_the_limit_pass_and_longer_ones_are_named() -> None:
 
 
 def test_controls_in_a_csv_are_cleaned_not_a_crash() -> None:
-    text = HEADER + "\np1,1,care,Ti\x00t\x0ble,Te\x01am,,,,Sum\x0bmary,50\n"
+    text = (
+        HEADER
+        + "\n"
+        + csv_line(
+            id="p1", order="1", category="care", title="Ti\x00t\x0ble", team="Te\x01am", summary="Sum\x0bmary", sat="50"
+        )
+        + "\n"
+    )
     preview = import_projects_csv(text, BASE)
     assert preview.ok, messages(preview)
     project = preview.event.projects[0]  # type: ignore[union-attr]

@@ -10,7 +10,7 @@ from app.spreadsheets.bounds import MAX_UPLOAD_BYTES
 from tests.conftest import host_client, judge_client
 from tests.server import RunningServer
 from tests.test_setup import XLSX, host_http, upload
-from tests.test_upload_bounds import HEADER, MIB, billion_laughs, far_cell_workbook, zip_of
+from tests.test_upload_bounds import HEADER, MIB, billion_laughs, csv_line, far_cell_workbook, zip_of
 
 CSV = "text/csv"
 
@@ -22,14 +22,17 @@ def peak_rss_kib(server: RunningServer) -> int:
     return int(status.split("VmHWM:")[1].split()[0])
 
 
+ROW = {"id": "p1", "order": "1", "category": "care", "title": "T", "team": "T", "summary": "S", "sat": "50"}
+CONTROLS = ROW | {"title": "Ti\x00t\x0ble", "team": "Te\x01am"}
+HUGE_CELL = ROW | {"summary": "x" * 140_000}  # past the csv module's own field limit
 HOSTILE = [
     ("far.xlsx", far_cell_workbook(), XLSX, "reaches cell XFD1048576"),
     ("wide.csv", (",".join(f"c{i}" for i in range(300)) + "\n" * 10_000).encode(), CSV, "more than 64 columns"),
     ("blank.csv", (HEADER + "\n" + "," * 299 + "\n").encode() * 1 + ("," * 299 + "\n").encode() * 10_000, CSV, ""),
     ("bomb.xlsx", zip_of({"xl/worksheets/sheet1.xml": b" " * (64 * MIB)}), XLSX, "unpacks to more than 20 MB"),
     ("laughs.xlsx", billion_laughs(), XLSX, "EntitiesForbidden"),
-    ("cell.csv", (HEADER + "\np1,1,care,T,T,,,," + "x" * 140_000 + ",1\n").encode(), CSV, "cannot be read as CSV"),
-    ("controls.csv", (HEADER + "\np1,1,care,Ti\x00t\x0ble,Te\x01am,,,,S,50\n").encode(), CSV, ""),
+    ("cell.csv", f"{HEADER}\n{csv_line(**HUGE_CELL)}\n".encode(), CSV, "cannot be read as CSV"),
+    ("controls.csv", f"{HEADER}\n{csv_line(**CONTROLS)}\n".encode(), CSV, ""),
 ]
 
 

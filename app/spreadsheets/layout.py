@@ -227,6 +227,15 @@ SETTINGS: tuple[Setting, ...] = (
         "qa_minutes", "timing", "问答时间（分钟）", "Q&A minutes", "number", "默认 4；0 = 无问答", "Default 4; 0 = none"
     ),
     Setting(
+        "commentary_minutes",
+        "timing",
+        "专家点评时间（分钟）",
+        "Commentary minutes",
+        "number",
+        "每位专家的点评计时；默认 0 = 不计时",
+        "An expert's speaking time; default 0 = no timer",
+    ),
+    Setting(
         "rule",
         "scoring",
         "汇总规则",
