@@ -52,6 +52,11 @@ class SheetSpec:
 
 
 _ID_NOTE = ("英文字母、数字或 - _ .，最多 40 个字符，不能重复", "Letters, digits, - _ . (at most 40); unique")
+# a picture named in the event file (app/pictures_file.py); pictures are usually uploaded in setup
+_PICTURE_NOTE = (
+    "图片文件，相对活动文件的路径；也可在活动设置中上传",
+    "A picture file relative to the event file, or upload it in setup",
+)
 _NAMES_NOTE = ("多个姓名用顿号、逗号或分号分隔", "Separate names with 、 , ; or a new line")
 
 CATEGORIES = SheetSpec(
@@ -103,6 +108,9 @@ JUDGES = SheetSpec(
         Column("id", "评委编号", "Judge ID", "id", True, 14, *_ID_NOTE),
         Column("name", "姓名", "Name", "text", True, 16),
         Column("title", "单位职务", "Affiliation", "text", False, 40, "显示在姓名下方", "Shown under the name"),
+        # issue 16: the commentary scene (专家点评)
+        Column("affiliation", "单位", "Organisation", "text", False, 30, "专家点评时显示", "Shown on the commentary"),
+        Column("portrait", "头像文件", "Portrait file", "text", False, 20, *_PICTURE_NOTE),
     ),
     note_zh="评委名单，按此顺序显示，至少一行。",
     note_en="The panel, in this order; at least one row.",
@@ -220,6 +228,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "qa_minutes", "timing", "问答时间（分钟）", "Q&A minutes", "number", "默认 4；0 = 无问答", "Default 4; 0 = none"
     ),
+    Setting(
+        "commentary_minutes",
+        "timing",
+        "专家点评时长（分钟）",
+        "Commentary minutes",
+        "number",
+        "默认 0 = 不计时",
+        "Default 0 = no timer",
+    ),
+    Setting("logo", "event", "活动标志文件", "Logo file", "text", *_PICTURE_NOTE),
+    Setting("sponsors", "event", "赞助商横幅文件", "Sponsor strip file", "text", *_PICTURE_NOTE),
     Setting(
         "rule",
         "scoring",
