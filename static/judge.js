@@ -31,6 +31,7 @@
 //   recused-card         the one calm card of a judge recused from the project (no form at all)
 //   end-screen           the thanks shown once the award ceremony has started (my-scores opened below)
 //   my-scores            the collapsible list of this judge's own submitted scores (my-score-<projectId> rows)
+//   points               the comment points for the expert commentary (hooks listed in judge/points.js)
 //
 // Page state: <main data-mode="form|review" data-phase="connecting|unauthorized|waiting|ready|open|saved|
 // closed|recused|finished">.

@@ -104,6 +104,14 @@ plausible_args = st.fixed_dictionaries(
         "interrupt": either(st.sampled_from(PROJECTS)),
         "skip": either(st.booleans()),
         "remaining": either(st.integers(0, len(PROJECTS))),
+        # the commentary (app/domain/commentary.py)
+        "point": either(st.sampled_from(["a", "b", "x" * 33, ""])),
+        "kind": either(st.sampled_from(["highlight", "suggestion"])),
+        "text": either(st.text(max_size=12) | st.just("字" * 201)),
+        "shared": either(st.booleans()),
+        "points": either(st.lists(st.sampled_from(["a", "b", "c"]), max_size=7)),
+        "seconds": either(st.integers(-5, 20_000)),
+        "message": either(st.text(max_size=12) | st.just("m" * 121)),
     },
 )
 any_args = st.one_of(plausible_args, plausible_args, st.dictionaries(st.text(max_size=8), json_values, max_size=4))
@@ -125,10 +133,23 @@ HOST_MOVES = [
     ("ceremony_step", {"direction": "back"}),
     ("timer", {"timer": "presentation", "action": "start"}),
     ("recuse", {"judge": "j6", "project": "p1", "reason": "fuzz"}),
+    *[("start_commentary", {"judge": j, "project": p}) for j in JUDGES[:2] for p in [None, PROJECTS[0]]],
+    ("commentary_points", {"points": ["a"]}),
+    ("commentary_timer", {"action": "start"}),
+    ("end_commentary", {}),
+    ("start_break", {"seconds": 600}),
 ]
 good_host = st.sampled_from(HOST_MOVES).map(lambda m: ("host", "", m[0], m[1]))
 good_judge = st.tuples(st.sampled_from(JUDGES), st.sampled_from(PROJECTS), valid_sheets).map(
     lambda t: ("judge", t[0], "submit_score", {"project": t[1], "scores": t[2]})
+)
+good_point = st.tuples(st.sampled_from(JUDGES), st.sampled_from(PROJECTS), st.booleans()).map(
+    lambda t: (
+        "judge",
+        t[0],
+        "save_point",
+        {"project": t[1], "point": "a", "kind": "highlight", "text": "ok", "shared": t[2]},
+    )
 )
 good_correction = st.tuples(st.sampled_from(JUDGES), st.sampled_from(PROJECTS), valid_sheets).map(
     lambda t: ("host", "", "correct_score", {"judge": t[0], "project": t[1], "scores": t[2], "reason": "typo"})
@@ -139,7 +160,7 @@ wild = st.tuples(
     command_names,
     any_args,
 )
-steps = st.one_of(good_host, good_host, good_judge, good_judge, good_correction, wild, wild, wild)
+steps = st.one_of(good_host, good_host, good_judge, good_judge, good_point, good_correction, wild, wild, wild)
 
 
 def _host(name: str, args: dict[str, Any] | None = None) -> tuple[str, str, str, dict[str, Any]]:
@@ -244,6 +265,10 @@ def fingerprint(state: EventState) -> dict[str, Any]:
             "last_start": state.last_start,
             "refused": state.refused,
             "reopened": state.reopened,
+            "points": state.points,
+            "commentary": state.commentary,
+            "interlude": state.interlude,
+            "commentary_log": state.commentary_log,
         }
     )
 

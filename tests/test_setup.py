@@ -447,3 +447,26 @@ def test_names_typed_in_the_page_round_trip(field: str) -> None:
     }
     event = parse_event(definition_to_toml(data))
     assert getattr(event.projects[0], field) == ("甲", "乙", "丙", "丁")
+
+
+async def test_the_commentary_settings_are_edited_in_setup_and_kept(mini_server: RunningServer) -> None:
+    """Issue 16: a judge's organisation and the commentary's speaking time, typed as text in the page."""
+    async with host_http(mini_server) as http:
+        state = await current(http)
+        d = state["definition"]
+        d["judges"][0]["affiliation"] = "云溪市社会组织服务中心"
+        d["timing"]["commentary_minutes"] = "2.5"  # as typed
+        answer = await save(http, d, base=state["base"])
+        assert answer.status_code == 200, answer.text
+        again = (await current(http))["definition"]
+        assert again["judges"][0]["affiliation"] == "云溪市社会组织服务中心"
+        assert again["timing"]["commentary_minutes"] == 2.5
+        # a save that does not touch them keeps them
+        answer = await save(http, again, base=(await current(http))["base"])
+        assert answer.status_code == 200, answer.text
+        assert (await current(http))["definition"]["timing"]["commentary_minutes"] == 2.5
+    host = await host_client(mini_server)
+    try:
+        assert host.view["event"]["timing"]["commentary_seconds"] == 150
+    finally:
+        await host.close()

@@ -73,4 +73,5 @@ SETUP: dict[str, str] = {
     "picture_none": N_("No picture"),
     "picture_remove": N_("Remove"),
     "picture_failed": N_("The picture could not be saved."),
+    "col_organisation": N_("Organisation (commentary)"),
 }

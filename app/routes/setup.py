@@ -55,6 +55,7 @@ NUMBER_KEYS = frozenset(
     {
         "presentation_minutes",
         "qa_minutes",
+        "commentary_minutes",
         "trim",
         "trim_min_judges",
         "min_panel",

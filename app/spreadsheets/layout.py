@@ -56,6 +56,11 @@ _SHORT_NOTE = (  # app.eventfile.MAX_SHORT_NAME
     "可选，最多 20 个字符；投影屏幕空间不够处显示",
     "Optional, at most 20 characters; shown where space is short",
 )
+# a picture named in the event file (app/pictures_file.py); pictures are usually uploaded in setup
+_PICTURE_NOTE = (
+    "图片文件，相对活动文件的路径；也可在活动设置中上传",
+    "A picture file relative to the event file, or upload it in setup",
+)
 _NAMES_NOTE = ("多个姓名用顿号、逗号或分号分隔", "Separate names with 、 , ; or a new line")
 
 CATEGORIES = SheetSpec(
@@ -107,6 +112,9 @@ JUDGES = SheetSpec(
         Column("id", "评委编号", "Judge ID", "id", True, 14, *_ID_NOTE),
         Column("name", "姓名", "Name", "text", True, 16),
         Column("title", "单位职务", "Affiliation", "text", False, 40, "显示在姓名下方", "Shown under the name"),
+        # issue 16: the commentary scene (专家点评)
+        Column("affiliation", "单位", "Organisation", "text", False, 30, "专家点评时显示", "Shown on the commentary"),
+        Column("portrait", "头像文件", "Portrait file", "text", False, 20, *_PICTURE_NOTE),
     ),
     note_zh="评委名单，按此顺序显示，至少一行。",
     note_en="The panel, in this order; at least one row.",
@@ -229,12 +237,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "commentary_minutes",
         "timing",
-        "专家点评时间（分钟）",
+        "专家点评时长（分钟）",
         "Commentary minutes",
         "number",
-        "每位专家的点评计时；默认 0 = 不计时",
-        "An expert's speaking time; default 0 = no timer",
+        "默认 0 = 不计时",
+        "Default 0 = no timer",
     ),
+    Setting("logo", "event", "活动标志文件", "Logo file", "text", *_PICTURE_NOTE),
+    Setting("sponsors", "event", "赞助商横幅文件", "Sponsor strip file", "text", *_PICTURE_NOTE),
     Setting(
         "rule",
         "scoring",

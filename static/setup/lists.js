@@ -47,6 +47,7 @@ export const LISTS = {
       { key: "id", type: "id", size: "id", inUse: "judges" },
       { key: "name", label: "col_judge_name", required: true, size: "mid" },
       { key: "title", label: "col_affiliation", size: "wide" },
+      { key: "affiliation", label: "col_organisation", size: "mid" }, // shown on the commentary scene
     ],
   },
   criteria: {

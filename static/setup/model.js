@@ -7,7 +7,7 @@ export const ID_RE = /^[A-Za-z0-9_.-]{1,40}$/;
 // Chinese enumeration comma U+3001)
 const NAME_SPLIT = /[\r\n,;\uFF0C\u3001\uFF1B]+/;
 const NUMBER_KEYS = new Set([
-  "presentation_minutes", "qa_minutes", "trim", "trim_min_judges", "min_panel", "decimals", "panel_weight",
+  "presentation_minutes", "qa_minutes", "commentary_minutes", "trim", "trim_min_judges", "min_panel", "decimals", "panel_weight",
   "max", "weight", "step", "order", "count", "max_per_category",
 ]);
 const NAMES_KEYS = new Set(["members", "volunteers", "names"]);

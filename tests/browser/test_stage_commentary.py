@@ -152,3 +152,60 @@ def test_presentation_commentary_reveal_and_the_overlay(browser, demo_web, shots
 
     for console in (host_console, board_console, overlay_console, *(c for _, c in phones.values())):
         assert console.errors == []
+
+
+def send(server, path: str, cmd: str, args: dict, headers: dict | None = None) -> None:
+    """One command over a websocket of its own (sync: this module runs sync Playwright), acknowledged."""
+    import orjson
+    from websockets.sync.client import connect
+
+    with connect(f"{server.ws_base}{path}", additional_headers=headers or {}, max_size=2**24) as ws:
+        ws.send(orjson.dumps({"type": "cmd", "id": f"a11y-{cmd}-{len(args)}", "cmd": cmd, "args": args}).decode())
+        while True:
+            message = orjson.loads(ws.recv(timeout=10))
+            if message.get("type") == "ack":
+                assert message["ok"], message
+                return
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_stage_scenes_have_no_serious_accessibility_violations(browser, demo_web, lang) -> None:
+    """axe-core (as tests/browser/test_accessibility.py) on the commentary scene, the break, the judge's
+    comment points, the host's commentary panel and the overlay."""
+    from tests.browser.test_accessibility import AXE, serious_violations
+
+    if not AXE.exists():
+        pytest.skip("axe-core not installed (scripts/test.sh installs it with npm)")
+    server = demo_web
+    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in server.host_cookies().items())}
+    first = DEMO.default_order()[0]
+    token = server.judge_tokens()["j1"]
+    send(server, "/ws/host", "start_project", {"project": first}, cookie)
+    point = {"project": first, "point": "a11y", "kind": "highlight", "text": TEXT[lang]["shared"], "shared": True}
+    send(server, f"/ws/judge/{token}", "save_point", point)
+    send(server, "/ws/host", "start_commentary", {"judge": "j1", "project": first}, cookie)
+    send(server, "/ws/host", "commentary_points", {"points": ["a11y"]}, cookie)
+    screens = [
+        ("board-commentary", "/board", PROJECTOR, False, "board-commentary-point"),
+        ("audience-commentary", "/board?audience=1", PHONE, False, "board-commentary-point"),
+        ("judge-points", f"/judge/{token}", PHONE, False, "point-a11y"),
+        ("host", "/host", DESKTOP, True, "commentary-point-a11y"),
+        ("overlay", "/overlay", PROJECTOR, False, "overlay-lower-third"),
+    ]
+    problems: dict[str, list[str]] = {}
+    for name, path, options, as_host, ready in screens:
+        _, page, _ = new_page(browser, server, options | {"bypass_csp": True}, lang, host=as_host)
+        sep = "&" if "?" in path else "?"
+        page.goto(f"{server.base}{path}{sep}lang={lang}")
+        page.locator(tid(ready)).first.wait_for()
+        page.wait_for_timeout(600)  # the scene's fade
+        if found := serious_violations(page):
+            problems[name] = found
+    send(server, "/ws/host", "start_break", {"seconds": 600, "message": "15:30"}, cookie)
+    _, page, _ = new_page(browser, server, PROJECTOR | {"bypass_csp": True}, lang)
+    page.goto(f"{server.base}/board?lang={lang}")
+    page.locator(tid("board-break")).wait_for()
+    page.wait_for_timeout(600)
+    if found := serious_violations(page):
+        problems["board-break"] = found
+    assert problems == {}
