@@ -24,6 +24,7 @@ from .results import ProjectResult, Standings, compute_results, rank
 from .scoring import ScoreSheet, validate_comment, validate_values, weighted_total
 from .stage import STAGE_KINDS, StageRules, StartRecord
 from .text import clean_line
+from .votes import VOTE_COMMANDS, VOTE_FACTS, VoteBook, VoteWindow, revealed_points
 
 __all__ = ["Change", "EventState", "Timer"]  # Change and Timer live in facts.py; imported from here too
 
@@ -89,6 +90,10 @@ class EventState(StageRules):
     # the host's settings for the hall: the projector's language (None: its own) and the sound cues
     hall_language: str | None = None
     hall_sound: bool = True
+    # the audience vote (app/domain/votes.py): the window (journalled facts) and the votes that count
+    # (committed by the vote intake, app/vote_intake.py, outside the journal's rows but anchored in it)
+    vote: VoteWindow = field(default_factory=VoteWindow)
+    ballots: VoteBook = field(default_factory=VoteBook)
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results in a running order, for all projects (revealed part None) or the
     # revealed ones (their order)
@@ -116,7 +121,8 @@ class EventState(StageRules):
     # ------------------------------------------------------------------ derived views
     def results(self) -> dict[str, ProjectResult]:
         if self._results is None:
-            self._results = compute_results(self.event, self.sheets, self.recused)
+            audience = revealed_points(self.vote.revealed) if self.event.audience.use == "composite" else None
+            self._results = compute_results(self.event, self.sheets, self.recused, audience)
         return self._results
 
     def standings(self, revealed_only: bool = False) -> Standings:
@@ -132,7 +138,7 @@ class EventState(StageRules):
         return standings
 
     def awards(self) -> list[AwardResult]:
-        return compute_awards(self.event, self.standings(), self.order)
+        return compute_awards(self.event, self.standings(), self.order, self.vote.revealed)
 
     def submitted_judges(self, project: str) -> list[str]:
         """Judges with a counted (not recused) sheet for the project, in panel order."""
@@ -149,12 +155,18 @@ class EventState(StageRules):
         """Check `command` from `role` (host | judge) and return the changes it makes."""
         if role == "host" and command in WAIT_WHILE_REOPENED and self.reopened is not None:
             raise DomainError("reopened", "The results are reopened: re-decide the awards first.")
+        if role == "host" and command in VOTE_COMMANDS:
+            refuse_when_locked(self.ceremony is not None, self.reopened)
+            if command == "vote_reveal":
+                return self.vote.reveal(self.event, self.ballots)
+            started = {pid for pid, status in self.status.items() if status != "pending"}
+            return self.vote.decide(self.event, command, args, self.current, started)
         if role == "host" and command in HOST_COMMANDS:
             handler = getattr(self, f"_decide_{command}")
             return handler(args, now)
         if role == "judge" and command in JUDGE_COMMANDS:
             return self._decide_submit_score(actor, args, now)
-        if command in HOST_COMMANDS | JUDGE_COMMANDS:
+        if command in HOST_COMMANDS | JUDGE_COMMANDS | VOTE_COMMANDS:
             raise DomainError("forbidden", "You are not allowed to do that.")
         raise DomainError("unknown_command", "Unknown command: {command}.", command=str(command)[:40])
 
@@ -434,6 +446,10 @@ class EventState(StageRules):
             steps = ceremony_steps(data["awards"])
             self.ceremony = Ceremony(data["awards"], steps, min(self.ceremony.step, len(steps)))
             self.reopened = None
+        elif kind in VOTE_FACTS:
+            self.vote.apply(kind, data)
+            if kind == "vote_revealed" and self.event.audience.use == "composite":
+                self._results = None
         elif kind == "ceremony_step" and self.ceremony is not None:
             self.ceremony.step = int(data["step"])
             self.scene = "ceremony"
@@ -458,7 +474,7 @@ class EventState(StageRules):
 # The parts of the state a change can alter, so the live service recomputes only the views that read
 # them (app/views.py declares what each section reads). A kind not listed here touches everything.
 ASPECTS: frozenset[str] = frozenset(
-    {"event", "order", "status", "timers", "scene", "sheets", "revealed", "ceremony", "presence", "refused"}
+    {"event", "order", "status", "timers", "scene", "sheets", "revealed", "ceremony", "presence", "refused", "vote"}
 )
 _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "order": frozenset({"order"}),
@@ -479,6 +495,10 @@ _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "ceremony_left": frozenset({"ceremony", "scene"}),
     "score_refused": frozenset({"refused"}),
     "correction": frozenset({"sheets", "refused"}),
+    "vote_opened": frozenset({"vote"}),
+    "vote_closed": frozenset({"vote"}),
+    "vote_revealed": frozenset({"vote", "sheets"}),  # sheets: a composite share changes the results
+    "votes_committed": frozenset(),  # a batch of audience votes (app/vote_intake.py): published apart
 }
 # Changes that alter one judge's own view (their sheets, their recusals) and no other judge's.
 _ONE_JUDGE_KINDS = frozenset({"score", "correction", "recuse"})
