@@ -32,6 +32,7 @@ from .audit_chain import (
     definition_digest,
     entry_hash,
 )
+from .vote_store import check_vote_batches  # the votes' own table, anchored in the journal (006)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +282,35 @@ class Store:
                 await self._conn.execute("ROLLBACK")
                 raise
 
+    # ---------------------------------------------------------------- other writers (app/vote_store.py)
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """For reads by the modules that keep their own tables (app/vote_store.py)."""
+        return self._conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction on the one writer (BEGIN IMMEDIATE .. COMMIT, rolled back on any
+        error); `append_in_transaction` adds journal rows to it."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                await self._load_tail()
+                raise
+
+    @property
+    def next_seq(self) -> int:
+        """The seq the next journal row will get (inside `transaction`: the row about to be appended)."""
+        return self._last_seq + 1
+
+    async def append_in_transaction(self, actor: str, kind: str, data: dict[str, Any], at: float) -> JournalEntry:
+        """A journal row inside `transaction()` (the caller holds the writer)."""
+        return await self._append_unlocked(actor, kind, data, at=at)
+
     # ---------------------------------------------------------------- journal
     async def append(
         self,
@@ -365,7 +395,12 @@ class Store:
             async for r in cur:
                 if not checker.feed(r):
                     break
-        return checker.finish(await self.get_meta("event_toml"), anchor)
+        verdict = checker.finish(await self.get_meta("event_toml"), anchor)
+        if verdict.ok:
+            problem = await check_vote_batches(self._conn)
+            if problem is not None:
+                verdict.ok, verdict.first_bad_seq, verdict.reason = False, problem[0], problem[1]
+        return verdict
 
     async def verify_chain(self) -> int:
         """The number of rows, once they verify; raise ChainError at the first problem."""

@@ -23,12 +23,13 @@ from .admission import Admission
 from .config import Settings
 from .hub import Hub
 from .live import LiveEvent
-from .routes import api, exports, host_admin, live, pages
+from .routes import api, exports, host_admin, live, pages, tickets
 from .routes import setup as setup_routes
 from .security import content_security_policy, install_log_redaction
 from .sessions import watch_host_epoch
 from .signin import SignInLimits
 from .store import Store
+from .voter_ids import VoterIds
 
 log = logging.getLogger("roadshow")
 
@@ -141,6 +142,7 @@ class SecurityHeaders:
 
 def create_app(settings: Settings) -> Starlette:
     install_log_redaction()
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         hub = Hub(send_timeout=settings.send_timeout)
@@ -170,6 +172,8 @@ def create_app(settings: Settings) -> Starlette:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
                 await live_event.settled()
+                if live_event.votes is not None:
+                    await live_event.votes.stop()
                 await hub.close()
 
     app = RoadshowApp(
@@ -177,6 +181,7 @@ def create_app(settings: Settings) -> Starlette:
             *pages.routes,
             *api.routes,
             *host_admin.routes,
+            *tickets.routes,
             *exports.routes,
             *setup_routes.routes,
             *live.routes,
@@ -199,6 +204,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.admission = Admission()
     app.state.host_allowlist = hostcheck.allowlist(settings)
     app.state.templates = template_environments()
+    app.state.voter_ids = VoterIds(settings.secret)
     return app
 
 

@@ -474,7 +474,20 @@ class EventState(StageRules):
 # The parts of the state a change can alter, so the live service recomputes only the views that read
 # them (app/views.py declares what each section reads). A kind not listed here touches everything.
 ASPECTS: frozenset[str] = frozenset(
-    {"event", "order", "status", "timers", "scene", "sheets", "revealed", "ceremony", "presence", "refused", "vote"}
+    {
+        "event",
+        "order",
+        "status",
+        "timers",
+        "scene",
+        "sheets",
+        "revealed",
+        "ceremony",
+        "presence",
+        "refused",
+        "vote",
+        "ballots",
+    }
 )
 _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "order": frozenset({"order"}),
@@ -520,6 +533,7 @@ class Touched:
 NOTHING = Touched(frozenset())
 EVERYTHING = Touched(ASPECTS, None)
 PRESENCE = Touched(frozenset({"presence"}))
+BALLOTS = Touched(frozenset({"ballots"}))  # audience votes committed (app/live_votes.py)
 
 
 def touched_by(change: Change) -> Touched:

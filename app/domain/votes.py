@@ -122,8 +122,11 @@ class VoteBook:
     """The latest vote of every voter on every key, folded in commit order."""
 
     latest: dict[tuple[str, str], str | int] = field(default_factory=dict)
+    _keys_by_voter: dict[str, int] = field(default_factory=dict)
 
     def record(self, voter: str, key: str, choice: str | int) -> None:
+        if (voter, key) not in self.latest:
+            self._keys_by_voter[voter] = self._keys_by_voter.get(voter, 0) + 1
         self.latest[(voter, key)] = choice
 
     @property
@@ -132,7 +135,7 @@ class VoteBook:
         return len(self.latest)
 
     def voters(self) -> int:
-        return len({voter for voter, _ in self.latest})
+        return len(self._keys_by_voter)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from ..links import links_base
 from ..sessions import end_host_sessions
 from ..signin import SignInLimits
+from ..voter_ids import VOTER_COOKIE, VOTER_COOKIE_AGE, VoterIds
 from .common import (
     client_address,
     constant_time_equal,
@@ -31,17 +32,39 @@ async def index(request: Request) -> HTMLResponse:
 
 async def board(request: Request) -> HTMLResponse:
     # ?audience=1 is the phone view of the same stream (portrait layout, no welcome QR code)
-    return render(
+    audience = request.query_params.get("audience") == "1"
+    voter = _voter(request) if audience and live_event(request).event.audience.enabled else None
+    ticket = request.query_params.get("ticket", "")  # from a ticket slip's QR code: fills the code in
+    response = render(
         request,
         "board.html",
         {
-            "audience": request.query_params.get("audience") == "1",
+            "audience": audience,
             "join_qr": _qr_svg(public_base(request) + "/board?audience=1", 6),
             # typed in the corner of every scene: a phone opening /board gets the audience layout
             "join_url": (public_base(request) + "/board").split("://", 1)[-1],
+            "voter": voter,
+            "ticket": ticket.upper() if _TICKET.fullmatch(ticket) else "",
         },
         page="board",
     )
+    if voter is not None:
+        settings = request.app.state.settings
+        response.set_cookie(
+            VOTER_COOKIE, voter, max_age=VOTER_COOKIE_AGE, httponly=True, samesite="lax", secure=settings.secure_cookies
+        )
+    return response
+
+
+_TICKET = re.compile(r"[A-Za-z0-9]{1,32}")
+
+
+def _voter(request: Request) -> str:
+    """This phone's signed voter id: the one its cookie holds, or a new one (the page keeps a copy in
+    local storage too and prefers it: a cleared cookie alone does not make a new voter)."""
+    ids: VoterIds = request.app.state.voter_ids
+    held = request.cookies.get(VOTER_COOKIE)
+    return held if held and ids.voter(held) is not None else ids.new()
 
 
 async def judge(request: Request) -> HTMLResponse:
