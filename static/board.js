@@ -41,6 +41,8 @@ import { animateResult, renderResult } from "./board/result.js";
 import { leaderboard, renderLeaderboard, updateMoves } from "./board/leaderboard.js";
 import { ceremonyRollScroll, renderCeremony } from "./board/ceremony.js";
 import { setSound, soundEnabled } from "./board/sound.js";
+import { renderPeopleChoice, renderVoteCorner } from "./board/vote.js";
+import { OUTBOX_KEY, onVoteAck, renderBallot, votingEnabled } from "./board/ballot.js";
 
 // A phone that opens the projector's address gets the audience layout (same stream, same language).
 if (!AUDIENCE && window.matchMedia("(max-width: 760px) and (pointer: coarse)").matches) {
@@ -224,6 +226,11 @@ function onView(v, changed, kind) {
   if (has("event", "result", "leaderboard", "projects")) renderResult();
   if (has("event", "ceremony", "projects") || (justShown && ctx.shown === "ceremony")) renderCeremony();
   if (has("leaderboard")) updateMoves();
+  if (has("vote", "projects")) {
+    renderVoteCorner();
+    renderPeopleChoice();
+    renderBallot();
+  }
   if (has("event", "leaderboard", "projects")) leaderboard.dirty = true;
   afterShow(justShown);
   announceIfChanged();
@@ -276,8 +283,10 @@ onMotionChange(() => {
   if (ctx.shown === "ceremony") ceremonyRollScroll();
 });
 
-scalableQr("#welcome-qr svg, #board-join-qr svg");
-ctx.live = new LiveConnection({ path: "/ws/board", onView, onStatus });
+scalableQr("#welcome-qr svg, #board-join-qr svg, #board-vote-qr svg");
+// An audience phone that may vote keeps its unacknowledged votes in an outbox (board/ballot.js).
+const voting = votingEnabled() ? { outboxKey: OUTBOX_KEY, onAck: onVoteAck } : {};
+ctx.live = new LiveConnection({ path: "/ws/board", onView, onStatus, ...voting });
 showPanel();
 ctx.live.start();
 setInterval(tickTimer, 250);

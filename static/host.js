@@ -102,6 +102,7 @@ import { renderStandings } from "./host/render-results.js";
 import { renderCeremony } from "./host/render-ceremony.js";
 import { bindFinalLock, renderFinalLock } from "./host/final-lock.js";
 import { mountHallControls, updateHallControls } from "./host/hall.js";
+import { renderVote, wireVote } from "./host/vote.js";
 
 function render() {
   renderStatus();
@@ -116,6 +117,7 @@ function render() {
   renderCeremony();
   renderFinalLock(ui.view, { online, isPending });
   updateHallControls(ui.view);
+  renderVote();
   renderShortcutHints();
   refreshDialogs(); // an open confirmation follows the live state (a second tab, a judge coming back)
   // A control that lost focus (disabled while its command was pending, or its region rebuilt)
@@ -144,6 +146,7 @@ function wire() {
   }
   $("start-ceremony").addEventListener("click", startCeremony);
   bindFinalLock({ ask, run });
+  wireVote({ ask });
   mountHallControls($("hall-controls"), live);
   $("ceremony-next").addEventListener("click", () => ceremonyStep("next"));
   $("ceremony-back").addEventListener("click", () => ceremonyStep("back"));

@@ -29,7 +29,7 @@ from .votes import VOTE_COMMANDS, VOTE_FACTS, VoteBook, VoteWindow, revealed_poi
 __all__ = ["Change", "EventState", "Timer"]  # Change and Timer live in facts.py; imported from here too
 
 ProjectStatus = Literal["pending", "presenting", "scoring", "closed", "revealed"]
-SCENES: tuple[str, ...] = ("welcome", "presenting", "result", "leaderboard", "ceremony")
+SCENES: tuple[str, ...] = ("welcome", "presenting", "result", "leaderboard", "ceremony", "people_choice")
 TIMERS: tuple[str, ...] = ("presentation", "qa")
 TIMER_ACTIONS: tuple[str, ...] = ("start", "pause", "reset")
 
@@ -254,6 +254,8 @@ class EventState(StageRules):
             raise DomainError("nothing_revealed", "No result has been revealed yet.")
         if scene == "ceremony" and self.ceremony is None:
             raise DomainError("no_ceremony", "The award ceremony has not started.")
+        if scene == "people_choice" and self.vote.revealed is None:
+            raise DomainError("vote_not_revealed", "The audience vote has not been revealed yet.")
         if scene == "presenting" and self.current is None:
             raise DomainError("no_current", "No project is presenting.")
         return [Change("scene", {"scene": scene})]
@@ -448,8 +450,10 @@ class EventState(StageRules):
             self.reopened = None
         elif kind in VOTE_FACTS:
             self.vote.apply(kind, data)
-            if kind == "vote_revealed" and self.event.audience.use == "composite":
-                self._results = None
+            if kind == "vote_revealed":
+                self.scene = "people_choice"  # the board shows the tally at once (the host can leave it)
+                if self.event.audience.use == "composite":
+                    self._results = None
         elif kind == "ceremony_step" and self.ceremony is not None:
             self.ceremony.step = int(data["step"])
             self.scene = "ceremony"
@@ -510,7 +514,7 @@ _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "correction": frozenset({"sheets", "refused"}),
     "vote_opened": frozenset({"vote"}),
     "vote_closed": frozenset({"vote"}),
-    "vote_revealed": frozenset({"vote", "sheets"}),  # sheets: a composite share changes the results
+    "vote_revealed": frozenset({"vote", "sheets", "scene"}),  # sheets: a composite share changes the results
     "votes_committed": frozenset(),  # a batch of audience votes (app/vote_intake.py): published apart
 }
 # Changes that alter one judge's own view (their sheets, their recusals) and no other judge's.

@@ -3,7 +3,7 @@
 // reveal (its place within the award, whether a rank means anything, the leader paired with a team).
 // Tested as tables by static/tests/board-state.test.mjs.
 
-export const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony"];
+export const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony", "people_choice"];
 
 /**
  * @param {object} view  the board's live view (docs/protocol.md)
@@ -42,7 +42,7 @@ export function moveOf(previousRank, rank) {
 
 /** Where a rank means something: awards that rank projects. A team-leader award follows another
  * award's teams and an honour roll is a list of names: neither shows a rank. */
-export const awardShowsRank = (award) => award.kind === "top_projects";
+export const awardShowsRank = (award) => award.kind === "top_projects" || award.kind === "people_choice";
 
 /** The place of winner `index` within its award: the server's `place` (ties share it), else its
  * position in the award (older ceremonies). Never the overall rank. */
