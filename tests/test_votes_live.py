@@ -9,6 +9,7 @@ phone, reused by the same phone), the per-voter rate limit, and the host's watch
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 
 from tests.conftest import DATA, board_client, host_client, judge_client
@@ -188,3 +190,40 @@ async def test_per_voter_rate_limit(vote_server: RunningServer) -> None:
     finally:
         await host.close()
         await phone.close()
+
+
+async def test_revealed_vote_in_results_workbook_certificates_and_awards(vote_server: RunningServer) -> None:
+    host, phone = await host_client(vote_server), await board_client(vote_server)
+    try:
+        await host.ok("vote_open")
+        for choice in ("p3", "p3", "p1"):
+            assert (await cast(phone, new_voter(vote_server), choice))["ok"]
+        await host.ok("vote_close")
+        before = httpx.get(f"{vote_server.base}/api/results").json()["vote"]
+        assert before["count"] == 3 and before["revealed"] is None
+        await host.ok("vote_reveal")
+        preview = await host.section("awards_preview", lambda a: a and a[0]["winners"])
+        assert [(w["project"], w["place"]) for w in preview[0]["winners"]] == [("p3", 1)]
+        assert (await phone.section("scene"))["scene"] == "people_choice"
+    finally:
+        await host.close()
+        await phone.close()
+    public = httpx.get(f"{vote_server.base}/api/results").json()["vote"]["revealed"]
+    assert [(r["project"], r["votes"], r["points"]) for r in public["projects"]] == [
+        ("p3", 2, 100.0),
+        ("p1", 1, 50.0),
+        ("p2", 0, 0.0),
+    ]
+    with httpx.Client(base_url=vote_server.base) as client:
+        client.cookies = vote_server.host_cookies()
+        workbook = client.get("/host/export/results.xlsx")
+        certificates = client.get("/host/print/certificates?lang=en")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content))["大众评审 Audience vote"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows() if row[1].value in ("p1", "p2", "p3")]
+    assert [r[:5] for r in rows] == [
+        [1, "p3", "Repair Café", "Fix Team", 2],
+        [2, "p1", "Elder Meals", "Meal Team", 1],
+        [3, "p2", "Home Visits", "Visit Team", 0],
+    ]
+    assert "People&#39;s choice" in certificates.text or "People's choice" in certificates.text
+    assert "Fix Team" in certificates.text

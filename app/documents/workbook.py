@@ -32,6 +32,7 @@ from .workbook_tables import (
     table_start,
     write_row,
 )
+from .workbook_votes import add_vote_sheet
 
 
 def results_workbook(state: EventState, generated_at: float | None = None, anchor: Anchor | None = None) -> bytes:
@@ -344,6 +345,8 @@ def results_workbook(state: EventState, generated_at: float | None = None, ancho
         write_row(ws, r, [item, setting, explanation], {}, wrap={1, 2})
         r += 1
     print_setup(ws, event.title, landscape=False, title_rows=f"{first - 1}:{first - 1}")
+
+    add_vote_sheet(wb, state, subtitle)  # the audience vote, when the event has one
 
     wb.active = 0
     buffer = io.BytesIO()
