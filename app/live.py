@@ -407,6 +407,7 @@ LOCKED_MESSAGES = {
     "rubric": N_("Scoring has started, so the rubric can no longer be changed."),
     "weights": N_("Scoring has started, so the composite weights can no longer be changed."),
     "rule": N_("Scoring has started, so the scoring rule can no longer be changed."),
+    "audience": N_("Scoring has started, so how the audience vote counts can no longer be changed."),
 }
 
 
@@ -425,4 +426,12 @@ def structure_changes(old: Event, new: Event) -> list[str]:
     # Publishing the judges' totals changes no number: the host may decide it during the event.
     if replace(old.scoring, publish_judge_scores="never") != replace(new.scoring, publish_judge_scores="never"):
         changed.append("rule")
+    # How the audience vote counts and what it decides (its caps and tickets may still be adjusted).
+    if (old.audience.enabled, old.audience.mode, old.audience.use, old.audience.weight) != (
+        new.audience.enabled,
+        new.audience.mode,
+        new.audience.use,
+        new.audience.weight,
+    ):
+        changed.append("audience")
     return changed

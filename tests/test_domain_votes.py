@@ -309,3 +309,18 @@ def test_people_choice_award_needs_the_vote() -> None:
     event = parse_event(BASE + "[audience]\nenabled = true\n" + award)
     assert event.awards[0].kind == "people_choice"
     assert replace(event.audience, enabled=True) == event.audience
+
+
+def test_how_the_vote_counts_is_fixed_once_scoring_started_but_caps_and_tickets_are_not() -> None:
+    from app.live import structure_changes
+
+    assert structure_changes(EVENT, replace(EVENT, audience=replace(EVENT.audience, mode="one_per_category"))) == [
+        "audience"
+    ]
+    assert structure_changes(EVENT, replace(EVENT, audience=replace(EVENT.audience, use="composite", weight=0.1))) == [
+        "audience"
+    ]
+    assert (
+        structure_changes(EVENT, replace(EVENT, audience=replace(EVENT.audience, per_address_cap=5, tickets=True)))
+        == []
+    )
