@@ -125,6 +125,7 @@ async def test_voter_ids_are_checked_and_judges_cannot_vote(vote_server: Running
         assert code(await cast(judge, voter, "p1")) == "forbidden"
         assert code(await cast(phone, voter, True)) == "bad_vote"
         assert (await cast(phone, voter, "p3"))["ok"]
+        assert (await cast(phone, voter, "p2", vid="i" * 64))["ok"]  # an id at its 64-character limit
     finally:
         await host.close()
         await phone.close()
@@ -173,9 +174,20 @@ async def test_one_time_tickets(ticket_server: RunningServer) -> None:
     finally:
         await host.close()
         await phone.close()
-    with httpx.Client(base_url=ticket_server.base) as client:
+    with httpx.Client(base_url=ticket_server.base, headers={"Origin": ticket_server.base}) as client:
         client.cookies = ticket_server.host_cookies()
         assert "3 tickets issued, 2 used." in client.get("/host/tickets?lang=en").text
+        # at the limits: 2,000 a request, 10,000 an event; 100 slips a printed page
+        json_accept = {"Accept": "application/json"}
+        for count in ("2000", "2000", "2000", "2000", "1997"):
+            assert client.post("/host/tickets", data={"count": count}, headers=json_accept).json()["ok"]
+        over = client.post("/host/tickets", data={"count": "1"}, headers=json_accept)
+        assert over.status_code == 400 and over.json()["error"]["code"] == "too_many_tickets"
+        sheet = client.get("/host/tickets?lang=en").text
+        assert "10000 tickets issued" in sheet
+        assert sheet.count('class="qr-card ticket-slip') == 100 and "?page=2" in sheet
+        last = client.get("/host/tickets?page=100").text
+        assert last.count('class="qr-card ticket-slip') == 100 and "?page=101" not in last
 
 
 async def test_per_voter_rate_limit(vote_server: RunningServer) -> None:
