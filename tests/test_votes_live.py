@@ -239,3 +239,41 @@ async def test_revealed_vote_in_results_workbook_certificates_and_awards(vote_se
     ]
     assert "People&#39;s choice" in certificates.text or "People's choice" in certificates.text
     assert "Fix Team" in certificates.text
+
+
+@pytest.fixture
+def stars_server(tmp_path: Path) -> Iterator[RunningServer]:
+    path = event_file(tmp_path)
+    path.write_text(path.read_text().replace('mode = "one_per_event"', 'mode = "stars"\nwindow = "per_project"'))
+    server = RunningServer(tmp_path / "stars.db", path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def test_stars_rated_one_project_at_a_time(stars_server: RunningServer) -> None:
+    host, phone = await host_client(stars_server), await board_client(stars_server)
+    a, b = new_voter(stars_server), new_voter(stars_server)
+    try:
+        assert code(await host.command("vote_open", {"project": "p1"})) == "not_presented"
+        await host.ok("start_project", {"project": "p1"})
+        await host.ok("vote_open")  # the project on stage
+        assert (await cast(phone, a, 5, project="p1"))["ok"]
+        assert (await cast(phone, b, 3))["ok"]  # no project given: the one whose rating is open
+        assert code(await cast(phone, a, 4, project="p2")) == "voting_closed"
+        assert code(await cast(phone, a, 6, project="p1")) == "bad_vote"
+        await host.ok("vote_close")
+        await host.ok("start_project", {"project": "p2"})
+        await host.ok("vote_open")
+        assert (await cast(phone, a, 2, project="p2"))["ok"]
+        assert code(await cast(phone, b, 2, project="p1")) == "voting_closed"
+        await host.ok("vote_close")
+        await host.ok("vote_reveal")
+        revealed = (await phone.section("vote", lambda v: v.get("revealed")))["revealed"]
+        rows = [(r["project"], r["votes"], r["mean_stars"], r["points"]) for r in revealed["projects"]]
+        assert rows == [("p1", 2, 4.0, 80.0), ("p2", 1, 2.0, 40.0), ("p3", 0, None, 0.0)]
+    finally:
+        await host.close()
+        await phone.close()

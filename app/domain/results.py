@@ -254,7 +254,9 @@ def _with_audience(
         for c in components
     ]
     points = points if points is not None else Fraction(0)
-    scaled.append(Component("audience", "audience", event.audience.weight, points, 100.0, points, points * w))
+    # named in the event's language, like the indicators the organiser named in the file
+    name = "大众评审" if event.language == "zh" else "Audience vote"
+    scaled.append(Component("audience", name, event.audience.weight, points, 100.0, points, points * w))
     if composite is None:
         return scaled, None
     return scaled, (1 - w) * composite + w * points

@@ -56,6 +56,7 @@ STRINGS: dict[str, str] = {
     "vote_title_event": N_("Vote for your favourite project"),
     "vote_title_category": N_("Vote for one project in each category"),
     "vote_title_stars": N_("Rate the project you just saw"),
+    "vote_title_stars_all": N_("Rate each project from 1 to 5 stars"),
     "vote_stars_label": N_("Stars"),
     "vote_n_stars": N_("{n} stars"),
     "vote_ticket_label": N_("Ticket code (on your slip)"),

@@ -4,7 +4,7 @@
 // phone is offline and are resent with the same id. Plain DOM and localStorage only (WeChat's browser).
 //
 // data-testid hooks: vote-panel (data-state = open | closed), vote-choice-<projectId> (aria-pressed:
-// this phone's counted vote), vote-star-<n>, vote-ticket (the ticket code input), vote-status
+// this phone's counted vote), vote-star-<projectId>-<n>, vote-ticket (the ticket code input), vote-status
 // (data-state = idle | sending | saved | error | offline | closed).
 
 import { h, t } from "../live.js";
@@ -84,7 +84,8 @@ export function onVoteAck(ack, entry) {
 
 function projectsToVoteFor(vote) {
   const projects = ctx.view.projects || [];
-  if (vote.window === "per_project" || vote.mode === "stars") return projects.filter((p) => p.id === vote.project);
+  // a per-project window rates the project it is open for; one window at the end covers every project
+  if (vote.window === "per_project") return projects.filter((p) => p.id === vote.project);
   return projects;
 }
 
@@ -107,7 +108,7 @@ function starButtons(vote, project, mine, open) {
   for (let n = 1; n <= 5; n += 1) {
     const button = h(
       "button",
-      { type: "button", class: "vote-star", "data-testid": `vote-star-${n}`, "aria-pressed": given === n ? "true" : "false", "aria-label": t("vote_n_stars", { n }) },
+      { type: "button", class: "vote-star", "data-testid": `vote-star-${project.id}-${n}`, "aria-pressed": given === n ? "true" : "false", "aria-label": t("vote_n_stars", { n }) },
       n <= (given || 0) ? "★" : "☆",
     );
     button.disabled = !open;
@@ -125,7 +126,7 @@ function ticketField(vote) {
 }
 
 function heading(vote) {
-  if (vote.mode === "stars") return t("vote_title_stars");
+  if (vote.mode === "stars") return vote.window === "per_project" ? t("vote_title_stars") : t("vote_title_stars_all");
   return vote.mode === "one_per_category" ? t("vote_title_category") : t("vote_title_event");
 }
 
