@@ -26,15 +26,16 @@ from tests.server import LiveClient, RunningServer
 VOTE_EVENT = DATA / "vote_event.toml"
 
 
-def event_file(tmp_path: Path, extra: str = "") -> Path:
-    """The vote test event with `extra` lines added to its [audience] table."""
+def event_file(tmp_path: Path, extra: str = "", mode: str = 'mode = "one_per_event"') -> Path:
+    """The vote test event with `extra` lines added to its [audience] table and its `mode` line replaced."""
     path = tmp_path / "vote_event.toml"
-    path.write_text(VOTE_EVENT.read_text(encoding="utf-8").replace("enabled = true\n", f"enabled = true\n{extra}"))
+    text = VOTE_EVENT.read_text(encoding="utf-8").replace("enabled = true\n", f"enabled = true\n{extra}")
+    path.write_text(text.replace('mode = "one_per_event"', mode))
     return path
 
 
-def serve(tmp_path: Path, extra: str = "") -> Iterator[RunningServer]:
-    server = RunningServer(tmp_path / "vote.db", event_file(tmp_path, extra))
+def serve(tmp_path: Path, extra: str = "", mode: str = 'mode = "one_per_event"') -> Iterator[RunningServer]:
+    server = RunningServer(tmp_path / "vote.db", event_file(tmp_path, extra, mode))
     server.start()
     try:
         yield server
@@ -243,14 +244,7 @@ async def test_revealed_vote_in_results_workbook_certificates_and_awards(vote_se
 
 @pytest.fixture
 def stars_server(tmp_path: Path) -> Iterator[RunningServer]:
-    path = event_file(tmp_path)
-    path.write_text(path.read_text().replace('mode = "one_per_event"', 'mode = "stars"\nwindow = "per_project"'))
-    server = RunningServer(tmp_path / "stars.db", path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from serve(tmp_path, mode='mode = "stars"\nwindow = "per_project"')
 
 
 async def test_stars_rated_one_project_at_a_time(stars_server: RunningServer) -> None:
