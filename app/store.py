@@ -32,7 +32,7 @@ from .audit_chain import (
     definition_digest,
     entry_hash,
 )
-from .vote_store import check_vote_batches  # the votes' own table, anchored in the journal (006)
+from .vote_store import check_vote_batches_at  # the votes' own table, anchored in the journal (006)
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,7 +397,7 @@ class Store:
                     break
         verdict = checker.finish(await self.get_meta("event_toml"), anchor)
         if verdict.ok:
-            problem = await check_vote_batches(self._conn)
+            problem = await asyncio.to_thread(check_vote_batches_at, self.path)
             if problem is not None:
                 verdict.ok, verdict.first_bad_seq, verdict.reason = False, problem[0], problem[1]
         return verdict

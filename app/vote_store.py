@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 if TYPE_CHECKING:
-    import aiosqlite
-
     from .store import Store
 
 VOTE_COLUMNS = "seq, voter, vote_id, key, choice, ticket, address, at"
@@ -140,21 +140,34 @@ class VoteStore:
         return codes
 
 
-async def check_vote_batches(conn: aiosqlite.Connection) -> tuple[int | None, str] | None:
+def check_vote_batches(conn: sqlite3.Connection) -> tuple[int | None, str] | None:
     """(journal seq or None, reason) for the first vote batch that does not match its anchor; None
-    when every vote is in a batch whose digest checks out (or the database has no votes table)."""
-    async with conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'votes'") as cur:
-        if await cur.fetchone() is None:
-            return None
+    when every vote is in a batch whose digest checks out (or the database has no votes table).
+    Synchronous, on its own read-only connection: `roadshow verify` (app/chain_check.py) and
+    `Store.verify` (in a worker thread) both call it."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'votes'").fetchone() is None:
+        return None
+    # One read transaction: the batches and the votes as of one commit, while the event goes on.
+    in_transaction = conn.in_transaction
+    if not in_transaction:
+        conn.execute("BEGIN")
+    try:
+        return _first_bad_batch(conn)
+    finally:
+        if not in_transaction:
+            conn.execute("ROLLBACK")
+
+
+def _first_bad_batch(conn: sqlite3.Connection) -> tuple[int | None, str] | None:
     anchored = 0
-    async with conn.execute("SELECT seq, data FROM journal WHERE kind = ? ORDER BY seq", (BATCH_KIND,)) as cur:
-        batches = [(int(r["seq"]), orjson.loads(r["data"])) for r in await cur.fetchall()]
-    for seq, data in batches:
-        async with conn.execute(
+    batches = conn.execute("SELECT seq, data FROM journal WHERE kind = ? ORDER BY seq", (BATCH_KIND,)).fetchall()
+    for seq, text in batches:
+        data = orjson.loads(text)
+        rows = conn.execute(
             f"SELECT {VOTE_COLUMNS}, batch FROM votes WHERE seq BETWEEN ? AND ? ORDER BY seq",
             (data["first"], data["last"]),
-        ) as cur:
-            rows = [tuple(r) for r in await cur.fetchall()]
+        ).fetchall()
+        rows = [tuple(r) for r in rows]
         if (
             len(rows) != data["count"]
             or any(r[-1] != seq for r in rows)
@@ -165,9 +178,18 @@ async def check_vote_batches(conn: aiosqlite.Connection) -> tuple[int | None, st
                 f"the votes of batch row {seq} (votes {data['first']}-{data['last']}) differ from what it recorded",
             )
         anchored += len(rows)
-    async with conn.execute("SELECT COUNT(*) FROM votes") as cur:
-        row = await cur.fetchone()
-    total = int(row[0]) if row else 0
+    total = int(conn.execute("SELECT COUNT(*) FROM votes").fetchone()[0])
     if total != anchored:
         return None, f"{total - anchored} vote rows are in no recorded batch"
     return None
+
+
+def check_vote_batches_at(path: str) -> tuple[int | None, str] | None:
+    """check_vote_batches on a read-only connection of its own to the database file at `path`."""
+    if path == ":memory:" or not Path(path).is_file():
+        return None  # another connection could not see an in-memory database's votes (tests only)
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return check_vote_batches(conn)
+    finally:
+        conn.close()

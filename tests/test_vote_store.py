@@ -243,3 +243,25 @@ async def test_sigkill_mid_burst_loses_no_acknowledged_vote(tmp_path: Path) -> N
 def server_voter(signed: str) -> str:
     """The voter id inside a signed value, as the server stores it."""
     return signed.rsplit(".", 1)[0]
+
+
+def test_roadshow_verify_checks_the_votes(tmp_path: Path) -> None:
+    from app.chain_check import verify_database
+
+    async def cast_three() -> None:
+        async with Store.open(tmp_path / "v.db") as store:
+            intake = intake_for(store)
+            await intake.load()
+            await asyncio.gather(*(intake.accept(request(f"v{i}")) for i in range(3)))
+            await intake.stop()
+
+    asyncio.run(cast_three())
+    assert verify_database(tmp_path / "v.db").ok
+    with contextlib.closing(sqlite3.connect(tmp_path / "v.db")) as conn:  # a vote slipped in, outside any batch
+        conn.execute(
+            "INSERT INTO votes (seq, voter, vote_id, key, choice, ticket, address, at, batch) "
+            "VALUES (99, 'x', 'x', 'event', '\"p1\"', NULL, 'a', 0, 1)"
+        )
+        conn.commit()
+    verdict = verify_database(tmp_path / "v.db")
+    assert not verdict.ok and "1 vote rows are in no recorded batch" in verdict.reason
