@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from .audit_chain import JOURNAL_COLUMNS, Anchor, ChainVerifier, Verdict
+from .vote_store import check_vote_batches
 
 
 class NotAnEventDatabase(ValueError):
@@ -35,6 +36,12 @@ def verify_database(path: str | Path, anchor: Anchor | None = None) -> Verdict:
         if anchor is not None:
             checker.watch(anchor.length)
         checker.feed_all(conn.execute(f"SELECT {select} FROM journal ORDER BY seq"))
-        return checker.finish(None if meta is None else str(meta["value"]), anchor)
+        verdict = checker.finish(None if meta is None else str(meta["value"]), anchor)
+        if verdict.ok:  # the audience's votes, anchored in the journal by batch (schema 006)
+            conn.row_factory = None
+            problem = check_vote_batches(conn)
+            if problem is not None:
+                verdict.ok, verdict.first_bad_seq, verdict.reason = False, problem[0], problem[1]
+        return verdict
     finally:
         conn.close()

@@ -48,6 +48,7 @@ from .domain.text import (
     clean_block,
     clean_line,
 )
+from .eventfile_audience import AUDIENCE_KEYS, read_audience
 from .i18n import N_, Message
 
 MAX_DECIMALS = 6  # results shown to more places than this would only show noise of the inputs
@@ -87,6 +88,7 @@ _KEYS: dict[str, set[str]] = {
     },
     "recusals": {"judge", "project", "reason"},
     "awards": {"id", "name", "kind", "count", "max_per_category", "of", "names"},
+    "audience": AUDIENCE_KEYS,
 }
 _ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
@@ -467,6 +469,10 @@ def parse_event(text: str, stored: bool = False) -> Event:
             r.fail(f"{f}.of", "must name an earlier top_projects award")
         awards.append(award)
     _unique(r, "awards", [a.id for a in awards])
+    audience = read_audience(r, data)
+    for i, award in enumerate(awards):
+        if award.kind == "people_choice" and not audience.enabled:
+            r.fail(f"awards[{i}].kind", "a people_choice award needs [audience] enabled = true")
 
     subtitle = r.text_field(head, "subtitle", "event", required=False, limit=MAX_TITLE)
     venue = r.text_field(head, "venue", "event", required=False, limit=MAX_TITLE)
@@ -493,6 +499,7 @@ def parse_event(text: str, stored: bool = False) -> Event:
         scoring=scoring,
         timing=timing,
         awards=tuple(awards),
+        audience=audience,
         recusals=tuple(recusals),
     )
 

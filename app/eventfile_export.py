@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any
 
-from .domain.models import Event
+from .domain.models import AudienceRules, Event
 
 # The order of the tables in a written file; `[[awards]]` stays last so a `team_leaders` award
 # always follows the `top_projects` award it names.
@@ -28,6 +28,7 @@ TABLE_ORDER = (
     "judges",
     "projects",
     "recusals",
+    "audience",
     "awards",
 )
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -125,7 +126,21 @@ def event_to_data(event: Event) -> dict[str, Any]:
         "recusals": [_drop_empty({"judge": r.judge, "project": r.project, "reason": r.reason}) for r in event.recusals],
         "awards": [_award(a) for a in event.awards],
     }
+    if event.audience != AudienceRules():
+        data["audience"] = _audience(event.audience)
     return {k: v for k, v in data.items() if v != []}
+
+
+def _audience(rules: AudienceRules) -> dict[str, Any]:
+    """The `[audience]` table, defaults left out (weight only where the composite uses it)."""
+    default = AudienceRules()
+    out: dict[str, Any] = {}
+    for key in ("enabled", "mode", "window", "use", "per_address_cap", "tickets"):
+        if getattr(rules, key) != getattr(default, key):
+            out[key] = getattr(rules, key)
+    if rules.use == "composite":
+        out["weight"] = rules.weight
+    return out
 
 
 def _award(a: Any) -> dict[str, Any]:

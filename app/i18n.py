@@ -210,6 +210,7 @@ JS_STRINGS: dict[str, str] = {
     "scene_result": N_("Result"),
     "scene_leaderboard": N_("Leaderboard"),
     "scene_ceremony": N_("Ceremony"),
+    "scene_people_choice": N_("People's choice"),
     "moved_up": N_("moved up"),
     "moved_down": N_("moved down"),
     "new_entry": N_("new"),

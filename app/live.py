@@ -26,6 +26,7 @@ from .domain.state import EVERYTHING, NOTHING, PRESENCE, Change, EventState, Tou
 from .eventfile import parse_event
 from .hub import Hub
 from .i18n import N_
+from .live_votes import AudienceVote
 from .protocol import Command
 from .store import JournalEntry, Store
 from .views import (
@@ -83,6 +84,7 @@ class LiveEvent:
         self.judge_sockets: dict[str, set[Any]] = {}  # judge -> open connections (closed on revoke)
         self._later: Touched | None = None  # touched since the ranked sections were last recomputed
         self._later_task: asyncio.Task[None] | None = None  # recomputing them (see refresh)
+        self.votes: AudienceVote | None = None  # the audience vote (app/live_votes.py), set by load()
 
     @classmethod
     async def load(cls, store: Store, hub: Hub, clock: Callable[[], float] = time.time) -> LiveEvent:
@@ -99,7 +101,8 @@ class LiveEvent:
         live = cls(store, hub, event, state, tokens, await store.command_ids(), clock)
         live.host_epoch = await store.get_meta("host_epoch") or "1"
         live.pins = await store.judge_pins()
-        live._remember(live._sections(EVERYTHING))
+        live.votes = await AudienceVote.attach(live)
+        live._remember(live._sections(EVERYTHING) | {HOST_TOPIC: live.host_sections()})
         return live
 
     # ------------------------------------------------------------------ judges and tokens
@@ -242,7 +245,10 @@ class LiveEvent:
             state = EventState.new(new_event)
             for e in [*entries, entry]:
                 fold(state, e)
+            state.ballots = self.state.ballots  # the audience's votes are not journal rows
             self.event, self.state = new_event, state
+            if self.votes is not None:
+                self.votes.rules_changed()
             # A removed judge's link and PIN die with it, so an id added again later gets new ones
             # and nobody inherits an old card or an open socket (docs/security.md).
             removed = await self.store.drop_judge_tokens([j.id for j in new_event.judges])
@@ -283,9 +289,19 @@ class LiveEvent:
             self.refresh(PRESENCE)
 
     # ------------------------------------------------------------------ views
+    def host_sections(self) -> dict[str, Any]:
+        sections = host_sections(self.state, self.presence)
+        if self.votes is not None:
+            sections["vote_watch"] = self.votes.watch()
+        return sections
+
+    def publish_host(self, sections: dict[str, Any]) -> None:
+        """Sections of the host's own that the state does not hold (the vote's watch panel)."""
+        self._publish({HOST_TOPIC: sections})
+
     def sections_for(self, role: str, judge: str | None = None) -> dict[str, Any]:
         if role == "host":
-            return host_sections(self.state, self.presence)
+            return self.host_sections()
         if role == "judge" and judge:
             return judge_sections(self.state, judge)
         return board_sections(self.state)
@@ -407,6 +423,7 @@ LOCKED_MESSAGES = {
     "rubric": N_("Scoring has started, so the rubric can no longer be changed."),
     "weights": N_("Scoring has started, so the composite weights can no longer be changed."),
     "rule": N_("Scoring has started, so the scoring rule can no longer be changed."),
+    "audience": N_("Scoring has started, so how the audience vote counts can no longer be changed."),
 }
 
 
@@ -425,4 +442,12 @@ def structure_changes(old: Event, new: Event) -> list[str]:
     # Publishing the judges' totals changes no number: the host may decide it during the event.
     if replace(old.scoring, publish_judge_scores="never") != replace(new.scoring, publish_judge_scores="never"):
         changed.append("rule")
+    # How the audience vote counts and what it decides (its caps and tickets may still be adjusted).
+    if (old.audience.enabled, old.audience.mode, old.audience.use, old.audience.weight) != (
+        new.audience.enabled,
+        new.audience.mode,
+        new.audience.use,
+        new.audience.weight,
+    ):
+        changed.append("audience")
     return changed

@@ -17,10 +17,11 @@ EXACT_SCORE_COMMANDS = frozenset({"submit_score", "correct_score"})
 
 
 class ProtocolError(ValueError):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, message_id: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.message_id = message_id  # a vote's id when it was readable: the refusal is its ack
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,22 @@ class Presence:
     state: str
 
 
-Message = Command | Ping | Resync | Presence
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """An audience vote (docs/protocol.md, "Audience votes"): only the board socket takes it."""
+
+    id: str
+    voter: str  # the signed voter id the page was given (app/voter_ids.py)
+    choice: str | int  # a project id, or 1-5 stars
+    project: str | None  # stars: the project rated (the open one when absent)
+    ticket: str | None
+
+
+MAX_VOTER_LENGTH = 128  # a signed voter id is ~40 characters
+MAX_TICKET_LENGTH = 32  # a printed ticket code is 8
+MAX_CHOICE_LENGTH = 64
+
+Message = Command | Ping | Resync | Presence | Vote
 
 
 def decode(frame: str | bytes) -> Message:
@@ -76,6 +92,8 @@ def decode(frame: str | bytes) -> Message:
         if name in EXACT_SCORE_COMMANDS and isinstance(args.get("scores"), dict):
             args = args | {"scores": _exact_scores(frame)}
         return Command(cid, name, args)
+    if kind == "vote":
+        return _vote(data)
     if kind == "ping":
         t = data.get("t")
         return Ping(t if isinstance(t, int | float | str) else None)
@@ -87,6 +105,24 @@ def decode(frame: str | bytes) -> Message:
             raise ProtocolError("bad_message", "Presence state must be scoring or idle.")
         return Presence(state)
     raise ProtocolError("bad_message", "Unknown message type.")
+
+
+def _vote(data: dict[str, Any]) -> Vote:
+    vid, voter, choice = data.get("id"), data.get("voter"), data.get("choice")
+    project, ticket = data.get("project"), data.get("ticket")
+    if not isinstance(vid, str) or not 1 <= len(vid) <= MAX_ID_LENGTH:
+        raise ProtocolError("bad_message", "A vote needs an id of 1-64 characters.")
+    if not isinstance(voter, str) or not 1 <= len(voter) <= MAX_VOTER_LENGTH:
+        raise ProtocolError("bad_voter", "This phone has no valid voter id; reload the page.", vid)
+    if isinstance(choice, bool) or not (
+        (isinstance(choice, str) and 1 <= len(choice) <= MAX_CHOICE_LENGTH) or isinstance(choice, int)
+    ):
+        raise ProtocolError("bad_vote", "That is not a project you can vote for.", vid)
+    if project is not None and (not isinstance(project, str) or not 1 <= len(project) <= MAX_CHOICE_LENGTH):
+        raise ProtocolError("bad_vote", "That is not a project you can vote for.", vid)
+    if ticket is not None and (not isinstance(ticket, str) or len(ticket) > MAX_TICKET_LENGTH):
+        raise ProtocolError("ticket_unknown", "That ticket code is not valid.", vid)
+    return Vote(vid, voter, choice, project, ticket or None)
 
 
 def _exact_scores(frame: str | bytes) -> Any:

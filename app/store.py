@@ -33,6 +33,7 @@ from .audit_chain import (
     entry_hash,
 )
 from .media_store import MediaTable
+from .vote_store import check_vote_batches_at  # the votes' own table, anchored in the journal (006)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +294,35 @@ class Store(MediaTable):
                 await self._conn.execute("ROLLBACK")
                 raise
 
+    # ---------------------------------------------------------------- other writers (app/vote_store.py)
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """For reads by the modules that keep their own tables (app/vote_store.py)."""
+        return self._conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction on the one writer (BEGIN IMMEDIATE .. COMMIT, rolled back on any
+        error); `append_in_transaction` adds journal rows to it."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                await self._load_tail()
+                raise
+
+    @property
+    def next_seq(self) -> int:
+        """The seq the next journal row will get (inside `transaction`: the row about to be appended)."""
+        return self._last_seq + 1
+
+    async def append_in_transaction(self, actor: str, kind: str, data: dict[str, Any], at: float) -> JournalEntry:
+        """A journal row inside `transaction()` (the caller holds the writer)."""
+        return await self._append_unlocked(actor, kind, data, at=at)
+
     # ---------------------------------------------------------------- journal
     async def append(
         self,
@@ -377,7 +407,12 @@ class Store(MediaTable):
             async for r in cur:
                 if not checker.feed(r):
                     break
-        return checker.finish(await self.get_meta("event_toml"), anchor)
+        verdict = checker.finish(await self.get_meta("event_toml"), anchor)
+        if verdict.ok:
+            problem = await asyncio.to_thread(check_vote_batches_at, self.path)
+            if problem is not None:
+                verdict.ok, verdict.first_bad_seq, verdict.reason = False, problem[0], problem[1]
+        return verdict
 
     async def verify_chain(self) -> int:
         """The number of rows, once they verify; raise ChainError at the first problem."""

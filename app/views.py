@@ -11,6 +11,7 @@ were given (ScoreSheet.values_as_numbers).
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any, Literal
 
 from .commentary_views import commentary_section, host_commentary_section, interlude_section, my_points_section
@@ -382,6 +383,46 @@ def me_section(state: EventState, judge: str) -> dict[str, Any]:
     }
 
 
+def vote_section(state: EventState) -> dict[str, Any]:
+    """The audience vote for everyone: the window and the number of votes, never the tally before the
+    host reveals it; the revealed tally (points rounded as shown) once revealed."""
+    rules = state.event.audience
+    if not rules.enabled:
+        return {"enabled": False}
+    window = state.vote
+    revealed = None
+    if window.revealed is not None:
+        scoring = state.event.scoring
+        revealed = {
+            "ballots": window.revealed["ballots"],
+            "voters": window.revealed["voters"],
+            "projects": [
+                {
+                    "project": row["project"],
+                    "votes": row["votes"],
+                    "mean_stars": shown(Fraction(row["stars"], row["votes"]), 2, "half_up") if row["votes"] else None,
+                    "points": rounded(Fraction(row["points"]), scoring),
+                    "rank": row["rank"],
+                }
+                for row in window.revealed["projects"]
+            ],
+        }
+    return {
+        "enabled": True,
+        "mode": rules.mode,
+        "window": rules.window,
+        "use": rules.use,
+        "weight": rules.weight,
+        "tickets": rules.tickets,
+        "open": window.open,
+        "project": window.project,
+        "opened": list(window.opened),
+        "count": state.ballots.count,
+        "voters": state.ballots.voters(),
+        "revealed": revealed,
+    }
+
+
 # ---------------------------------------------------------------------- sections and what they read
 # Each section with the aspects of the state it reads (see Touched in app/domain/state.py): after a
 # change the live service recomputes only the sections that read something the change touched. The
@@ -405,6 +446,7 @@ SHARED_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState], Any]]] =
     "ceremony": (frozenset({_E, "ceremony"}), ceremony_section),
     "commentary": (frozenset({_E, "commentary"}), commentary_section),
     "interlude": (frozenset({_E, "commentary"}), interlude_section),
+    "vote": (frozenset({_E, "vote", "ballots"}), vote_section),
 }
 JUDGE_SHARED = ("event", "projects", "current", "timer", "scene", "progress")
 JUDGE_OWN_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState, str], Any]]] = {

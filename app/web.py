@@ -23,12 +23,13 @@ from .assets import StaticAssets
 from .config import Settings
 from .hub import Hub
 from .live import LiveEvent
-from .routes import api, exports, host_admin, judging, live, media, pages
+from .routes import api, exports, host_admin, judging, live, media, pages, tickets
 from .routes import setup as setup_routes
 from .security import content_security_policy, install_log_redaction
 from .sessions import watch_host_epoch
 from .signin import SignInLimits
 from .store import Store
+from .voter_ids import VoterIds
 
 log = logging.getLogger("roadshow")
 
@@ -144,6 +145,7 @@ class SecurityHeaders:
 
 def create_app(settings: Settings) -> Starlette:
     install_log_redaction()
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         hub = Hub(send_timeout=settings.send_timeout)
@@ -177,6 +179,8 @@ def create_app(settings: Settings) -> Starlette:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
                 await live_event.settled()
+                if live_event.votes is not None:
+                    await live_event.votes.stop()
                 await hub.close()
                 gc_policy.uninstall()
 
@@ -186,6 +190,7 @@ def create_app(settings: Settings) -> Starlette:
             *pages.routes,
             *api.routes,
             *host_admin.routes,
+            *tickets.routes,
             *exports.routes,
             *judging.routes,
             *setup_routes.routes,
@@ -213,6 +218,7 @@ def create_app(settings: Settings) -> Starlette:
     for env in app.state.templates.values():
         env.globals["asset_url"] = assets.url
     app.state.assets = assets
+    app.state.voter_ids = VoterIds(settings.secret)
     return app
 
 

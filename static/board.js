@@ -42,6 +42,8 @@ import { fitAll } from "./board/fit.js";
 import { renderPresenting, tickTimer } from "./board/presenting.js";
 import { animateResult, renderResult } from "./board/result.js";
 import { leaderboard, renderLeaderboard, updateMoves } from "./board/leaderboard.js";
+import { renderPeopleChoice, renderVoteCorner } from "./board/vote.js";
+import { OUTBOX_KEY, onVoteAck, renderBallot, votingEnabled } from "./board/ballot.js";
 import { eventPictures } from "./board/pictures.js";
 
 // The ceremony scene and its sound cues (projector only) are loaded when first needed on a phone: most
@@ -304,6 +306,11 @@ function onView(v, changed, kind) {
   if (has("event", "ceremony", "projects") || (justShown && ctx.shown === "ceremony")) renderCeremony();
   renderStageScenes(all, has);
   if (has("leaderboard")) updateMoves();
+  if (has("vote", "projects")) {
+    renderVoteCorner();
+    renderPeopleChoice();
+    renderBallot();
+  }
   if (has("event", "leaderboard", "projects")) leaderboard.dirty = true;
   afterShow(justShown);
   announceIfChanged();
@@ -362,8 +369,10 @@ if (!AUDIENCE) {
   loadSound();
 }
 
-scalableQr("#welcome-qr svg, #board-join-qr svg");
-ctx.live = new LiveConnection({ path: "/ws/board", onView, onStatus });
+scalableQr("#welcome-qr svg, #board-join-qr svg, #board-vote-qr svg");
+// An audience phone that may vote keeps its unacknowledged votes in an outbox (board/ballot.js).
+const voting = votingEnabled() ? { outboxKey: OUTBOX_KEY, onAck: onVoteAck } : {};
+ctx.live = new LiveConnection({ path: "/ws/board", onView, onStatus, ...voting });
 showPanel();
 ctx.live.start();
 setInterval(() => {

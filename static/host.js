@@ -104,6 +104,7 @@ import { renderCeremony } from "./host/render-ceremony.js";
 import { bindFinalLock, renderFinalLock } from "./host/final-lock.js";
 import { mountHallControls, updateHallControls } from "./host/hall.js";
 import { mountStageScenes, renderStageScenes, tickStageScenes } from "./host/stage-scenes.js";
+import { renderVote, wireVote } from "./host/vote.js";
 
 function render() {
   renderStatus();
@@ -119,6 +120,7 @@ function render() {
   renderFinalLock(ui.view, { online, isPending });
   updateHallControls(ui.view);
   renderStageScenes(ui.view);
+  renderVote();
   renderShortcutHints();
   refreshDialogs(); // an open confirmation follows the live state (a second tab, a judge coming back)
   // A control that lost focus (disabled while its command was pending, or its region rebuilt)
@@ -147,6 +149,7 @@ function wire() {
   }
   $("start-ceremony").addEventListener("click", startCeremony);
   bindFinalLock({ ask, run });
+  wireVote({ ask });
   mountHallControls($("hall-controls"), live);
   mountStageScenes($("stage-scenes-body"), run);
   $("ceremony-next").addEventListener("click", () => ceremonyStep("next"));

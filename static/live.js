@@ -75,6 +75,19 @@ export class LiveConnection {
     return promise;
   }
 
+  /**
+   * Send an audience vote (docs/protocol.md, "Audience votes"): kept in the outbox like a command and
+   * resent with the same id after a reconnect or a reload, until the server acknowledges it.
+   */
+  vote(fields) {
+    const entry = { type: "vote", id: newId(), ...fields, queuedAt: Date.now() };
+    this.outbox.push(entry);
+    this._saveOutbox();
+    const promise = new Promise((resolve, reject) => this.waiters.set(entry.id, { resolve, reject }));
+    this._sendRaw(entry);
+    return promise;
+  }
+
   /** Commands not yet acknowledged (e.g. to show "not saved yet" after a reload). */
   pending() {
     return this.outbox.slice();
@@ -294,7 +307,7 @@ export class LiveConnection {
     if (!this.options.outboxKey) return [];
     try {
       const saved = JSON.parse(localStorage.getItem(this.options.outboxKey) || "[]");
-      return Array.isArray(saved) ? saved.filter((c) => c && c.type === "cmd" && c.id) : [];
+      return Array.isArray(saved) ? saved.filter((c) => c && (c.type === "cmd" || c.type === "vote") && c.id) : [];
     } catch (err) {
       return [];
     }

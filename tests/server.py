@@ -248,7 +248,12 @@ class LiveClient:
         self, cmd: str, args: dict[str, Any] | None = None, cid: str | None = None, timeout: float = 10.0
     ) -> dict[str, Any]:
         cid = cid or f"t{next(_ids)}-{os.urandom(4).hex()}"
-        await self.ws.send(orjson.dumps({"type": "cmd", "id": cid, "cmd": cmd, "args": args or {}}).decode())
+        return await self.send_for_ack({"type": "cmd", "id": cid, "cmd": cmd, "args": args or {}}, timeout)
+
+    async def send_for_ack(self, message: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
+        """Send a message with an `id` (a command, an audience vote) and wait for its ack."""
+        cid, cmd = message["id"], message.get("cmd", message["type"])
+        await self.ws.send(orjson.dumps(message).decode())
         deadline = asyncio.get_running_loop().time() + timeout
         while cid not in self.acks:
             remaining = deadline - asyncio.get_running_loop().time()

@@ -29,14 +29,14 @@ from app.views import (
     RANKED_SECTIONS,
     SHARED_SECTIONS,
     board_sections,
-    host_sections,
     judge_sections,
 )
 
 
 def full_views(live: LiveEvent) -> dict[str, dict[str, bytes]]:
     state = live.state
-    views = {BOARD_TOPIC: board_sections(state), HOST_TOPIC: host_sections(state, live.presence)}
+    # the host's view: its sections from the state, and the vote's watch panel (app/live_votes.py)
+    views = {BOARD_TOPIC: board_sections(state), HOST_TOPIC: live.host_sections()}
     for judge in live.event.judges:
         views[judge_topic(judge.id)] = judge_sections(state, judge.id)
     return {topic: {name: orjson.dumps(value) for name, value in sections.items()} for topic, sections in views.items()}

@@ -30,8 +30,10 @@ KIND_LABELS = {
     "top_projects": ("优秀项目/团队", "Top projects"),
     "team_leaders": ("优秀团队负责人", "Team leaders"),
     "honour_roll": ("荣誉榜", "Honour roll"),
+    "people_choice": ("大众评审奖", "People's choice"),
 }
 FLAG_LABELS = {
+    "audience_pending": ("大众评审待公布", "Audience vote not revealed yet"),
     "insufficient_panel": ("有效评委不足", "Fewer judges than the minimum panel"),
     "no_scores": ("未评分", "No scores"),
 }

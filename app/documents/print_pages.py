@@ -136,7 +136,7 @@ def certificates(state: EventState, award_id: str | None = None) -> tuple[list[d
             continue
         for w in award["winners"]:
             category = event.category(w.get("category") or "")
-            if award["kind"] == "top_projects":
+            if award["kind"] in ("top_projects", "people_choice"):
                 detail = w.get("project_title") or ""
             elif award["kind"] == "team_leaders":
                 detail = " · ".join(x for x in (w.get("team"), w.get("project_title")) if x)

@@ -102,6 +102,8 @@ def rules_rows(event: Event) -> list[tuple[str, str, str]]:
             "",
         ),
     ]
+    if event.audience.enabled:
+        rows.append(_audience_row(event))
     for a in event.awards:
         kind_zh, kind_en = KIND_LABELS[a.kind]
         detail = {
@@ -114,7 +116,31 @@ def rules_rows(event: Event) -> list[tuple[str, str, str]]:
             + "; 名额处并列者一并获奖 / a tie at the cut wins together",
             "team_leaders": f"“{a.of}” 获奖团队的负责人 / leaders of the teams that won '{a.of}'",
             "honour_roll": "名单 / listed names" if a.names else "各项目的志愿者 / every project's volunteers",
+            "people_choice": f"大众评审前 {a.count or 1} 名 / the audience vote's top {a.count or 1}"
+            + "; 名额处并列者一并获奖 / a tie at the cut wins together",
         }[a.kind]
         rows.append((f"奖项 / Award: {a.name}", f"{kind_zh} / {kind_en}", detail))
     rows.append(("评委 / Judges", "、".join(j.name for j in event.judges), ""))
     return rows
+
+
+def _audience_row(event: Event) -> tuple[str, str, str]:
+    """The audience vote's rule (docs/event-file.md §11), as the results workbook's rules sheet lists it."""
+    rules = event.audience
+    points = {
+        "one_per_event": "100 × 票数 ÷ 最高票数 / 100 × votes ÷ the most votes",
+        "one_per_category": "100 × 票数 ÷ 本类最高票数 / 100 × votes ÷ the most votes in the category",
+        "stars": "100 × 平均星级 ÷ 5 / 100 × mean stars ÷ 5",
+    }[rules.mode]
+    if rules.use == "composite":
+        use = f"综合得分 = (1 − {rules.weight:g}) × 评委与指标综合分 + {rules.weight:g} × 大众评审得分（公布后）"
+        use += f" / composite = (1 − {rules.weight:g}) × panel-and-indicators + {rules.weight:g} × audience points"
+    else:
+        use = "单独评奖 / a separate award"
+    caps = f"; 每个网络地址最多 {rules.per_address_cap} 部手机" if rules.per_address_cap else ""
+    tickets = "; 一次性投票码 / one-time tickets" if rules.tickets else ""
+    return (
+        "大众评审 / Audience vote",
+        f"{rules.mode}, {rules.window}",
+        f"{points}; {use}{caps}{tickets}; 以最后一次投票为准 / the latest vote counts",
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.state import EventState, awards_as_dicts
+from ..domain.votes import VoteWindow
 
 
 def current_awards(state: EventState) -> tuple[list[dict[str, Any]], bool]:
@@ -30,6 +31,8 @@ def snapshot(state: EventState) -> EventState:
         sheets=dict(state.sheets),
         revealed=list(state.revealed),
         ceremony=state.ceremony,  # its awards are frozen when the ceremony starts; only the step moves
+        # the audience vote's window (its revealed tally is replaced, never changed, by a new reveal)
+        vote=VoteWindow(state.vote.open, state.vote.project, list(state.vote.opened), state.vote.revealed),
     )
 
 

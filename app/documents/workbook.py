@@ -35,6 +35,7 @@ from .workbook_tables import (
     table_start,
     write_row,
 )
+from .workbook_votes import add_vote_sheet
 
 
 def results_workbook(state: EventState, generated_at: float | None = None, anchor: Anchor | None = None) -> bytes:
@@ -351,6 +352,7 @@ def results_workbook(state: EventState, generated_at: float | None = None, ancho
     print_setup(ws, event.title, landscape=False, title_rows=f"{first - 1}:{first - 1}")
 
     judging_sheet(wb, state, judging_report(state), subtitle)  # issue 15: agreement, judges, rules, cuts
+    add_vote_sheet(wb, state, subtitle)  # the audience vote, when the event has one
 
     wb.active = 0
     buffer = io.BytesIO()

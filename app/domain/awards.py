@@ -11,6 +11,8 @@
   winners already taken (1, 2, 2, 4 …), so a per-category cap never makes the sixth winner "7th".
 - team_leaders: the leaders of the teams that won the award named by `of`, in the same order (no
   place of their own: a leader is not ranked against the other leaders).
+- people_choice: the projects the audience vote ranks best (app/domain/votes.py, its revealed tally),
+  `count` places (1 when not given), every project tied at the cut included; none before the reveal.
 - honour_roll: the names listed on the rule, or else every project's volunteers in the live running
   order; a name already on the roll is not listed again (the first occurrence keeps its place).
 """
@@ -21,9 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import groupby
+from typing import Any
 
 from .models import AwardRule, Event, Project
 from .results import Standings
+from .votes import people_choice
 
 
 @dataclass(slots=True)
@@ -48,15 +52,22 @@ class AwardResult:
     of: str = ""  # team_leaders: the top_projects award whose teams it follows
 
 
-def compute_awards(event: Event, standings: Standings, order: Sequence[str] | None = None) -> list[AwardResult]:
+def compute_awards(
+    event: Event,
+    standings: Standings,
+    order: Sequence[str] | None = None,
+    revealed_vote: dict[str, Any] | None = None,
+) -> list[AwardResult]:
     """The awards in file order; `order` is the live running order (the file's when None), which
-    `standings` must have been ranked with too."""
+    `standings` must have been ranked with too; `revealed_vote` the audience vote's revealed tally."""
     order = event.default_order() if order is None else order
     decided: dict[str, AwardResult] = {}
     out: list[AwardResult] = []
     for rule in event.awards:
         if rule.kind == "top_projects":
             award = _top_projects(event, standings, rule)
+        elif rule.kind == "people_choice":
+            award = _people_choice(event, standings, rule, revealed_vote)
         elif rule.kind == "team_leaders":
             award = _team_leaders(event, rule, decided.get(rule.of))
         else:
@@ -90,6 +101,21 @@ def _top_projects(event: Event, standings: Standings, rule: AwardRule) -> AwardR
         over_cap = rule.max_per_category and any(n > rule.max_per_category for n in per_category.values())
         if len(award.winners) > rule.count or over_cap:
             award.tie_at_cut = True
+    return award
+
+
+def _people_choice(event: Event, standings: Standings, rule: AwardRule, revealed: dict[str, Any] | None) -> AwardResult:
+    award = AwardResult(rule.id, rule.name, rule.kind)
+    rows = people_choice(revealed, rule.count or 1)
+    for row in rows:
+        project = event.project(row["project"])
+        if project is None:
+            continue
+        result = standings.results.get(project.id)
+        winner = _winner(project, project.team, None, result.composite if result else None)
+        winner.place = int(row["rank"])
+        award.winners.append(winner)
+    award.tie_at_cut = len(award.winners) > (rule.count or 1)
     return award
 
 

@@ -12,15 +12,21 @@ from .numbers import RoundingMode
 
 AggregationRule = Literal["mean", "trimmed_mean", "median"]
 Normalization = Literal["none", "zscore"]
-AwardKind = Literal["top_projects", "team_leaders", "honour_roll"]
+AwardKind = Literal["top_projects", "team_leaders", "honour_roll", "people_choice"]
 Language = Literal["zh", "en"]
 
 AGGREGATION_RULES: tuple[str, ...] = ("mean", "trimmed_mean", "median")
 NORMALIZATIONS: tuple[str, ...] = ("none", "zscore")
-AWARD_KINDS: tuple[str, ...] = ("top_projects", "team_leaders", "honour_roll")
+AWARD_KINDS: tuple[str, ...] = ("top_projects", "team_leaders", "honour_roll", "people_choice")
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 JudgeScoresPublication = Literal["never", "after_event", "live"]
 JUDGE_SCORES_PUBLICATIONS: tuple[str, ...] = ("never", "after_event", "live")
+VoteMode = Literal["one_per_event", "one_per_category", "stars"]
+VOTE_MODES: tuple[str, ...] = ("one_per_event", "one_per_category", "stars")
+VoteWindowKind = Literal["per_project", "end"]
+VOTE_WINDOWS: tuple[str, ...] = ("per_project", "end")
+AudienceUse = Literal["award", "composite"]
+AUDIENCE_USES: tuple[str, ...] = ("award", "composite")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,8 @@ class AwardRule:
       (0 = no limit), skipping projects flagged for too small a panel.
     - team_leaders: the leaders of the teams that won award `of`.
     - honour_roll: the `names` listed, or every project's volunteers when `names` is empty.
+    - people_choice: the best `count` projects (default 1) by the revealed audience vote
+      (app/domain/votes.py); projects tied at the cut all win.
     """
 
     id: str
@@ -120,6 +128,28 @@ class ScoringRules:
 
 
 @dataclass(frozen=True, slots=True)
+class AudienceRules:
+    """The audience vote (大众评审, docs/event-file.md `[audience]`); off unless `enabled`.
+
+    - mode: one vote per phone for the event, one per category, or 1-5 stars per project;
+    - window: `end` (one window the host opens and closes) or `per_project` (the host opens the vote
+      on each project after its presentation; stars only);
+    - use: a separate people's-choice result/award, or a share `weight` (0 < weight < 1) of the
+      composite (app/domain/votes.py says how the vote becomes 100 points);
+    - per_address_cap: how many phones (voter ids) may vote from one client address (0: no cap);
+    - tickets: a one-time ticket code (printed slips) is needed to vote.
+    """
+
+    enabled: bool = False
+    mode: VoteMode = "one_per_event"
+    window: VoteWindowKind = "end"
+    use: AudienceUse = "award"
+    weight: float = 0.0
+    per_address_cap: int = 0
+    tickets: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Timing:
     presentation_seconds: int = 480
     qa_seconds: int = 240
@@ -139,6 +169,7 @@ class Event:
     scoring: ScoringRules = field(default_factory=ScoringRules)
     timing: Timing = field(default_factory=Timing)
     awards: tuple[AwardRule, ...] = ()
+    audience: AudienceRules = field(default_factory=AudienceRules)
     recusals: tuple[Recusal, ...] = ()
     language: Language = "zh"
     subtitle: str = ""

@@ -4,7 +4,11 @@ Composite (100-point scale):
     panel_100 = 100 * panel / panel_max
     indicator_100 = 100 * value / indicator.max
     composite = sum_i weight_i * component_100_i / sum_i weight_i
-over the live panel (weight `panel_weight`) and every pre-collected indicator.
+over the live panel (weight `panel_weight`) and every pre-collected indicator. When the audience vote
+enters the composite (`[audience] use = "composite"`, weight w) and the host has revealed it:
+    composite = (1 - w) * the composite above + w * audience_100
+with audience_100 the project's audience points (app/domain/votes.py); until the reveal the composite
+is the panel's and the indicators' alone, and each result carries the flag `audience_pending`.
 
 Every value here is exact (fractions, app/domain/numbers.py); the composite is the exact sum of
 the exact contributions. Rounding happens once: for ranking (below) and when a number is shown.
@@ -75,9 +79,11 @@ def compute_results(
     event: Event,
     sheets: Mapping[tuple[str, str], ScoreSheet],
     recused: Collection[tuple[str, str]],
+    audience: Mapping[str, Fraction] | None = None,
 ) -> dict[str, ProjectResult]:
     """Results for every project from the latest sheets. `sheets` maps (project, judge);
-    `recused` holds (judge, project) pairs whose scores never count."""
+    `recused` holds (judge, project) pairs whose scores never count; `audience` is each project's
+    revealed audience points when the vote enters the composite (None: not revealed yet)."""
     counted_totals = {
         (project, judge): sheet.total for (project, judge), sheet in sheets.items() if (judge, project) not in recused
     }
@@ -118,6 +124,11 @@ def compute_results(
         if panel is not None:
             composite = exact_sum([c.contribution for c in components if c.contribution is not None])
         flags: list[str] = []
+        if event.audience.enabled and event.audience.use == "composite":
+            if audience is None:
+                flags.append("audience_pending")
+            else:
+                components, composite = _with_audience(event, components, composite, audience.get(project.id))
         if not totals:
             flags.append("no_scores")
         elif len(totals) < rules.min_panel:  # the valid totals, before any trimming
@@ -223,6 +234,32 @@ def _component(part: _Part, value: Fraction | None) -> Component:
         return Component(cid, name, weight, value, float(maximum), None, None)
     score_100 = value * scale
     return Component(cid, name, weight, value, float(maximum), score_100, score_100 * share)
+
+
+def _with_audience(
+    event: Event, components: list[Component], composite: Fraction | None, points: Fraction | None
+) -> tuple[list[Component], Fraction | None]:
+    """The components and composite with the audience's share `w`: every other share times (1 - w)."""
+    w = exact(event.audience.weight)
+    scaled = [
+        Component(
+            c.id,
+            c.name,
+            c.weight,
+            c.value,
+            c.max,
+            c.score_100,
+            None if c.contribution is None else c.contribution * (1 - w),
+        )
+        for c in components
+    ]
+    points = points if points is not None else Fraction(0)
+    # named in the event's language, like the indicators the organiser named in the file
+    name = "大众评审" if event.language == "zh" else "Audience vote"
+    scaled.append(Component("audience", name, event.audience.weight, points, 100.0, points, points * w))
+    if composite is None:
+        return scaled, None
+    return scaled, (1 - w) * composite + w * points
 
 
 def _copy(r: ProjectResult) -> ProjectResult:

@@ -35,6 +35,7 @@ from .numbers import as_number, exact, shown
 from .results import ProjectResult, Standings, compute_results, rank
 from .scoring import ScoreSheet, validate_comment, validate_values, weighted_total
 from .stage import STAGE_KINDS, StageRules, StartRecord
+from .votes import VOTE_COMMANDS, VOTE_FACTS, VoteBook, VoteWindow, revealed_points
 
 __all__ = ["Change", "EventState", "Timer"]  # Change and Timer live in facts.py; imported from here too
 
@@ -49,6 +50,7 @@ SCENES: tuple[str, ...] = (
     "commentary",
     "break",
     "thanks",
+    "people_choice",
 )
 TIMERS: tuple[str, ...] = ("presentation", "qa")
 TIMER_ACTIONS: tuple[str, ...] = ("start", "pause", "reset")
@@ -118,6 +120,10 @@ class EventState(StageRules, CommentaryRules):
     interlude: Break | None = None
     commentary_log: list[CommentaryRecord] = field(default_factory=list)  # every commentary, in order
     media: dict[str, str] = field(default_factory=dict)  # picture slot -> sha256 (app/domain/media.py)
+    # the audience vote (app/domain/votes.py): the window (journalled facts) and the votes that count
+    # (committed by the vote intake, app/vote_intake.py, outside the journal's rows but anchored in it)
+    vote: VoteWindow = field(default_factory=VoteWindow)
+    ballots: VoteBook = field(default_factory=VoteBook)
     _results: dict[str, ProjectResult] | None = None  # cache, invalidated by score-affecting changes
     # rank() of the cached results in a running order, for all projects (revealed part None) or the
     # revealed ones (their order)
@@ -145,7 +151,8 @@ class EventState(StageRules, CommentaryRules):
     # ------------------------------------------------------------------ derived views
     def results(self) -> dict[str, ProjectResult]:
         if self._results is None:
-            self._results = compute_results(self.event, self.sheets, self.recused)
+            audience = revealed_points(self.vote.revealed) if self.event.audience.use == "composite" else None
+            self._results = compute_results(self.event, self.sheets, self.recused, audience)
         return self._results
 
     def standings(self, revealed_only: bool = False) -> Standings:
@@ -161,7 +168,7 @@ class EventState(StageRules, CommentaryRules):
         return standings
 
     def awards(self) -> list[AwardResult]:
-        return compute_awards(self.event, self.standings(), self.order)
+        return compute_awards(self.event, self.standings(), self.order, self.vote.revealed)
 
     def submitted_judges(self, project: str) -> list[str]:
         """Judges with a counted (not recused) sheet for the project, in panel order."""
@@ -178,12 +185,18 @@ class EventState(StageRules, CommentaryRules):
         """Check `command` from `role` (host | judge) and return the changes it makes."""
         if role == "host" and command in WAIT_WHILE_REOPENED and self.reopened is not None:
             raise DomainError("reopened", "The results are reopened: re-decide the awards first.")
+        if role == "host" and command in VOTE_COMMANDS:
+            refuse_when_locked(self.ceremony is not None, self.reopened)
+            if command == "vote_reveal":
+                return self.vote.reveal(self.event, self.ballots)
+            started = {pid for pid, status in self.status.items() if status != "pending"}
+            return self.vote.decide(self.event, command, args, self.current, started)
         if role == "host" and command in HOST_COMMANDS:
             handler = getattr(self, f"_decide_{command}")
             return handler(args, now)
         if role == "judge" and command in JUDGE_COMMANDS:
             return getattr(self, f"_decide_{command}")(actor, args, now)
-        if command in HOST_COMMANDS | JUDGE_COMMANDS:
+        if command in HOST_COMMANDS | JUDGE_COMMANDS | VOTE_COMMANDS:
             raise DomainError("forbidden", "You are not allowed to do that.")
         raise DomainError("unknown_command", "Unknown command: {command}.", command=str(command)[:40])
 
@@ -266,6 +279,8 @@ class EventState(StageRules, CommentaryRules):
             raise DomainError("nothing_revealed", "No result has been revealed yet.")
         if scene == "ceremony" and self.ceremony is None:
             raise DomainError("no_ceremony", "The award ceremony has not started.")
+        if scene == "people_choice" and self.vote.revealed is None:
+            raise DomainError("vote_not_revealed", "The audience vote has not been revealed yet.")
         if scene == "presenting" and self.current is None:
             raise DomainError("no_current", "No project is presenting.")
         if scene == "commentary" and self.commentary is None:
@@ -461,6 +476,12 @@ class EventState(StageRules, CommentaryRules):
             steps = ceremony_steps(data["awards"])
             self.ceremony = Ceremony(data["awards"], steps, min(self.ceremony.step, len(steps)))
             self.reopened = None
+        elif kind in VOTE_FACTS:
+            self.vote.apply(kind, data)
+            if kind == "vote_revealed":
+                self.scene = "people_choice"  # the board shows the tally at once (the host can leave it)
+                if self.event.audience.use == "composite":
+                    self._results = None
         elif kind == "ceremony_step" and self.ceremony is not None:
             self.ceremony.step = int(data["step"])
             self.scene = "ceremony"
@@ -497,6 +518,8 @@ ASPECTS: frozenset[str] = frozenset(
         "presence",
         "refused",
         "commentary",
+        "vote",
+        "ballots",
     }
 )
 _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
@@ -525,6 +548,10 @@ _ASPECTS_BY_KIND: dict[str, frozenset[str]] = {
     "commentary_timer": frozenset({"commentary"}),
     "commentary_ended": frozenset({"commentary", "scene"}),
     "break_started": frozenset({"commentary", "scene"}),
+    "vote_opened": frozenset({"vote"}),
+    "vote_closed": frozenset({"vote"}),
+    "vote_revealed": frozenset({"vote", "sheets", "scene"}),  # sheets: a composite share changes the results
+    "votes_committed": frozenset(),  # a batch of audience votes (app/vote_intake.py): published apart
 }
 # Changes that alter one judge's own view (their sheets, their recusals) and no other judge's.
 _ONE_JUDGE_KINDS = frozenset({"score", "correction", "recuse", "point_saved", "point_deleted"})
@@ -546,6 +573,7 @@ class Touched:
 NOTHING = Touched(frozenset())
 EVERYTHING = Touched(ASPECTS, None)
 PRESENCE = Touched(frozenset({"presence"}))
+BALLOTS = Touched(frozenset({"ballots"}))  # audience votes committed (app/live_votes.py)
 
 
 def touched_by(change: Change) -> Touched:

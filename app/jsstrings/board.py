@@ -45,6 +45,27 @@ STRINGS: dict[str, str] = {
     "rank_provisional": N_("Provisional No. {rank} · {n} of {total} revealed"),
     "no_rank": N_("—"),
     "place_no": N_("No. {place}"),
+    # the audience vote (static/board/vote.js, static/board/ballot.js)
+    "vote_scan": N_("Scan to vote"),
+    "vote_scan_project": N_("Scan to rate {title}"),
+    "vote_count": N_("{n} votes"),
+    "vote_votes": N_("{n} votes"),
+    "vote_mean_stars": N_("{stars} ★ ({n} ratings)"),
+    "vote_voters": N_("{n} people voted"),
+    "vote_not_revealed": N_("The audience vote has not been revealed yet"),
+    "vote_title_event": N_("Vote for your favourite project"),
+    "vote_title_category": N_("Vote for one project in each category"),
+    "vote_title_stars": N_("Rate the project you just saw"),
+    "vote_title_stars_all": N_("Rate each project from 1 to 5 stars"),
+    "vote_stars_label": N_("Stars"),
+    "vote_n_stars": N_("{n} stars"),
+    "vote_ticket_label": N_("Ticket code (on your slip)"),
+    "vote_sending": N_("Sending your vote…"),
+    "vote_offline": N_("Offline: your vote will be sent when the network returns"),
+    "vote_saved": N_("Vote saved ✓"),
+    "vote_failed": N_("Your vote was not saved; please try again."),
+    "vote_closed": N_("Voting is closed"),
+    "vote_change_hint": N_("You can change your vote until voting closes; your latest vote counts."),
 }
 
 from .stage import BOARD as _STAGE  # noqa: E402  (issue 16: commentary, break, thanks, overlay)

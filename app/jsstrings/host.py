@@ -185,6 +185,24 @@ STRINGS: dict[str, str] = {
     ),
     # joins names in a list ("A, B, C"); a translation may use another separator
     "list_separator": N_(", "),
+    # the audience vote (static/host/vote.js)
+    "vote_open": N_("Open voting"),
+    "vote_open_for": N_("Open rating of {title}"),
+    "vote_reveal": N_("Reveal the vote"),
+    "vote_confirm_reveal": N_("Show the audience vote on the board now? {n} votes from {voters} phones."),
+    "vote_state_open": N_("Voting open"),
+    "vote_state_open_for": N_("Rating open: {title}"),
+    "vote_state_closed": N_("Voting closed"),
+    "vote_cast": N_("{n} votes from {voters} phones"),
+    "vote_waiting": N_("{n} votes being saved"),
+    "vote_tickets_issued": N_("{n} tickets issued"),
+    "vote_address": N_("{n} phones from address {address}"),
+    "vote_refused_ticket_spent": N_("{n} tries with a ticket already used on another phone"),
+    "vote_refused_ticket_unknown": N_("{n} tries with an unknown ticket code"),
+    "vote_refused_address_cap": N_("{n} phones refused: too many from one address"),
+    "vote_refused_rate_limited": N_("{n} votes refused: sent too fast"),
+    "vote_refused_vote_limit": N_("{n} votes refused: too many changes from one phone"),
+    "vote_nothing_suspicious": N_("Nothing unusual so far."),
 }
 
 from .stage import HOST as _STAGE  # noqa: E402  (issue 16: commentary, break, thanks, overlay)

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..domain.state import EventState
-from ..views import ceremony_section, standings_payload
+from ..views import ceremony_section, standings_payload, vote_section
 from .common import is_host, live_event
 
 
@@ -38,6 +38,8 @@ def results_json(state: EventState, full: bool) -> dict[str, Any]:
         "generated_at": time.time(),
         **payload,
         "awards": awards,
+        # the audience vote as the board shows it: the count, and the tally once the host revealed it
+        "vote": vote_section(state),
     }
 
 

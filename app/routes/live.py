@@ -28,7 +28,7 @@ from ..admission import Admission, log_bucket
 from ..domain.errors import DomainError
 from ..hub import TOO_SLOW, WRITTEN, DirectSocket, Hub, binary_frame
 from ..live import LiveEvent
-from ..protocol import Command, Ping, Presence, ProtocolError, Resync, decode
+from ..protocol import Command, Ping, Presence, ProtocolError, Resync, Vote, decode
 from ..ratelimit import Rate, TokenBucket
 from ..security import log_text, origin_allowed
 from .common import choose_language, client_address, is_host
@@ -64,6 +64,7 @@ class Connection:
         "_log_budget",
         "_number",
         "_rate",
+        "address",
         "judge",
         "last_seen",
         "role",
@@ -74,8 +75,9 @@ class Connection:
     CLOSE_TIMEOUT = 5.0  # a close frame that cannot be written within this long: cut the connection
     MAX_UNSENT = 4 * 1024 * 1024  # send_now on a socket with more than this unsent: it stopped reading
 
-    def __init__(self, websocket: WebSocket, role: str, judge: str | None) -> None:
+    def __init__(self, websocket: WebSocket, role: str, judge: str | None, address: str = "") -> None:
         self.websocket = websocket
+        self.address = address  # the client address (board sockets: the audience vote's per-address cap)
         self.role = role
         self.judge = judge
         self._number = next(_connection_ids)
@@ -171,11 +173,11 @@ def _dumps(message: dict[str, Any]) -> bytes:
     return orjson.dumps(message)
 
 
-async def _serve(websocket: WebSocket, role: str, judge: str | None, language: str) -> None:
+async def _serve(websocket: WebSocket, role: str, judge: str | None, language: str, address: str = "") -> None:
     """Subscribe, send the snapshot, then read frames until the socket ends. An idle connection is
     closed by `close_idle`: the receive below then returns the disconnect and the loop ends."""
     live: LiveEvent = websocket.app.state.live
-    conn = Connection(websocket, role, judge)
+    conn = Connection(websocket, role, judge, address)
     topic = live.topic_for(role, judge)
     live.hub.add(topic, conn)
     try:
@@ -215,7 +217,11 @@ async def _handle_frame(live: LiveEvent, conn: Connection, frame: str | bytes, l
     try:
         message = decode(frame)
     except ProtocolError as exc:
-        await conn.send_now(_dumps({"type": "error", "error": _error(language, exc.code, exc.message)}))
+        error = _error(language, exc.code, exc.message)
+        if exc.message_id is not None:  # a vote: its page waits for this id's ack
+            await conn.send_now(_dumps({"type": "ack", "id": exc.message_id, "ok": False, "error": error}))
+        else:
+            await conn.send_now(_dumps({"type": "error", "error": error}))
         return
     if isinstance(message, Ping):
         await conn.send_now(_dumps({"type": "pong", "t": message.t, "server_now": time.time()}))
@@ -226,6 +232,28 @@ async def _handle_frame(live: LiveEvent, conn: Connection, frame: str | bytes, l
             live.judge_activity(conn.judge, message.state)
     elif isinstance(message, Command):
         await _run_command(live, conn, message, language)
+    elif isinstance(message, Vote):
+        await _run_vote(live, conn, message, language)
+
+
+async def _run_vote(live: LiveEvent, conn: Connection, vote: Vote, language: str) -> None:
+    """An audience vote: only on the board socket, acknowledged after it is committed (app/live_votes.py)."""
+    voter = conn.websocket.app.state.voter_ids.voter(vote.voter) if conn.role == "board" else None
+    error: dict[str, Any] | None = None
+    try:
+        if conn.role != "board":
+            raise DomainError("forbidden", "You are not allowed to do that.")
+        if voter is None or live.votes is None:
+            raise DomainError("bad_voter", "This phone has no valid voter id; reload the page.")
+        reply = {"type": "ack", "id": vote.id} | await live.votes.cast(voter, conn.address, vote)
+    except DomainError as exc:
+        error = i18n.translate_error(language, exc.as_dict())
+    except Exception:
+        log.exception("a vote from %s failed", conn.id)
+        error = _error(language, "internal", "The server could not save this; please try again.")
+    if error is not None:
+        reply = {"type": "ack", "id": vote.id, "ok": False, "error": error}
+    await conn.send_now(_dumps(reply))
 
 
 async def _run_command(live: LiveEvent, conn: Connection, command: Command, language: str) -> None:
@@ -341,7 +369,7 @@ async def board_socket(scope: Scope, receive: Receive, send: Send) -> None:
         # Nothing reads the request headers after the checks above, and a phone's are ~1.7 KiB of
         # Python objects per viewer for the life of the connection.
         scope["headers"] = []
-        await _serve(websocket, "board", None, language)
+        await _serve(websocket, "board", None, language, address)
     finally:
         admission.release_public(address)
 

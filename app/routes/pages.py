@@ -15,6 +15,7 @@ from ..assets import gzip_public_page
 from ..links import links_base
 from ..sessions import end_host_sessions
 from ..signin import SignInLimits
+from ..voter_ids import VOTER_COOKIE, VOTER_COOKIE_AGE, VoterIds
 from .common import (
     client_address,
     constant_time_equal,
@@ -33,23 +34,41 @@ async def index(request: Request) -> HTMLResponse:
 
 async def board(request: Request) -> Response:
     # ?audience=1 is the phone view of the same stream (portrait layout, no welcome QR code)
-    page = render(
+    audience = request.query_params.get("audience") == "1"
+    voter = _voter(request) if audience and live_event(request).event.audience.enabled else None
+    response = render(
         request,
         "board.html",
         {
-            "audience": request.query_params.get("audience") == "1",
+            "audience": audience,
             "join_qr": _qr_svg(public_base(request) + "/board?audience=1", 6),
             # typed in the corner of every scene: a phone opening /board gets the audience layout
             "join_url": (public_base(request) + "/board").split("://", 1)[-1],
+            # the page is gzipped (below): it must hold no text a visitor chooses next to the voter id
+            # (BREACH), so a ticket slip's `?ticket=` is read by the page's script, not rendered here
+            "voter": voter,
         },
         page="board",
     )
-    return gzip_public_page(page, request.headers.get("accept-encoding", ""))  # a hall of phones (app/assets.py)
+    if voter is not None:
+        settings = request.app.state.settings
+        response.set_cookie(
+            VOTER_COOKIE, voter, max_age=VOTER_COOKIE_AGE, httponly=True, samesite="lax", secure=settings.secure_cookies
+        )
+    return gzip_public_page(response, request.headers.get("accept-encoding", ""))  # a hall of phones (app/assets.py)
 
 
 async def overlay(request: Request) -> HTMLResponse:
     """The livestream overlay (OBS browser source): transparent, the board's stream (README)."""
     return render(request, "overlay.html", {}, page="overlay")
+
+
+def _voter(request: Request) -> str:
+    """This phone's signed voter id: the one its cookie holds, or a new one (the page keeps a copy in
+    local storage too and prefers it: a cleared cookie alone does not make a new voter)."""
+    ids: VoterIds = request.app.state.voter_ids
+    held = request.cookies.get(VOTER_COOKIE)
+    return held if held and ids.voter(held) is not None else ids.new()
 
 
 async def judge(request: Request) -> HTMLResponse:

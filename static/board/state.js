@@ -4,7 +4,7 @@
 // Tested as tables by static/tests/board-state.test.mjs.
 
 // commentary, break and thanks: the stage scenes of issue 16 (board/commentary.js, board/interludes.js)
-export const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony", "commentary", "break", "thanks"];
+export const SCENES = ["welcome", "presenting", "result", "leaderboard", "ceremony", "commentary", "break", "thanks", "people_choice"];
 export const WARNING_SECONDS = 60; // a stage clock shows its warning state in its last minute
 
 /** A stage clock's state, as the presenting timer shows it: paused, normal, warning (last minute) or
@@ -52,7 +52,7 @@ export function moveOf(previousRank, rank) {
 
 /** Where a rank means something: awards that rank projects. A team-leader award follows another
  * award's teams and an honour roll is a list of names: neither shows a rank. */
-export const awardShowsRank = (award) => award.kind === "top_projects";
+export const awardShowsRank = (award) => award.kind === "top_projects" || award.kind === "people_choice";
 
 /** The place of winner `index` within its award: the server's `place` (ties share it), else its
  * position in the award (older ceremonies). Never the overall rank. */

@@ -12,6 +12,7 @@ const NUMBER_KEYS = new Set([
 ]);
 const NAMES_KEYS = new Set(["members", "volunteers", "names"]);
 const KEEP_EMPTY = new Set(["id", "name", "title", "team", "category", "kind", "judge", "project"]);
+export const KEPT_TABLES = ["audience"];
 export const LIST_NAMES = ["categories", "criteria", "indicators", "judges", "projects", "recusals", "awards"];
 const TABLE_NAMES = ["event", "timing", "scoring", "composite"];
 
@@ -156,7 +157,7 @@ export function payload(model) {
       const clean = cleanTable(row);
       if (list === "awards") {
         // only the settings of the award's kind (the others are ignored by the event file anyway)
-        if (clean.kind !== "top_projects") {
+        if (clean.kind !== "top_projects" && clean.kind !== "people_choice") {
           delete clean.count;
           delete clean.max_per_category;
         }
@@ -167,6 +168,8 @@ export function payload(model) {
     });
     if (rows.length || ["categories", "criteria", "judges", "projects"].includes(list)) out[list] = rows;
   }
+  // Tables this page does not edit (the audience vote, docs/event-file.md §11) are kept as loaded.
+  for (const table of KEPT_TABLES) if (model[table] && Object.keys(model[table]).length) out[table] = structuredClone(model[table]);
   return out;
 }
 

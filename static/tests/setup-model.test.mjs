@@ -159,3 +159,16 @@ test("checkModel finds each kind of problem at its field", () => {
 test("checkModel accepts the id at its limit of 40 characters", () => {
   assert.deepEqual(problemsAfter((m) => { m.projects[0].id = "a".repeat(40); }), []);
 });
+
+test("payload keeps the [audience] table the page does not edit, and a people's-choice award's count", () => {
+  const d = {
+    event: { title: "T" },
+    audience: { enabled: true, mode: "stars", window: "per_project", tickets: true },
+    awards: [{ id: "pc", name: "PC", kind: "people_choice", count: 2, of: "x" }],
+  };
+  const out = payload(toModel(d));
+  assert.deepEqual(out.audience, d.audience);
+  assert.equal(out.awards[0].count, 2);
+  assert.equal(out.awards[0].of, undefined);
+  assert.equal(payload(toModel({ event: { title: "T" } })).audience, undefined);
+});
