@@ -47,7 +47,7 @@ log = logging.getLogger("roadshow.gc")
 # instead of 10, and still only once 25% more objects have survived into it since its last pass.
 THRESHOLDS = (700, 10, 100)
 FREEZE_BATCH = 64  # connections arrived since the last freeze that make the next one worth doing
-FREEZE_CHECK_SECONDS = 0.25  # how often freeze_after_storms looks: what a storm piles up in between is walked
+FREEZE_CHECK_SECONDS = 0.25  # how often freeze_after_storms looks (between storms: collects generation 0)
 UNFREEZE_BELOW = 0.25  # unfreeze (and collect) once the connections stay below this share of the last freeze's
 UNFREEZE_AFTER = 60.0  # ... for this long (seconds): a reconnect storm empties the hall for a few seconds only
 SLOW_PASS_SECONDS = 0.1  # a pass longer than this is logged
@@ -141,6 +141,10 @@ async def freeze_after_storms(arrived: Callable[[], int], connected: Callable[[]
         if now_arrived - last_arrived >= FREEZE_BATCH:
             freeze()
             last_arrived, at_freeze, low_since = now_arrived, now_connected, None
+        elif low_since is None:
+            # Between storms: collect the youngest generation on a clock too, so it never holds more
+            # than a tick's worth of objects (CPython's own trigger can let it grow to ~20,000).
+            gc.collect(0)
         elif low_since is not None and now - low_since >= UNFREEZE_AFTER:
             # The hall has gone: what the closed connections left in cycles can go, and the pass
             # walks only what is still alive, a fraction of what it was.
