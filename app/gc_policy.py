@@ -145,10 +145,6 @@ async def freeze_after_storms(arrived: Callable[[], int], connected: Callable[[]
         if now_arrived - last_arrived >= FREEZE_BATCH:
             freeze()
             last_arrived, at_freeze, low_since = now_arrived, now_connected, None
-        elif low_since is None:
-            # Between storms: collect the youngest generation on a clock too, so it never holds more
-            # than a tick's worth of objects (CPython's own trigger can let it grow to ~20,000).
-            gc.collect(0)
         elif low_since is not None and now - low_since >= UNFREEZE_AFTER:
             # The hall has gone: what the closed connections left in cycles can go, and the pass
             # walks only what is still alive, a fraction of what it was.
@@ -157,3 +153,8 @@ async def freeze_after_storms(arrived: Callable[[], int], connected: Callable[[]
             STATS.unfreezes += 1
             freeze()
             last_arrived, at_freeze, low_since = now_arrived, now_connected, None
+        else:
+            # Between storms, the youngest generation on a clock too, so it never holds more than a
+            # tick's objects (CPython's trigger lets it grow to tens of thousands while old objects
+            # die, e.g. while a hall's connections close).
+            gc.collect(0)
