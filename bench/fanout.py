@@ -499,12 +499,19 @@ class Run:
         """Poll the workers until `expected` viewers have update `seq`; returns when that was seen."""
         deadline = time.monotonic() + timeout
         assert self.workers is not None
+        got = 0
         while time.monotonic() < deadline:
             got = sum(r["count"] for r in await self.workers.call("count", {"seq": seq}))
             if got >= expected:
                 return time.monotonic()
             await asyncio.sleep(0.02)  # not too often: every poll costs the viewer workers a little
-        raise TimeoutError(f"only some viewers received seq {seq} within {timeout}s")
+        status = await self.workers.call("status")
+        counters = _merge([r["counters"] for r in status])
+        phase = self.submissions[-1].phase if self.submissions else "-"
+        raise TimeoutError(
+            f"only {got} of {expected} viewers received seq {seq} within {timeout}s (phase {phase}; "
+            f"open {sum(r['open'] for r in status)}, synced {sum(r['synced'] for r in status)}; {counters})"
+        )
 
     async def update_seq_of(self, sub: Submission, timeout: float = 20.0) -> int:
         """Wait until the projector has the update that carries `sub`; return its seq. Cheap on purpose:
