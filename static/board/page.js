@@ -7,6 +7,7 @@ import { SCENES } from "./state.js";
 export const CATEGORY_COLOURS = 6; // .cat-0 … .cat-5 in board.css
 export const app = document.getElementById("app");
 export const AUDIENCE = app.dataset.audience === "1";
+export const OUTBOX_KEY = "roadshow-vote-outbox"; // a voting phone's unacknowledged votes (board/ballot.js)
 export const panels = Object.fromEntries(SCENES.map((name) => [name, document.getElementById(`scene-${name}`)]));
 const motionQuery = window.matchMedia("(prefers-reduced-motion: reduce)");
 export const reducedMotion = () => motionQuery.matches;
