@@ -37,11 +37,10 @@
 
 import { LiveConnection, t } from "./live.js";
 import { boardScreen } from "./board/state.js";
-import { AUDIENCE, OUTBOX_KEY, app, ctx, onMotionChange, panels, reducedMotion } from "./board/page.js";
+import { AUDIENCE, OUTBOX_KEY, app, ctx, leaderboard, onMotionChange, panels, reducedMotion, updateMoves } from "./board/page.js";
 import { fitAll } from "./board/fit.js";
 import { renderPresenting, tickTimer } from "./board/presenting.js";
 import { animateResult, renderResult } from "./board/result.js";
-import { leaderboard, renderLeaderboard, updateMoves } from "./board/leaderboard.js";
 import { eventPictures } from "./board/pictures.js";
 
 // The ceremony scene and its sound cues (projector only) are loaded when first needed on a phone: most
@@ -128,6 +127,19 @@ function renderStageScenes(all, has = () => true) {
   if (all || has("commentary")) stageScenes.renderCommentary();
   if (all || has("interlude")) stageScenes.renderBreak();
   if (all || has("event")) stageScenes.renderThanks();
+}
+
+// The leaderboard's drawing (board/leaderboard.js) too: on a phone when first shown (its tab or the
+// scene), at once on the projector. Its state and movers are in board/page.js, updated all along.
+let leaderboardView = null;
+let leaderboardLoading = null;
+
+function renderLeaderboard() {
+  if (leaderboardView) return leaderboardView.renderLeaderboard();
+  leaderboardLoading ??= import("./board/leaderboard.js").then((module) => {
+    leaderboardView = module;
+    if (ctx.shown === "leaderboard") afterShow(false); // still dirty: drawn now
+  });
 }
 
 // The audience vote's scenes (board/vote.js: the people's-choice scene and the projector's scan-to-vote
@@ -429,6 +441,7 @@ onMotionChange(() => {
 });
 
 if (!AUDIENCE) {
+  renderLeaderboard(); // loads it
   loadCeremony();
   loadStageScenes();
   loadSound();
