@@ -96,6 +96,7 @@ def measure(url: str, language: str) -> dict[str, Any]:
                 lazy += [urljoin(asset, m) for m in DYNAMIC_IMPORT.findall(response.text)]
     return {
         "language": language,
+        "page": str(page.url),
         "requests": len(rows),
         "bodies": sum(r["body"] for r in rows),
         "headers": sum(r["headers"] for r in rows),
