@@ -44,8 +44,9 @@ ACK_GIVE_UP = 15.0  # seconds: a judge's phone would have shown "not saved yet" 
 class Server:
     """`python -m app serve` in its own process, stopped with SIGINT (then SIGKILL)."""
 
-    def __init__(self, root: Path, workdir: Path) -> None:
+    def __init__(self, root: Path, workdir: Path, event_text: str | None = None) -> None:
         self.root, self.workdir = root, workdir
+        self.event_text = event_text  # None: the benchmark event
         self.port = free_port()
         self.db = workdir / "hostile.db"
         self.base = f"http://127.0.0.1:{self.port}"
@@ -53,7 +54,7 @@ class Server:
 
     def start(self) -> None:
         event = self.workdir / "event.toml"
-        event.write_text(bench_event_text(), encoding="utf-8")
+        event.write_text(self.event_text or bench_event_text(), encoding="utf-8")
         args = [sys.executable, "-m", "app", "serve", str(event), "--db", str(self.db), "--host", "127.0.0.1",
                 "--port", str(self.port), "--password", PASSWORD, "--backup-every", "0"]  # fmt: skip
         env = os.environ | {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(self.root)}

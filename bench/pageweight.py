@@ -3,6 +3,7 @@
     python -m bench.pageweight                     # starts `python -m app serve` with the benchmark event
     python -m bench.pageweight --url http://127.0.0.1:8000/board?audience=1
     python -m bench.pageweight --json out.json --budget 40960
+    python -m bench.pageweight --audience          # the benchmark event with `[audience] enabled = true`
 
 It fetches the page as a phone does (Chrome on Android, `Accept-Encoding: gzip, deflate`, no cache),
 then every asset the HTML names (scripts, stylesheets, the icon, module preloads) and every module
@@ -63,7 +64,8 @@ def measure(url: str, language: str) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     lazy: list[str] = []
     with httpx.Client(headers=headers, timeout=20) as client:
-        page = client.get(url, params={"lang": language})
+        # merged into the URL's own query: httpx's `params=` would replace `?audience=1` (the projector's page)
+        page = client.get(httpx.URL(url).copy_merge_params({"lang": language}))
         page.raise_for_status()
         body, head = _wire_bytes(page)
         rows.append({"url": urlsplit(str(page.url)).path, "body": body, "headers": head, "raw": len(page.content)})
@@ -94,6 +96,7 @@ def measure(url: str, language: str) -> dict[str, Any]:
                 lazy += [urljoin(asset, m) for m in DYNAMIC_IMPORT.findall(response.text)]
     return {
         "language": language,
+        "page": str(page.url),
         "requests": len(rows),
         "bodies": sum(r["body"] for r in rows),
         "headers": sum(r["headers"] for r in rows),
@@ -125,13 +128,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--url", default="", help="the page (default: start a server and open /board?audience=1)")
     p.add_argument("--budget", type=int, default=BUDGET, help="bytes transferred (default: 40 KiB)")
     p.add_argument("--json", default="", help="write every figure here")
+    p.add_argument("--audience", action="store_true", help="the event has the audience vote on")
     args = p.parse_args(argv)
     server = None
     url = args.url
     if not url:
+        from bench.event import bench_event_text
         from bench.hostile import Server
 
-        server = Server(Path(__file__).resolve().parent.parent, Path(tempfile.mkdtemp(prefix="roadshow-weight-")))
+        event = bench_event_text() + ("\n[audience]\nenabled = true\n" if args.audience else "")
+        workdir = Path(tempfile.mkdtemp(prefix="roadshow-weight-"))
+        server = Server(Path(__file__).resolve().parent.parent, workdir, event)
         server.start()
         url = f"{server.base}/board?audience=1"
     try:

@@ -37,25 +37,42 @@
 
 import { LiveConnection, t } from "./live.js";
 import { boardScreen } from "./board/state.js";
-import { AUDIENCE, app, ctx, onMotionChange, panels, reducedMotion } from "./board/page.js";
+import { AUDIENCE, OUTBOX_KEY, app, ctx, leaderboard, onMotionChange, panels, reducedMotion, updateMoves } from "./board/page.js";
 import { fitAll } from "./board/fit.js";
 import { renderPresenting, tickTimer } from "./board/presenting.js";
 import { animateResult, renderResult } from "./board/result.js";
-import { leaderboard, renderLeaderboard, updateMoves } from "./board/leaderboard.js";
-import { renderPeopleChoice, renderVoteCorner } from "./board/vote.js";
-import { OUTBOX_KEY, onVoteAck, renderBallot, votingEnabled } from "./board/ballot.js";
 import { eventPictures } from "./board/pictures.js";
 
 // The ceremony scene and its sound cues (projector only) are loaded when first needed on a phone: most
 // of the audience joins long before the ceremony, and the audience page's first load stays within its
 // 40 KB budget on venue Wi-Fi (docs/performance.md, "Page weight"). The projector loads them at once.
+// So are the styles of those scenes (css/board-scenes.css): the projector's page links them; on a phone
+// they are added (after board.css, which they refine) and waited for before a lazy scene first renders.
+let sceneStyles = null;
+
+function loadSceneStyles() {
+  sceneStyles ??= document.querySelector('link[href$="/css/board-scenes.css"]')
+    ? Promise.resolve()
+    : new Promise((resolve) => {
+        const link = document.createElement("link");
+        link.rel = "stylesheet";
+        link.href = new URL("./css/board-scenes.css", import.meta.url).href; // the same versioned prefix
+        link.onload = link.onerror = () => resolve(); // without its styles a scene is plain, not missing
+        document.head.append(link);
+      });
+  return sceneStyles;
+}
+
+/** A lazy scene's module, with the scenes' styles in place before it renders. */
+const loadScene = (...modules) => Promise.all([...modules, loadSceneStyles()]);
+
 let ceremony = null; // board/ceremony.js once loaded
 let ceremonyLoading = null;
 let sound = null; // board/sound.js once loaded (projector only)
 let soundWanted = null; // the host's setting, kept until sound.js is there
 
 function loadCeremony() {
-  ceremonyLoading ??= import("./board/ceremony.js").then((module) => {
+  ceremonyLoading ??= loadScene(import("./board/ceremony.js")).then(([module]) => {
     ceremony = module;
     if (ctx.view && ctx.shown === "ceremony") {
       ceremony.renderCeremony();
@@ -89,7 +106,7 @@ let stageScenes = null; // board/commentary.js and board/interludes.js once load
 let stageLoading = null;
 
 function loadStageScenes() {
-  stageLoading ??= Promise.all([import("./board/commentary.js"), import("./board/interludes.js")]).then(
+  stageLoading ??= loadScene(import("./board/commentary.js"), import("./board/interludes.js")).then(
     ([commentary, interludes]) => {
       stageScenes = { ...commentary, ...interludes };
       if (ctx.view) {
@@ -110,6 +127,69 @@ function renderStageScenes(all, has = () => true) {
   if (all || has("commentary")) stageScenes.renderCommentary();
   if (all || has("interlude")) stageScenes.renderBreak();
   if (all || has("event")) stageScenes.renderThanks();
+}
+
+// The leaderboard's drawing (board/leaderboard.js) too: on a phone when first shown (its tab or the
+// scene), at once on the projector. Its state and movers are in board/page.js, updated all along.
+let leaderboardView = null;
+let leaderboardLoading = null;
+
+function renderLeaderboard() {
+  if (leaderboardView) return leaderboardView.renderLeaderboard();
+  leaderboardLoading ??= import("./board/leaderboard.js").then((module) => {
+    leaderboardView = module;
+    if (ctx.shown === "leaderboard") afterShow(false); // still dirty: drawn now
+  });
+}
+
+// The audience vote's scenes (board/vote.js: the people's-choice scene and the projector's scan-to-vote
+// corner) the same way: on a phone when the people's choice is first on screen, at once on the projector
+// and on a phone that may vote (below).
+let vote = null;
+let voteLoading = null;
+
+function loadVote() {
+  voteLoading ??= loadScene(import("./board/vote.js")).then(([module]) => {
+    vote = module;
+    if (ctx.view) {
+      renderVote();
+      if (ctx.shown === "people_choice") afterShow(true);
+    }
+  });
+  return voteLoading;
+}
+
+function renderVote() {
+  if (!vote) {
+    if (ctx.shown === "people_choice") loadVote(); // renders once loaded
+    return;
+  }
+  vote.renderVoteCorner();
+  vote.renderPeopleChoice();
+}
+
+// The phone's ballot (board/ballot.js) only on a page that may vote (the server set data-voter; the page
+// preloads the module then). The connection's outbox is set up at once, so that votes kept from an
+// offline moment are resent at the first connection; their acks wait here until ballot.js is there.
+const VOTER = Boolean(app.dataset.voter && document.getElementById("vote-panel"));
+let ballot = null;
+const earlyAcks = [];
+
+function onVoteAck(ack, entry) {
+  if (ballot) ballot.onVoteAck(ack, entry);
+  else earlyAcks.push([ack, entry]);
+}
+
+function renderBallot() {
+  ballot?.renderBallot();
+}
+
+if (VOTER) {
+  import("./board/ballot.js").then((module) => {
+    ballot = module;
+    for (const [ack, entry] of earlyAcks.splice(0)) module.onVoteAck(ack, entry);
+    module.renderBallot();
+  });
 }
 
 // A phone that opens the projector's address gets the audience layout (same stream, same language).
@@ -306,11 +386,8 @@ function onView(v, changed, kind) {
   if (has("event", "ceremony", "projects") || (justShown && ctx.shown === "ceremony")) renderCeremony();
   renderStageScenes(all, has);
   if (has("leaderboard")) updateMoves();
-  if (has("vote", "projects")) {
-    renderVoteCorner();
-    renderPeopleChoice();
-    renderBallot();
-  }
+  if (has("vote", "projects") || (justShown && ctx.shown === "people_choice")) renderVote();
+  if (has("vote", "projects")) renderBallot();
   if (has("event", "leaderboard", "projects")) leaderboard.dirty = true;
   afterShow(justShown);
   announceIfChanged();
@@ -364,14 +441,19 @@ onMotionChange(() => {
 });
 
 if (!AUDIENCE) {
+  renderLeaderboard(); // loads it
   loadCeremony();
   loadStageScenes();
   loadSound();
 }
+// A phone that may vote loads the vote's scene with its ballot (both preloaded by the page): fetched
+// later, at the reveal, twenty phones' requests met connections the server was closing (a 408 in a
+// browser test of a hall on one address), and the reveal is the moment the hall watches.
+if (!AUDIENCE || VOTER) loadVote();
 
 scalableQr("#welcome-qr svg, #board-join-qr svg, #board-vote-qr svg");
 // An audience phone that may vote keeps its unacknowledged votes in an outbox (board/ballot.js).
-const voting = votingEnabled() ? { outboxKey: OUTBOX_KEY, onAck: onVoteAck } : {};
+const voting = VOTER ? { outboxKey: OUTBOX_KEY, onAck: onVoteAck } : {};
 ctx.live = new LiveConnection({ path: "/ws/board", onView, onStatus, ...voting });
 showPanel();
 ctx.live.start();

@@ -88,9 +88,12 @@ def test_the_audience_page_first_load_is_within_its_budget(mini_server: RunningS
         assert weight["transferred"] <= BUDGET, weight
         urls = [f["url"] for f in weight["files"]]
         assert any(u.endswith("/board.js") for u in urls) and any(u.endswith("/board/state.js") for u in urls)
-        # the ceremony is loaded when it is first shown, not with the page
-        assert not any(u.endswith("/board/ceremony.js") for u in urls)
-        assert any(u.endswith("/board/ceremony.js") for u in weight["lazy"])
+        # the ceremony, the vote's scene, the ballot and the leaderboard are loaded when first needed
+        for lazy in ("board/ceremony.js", "board/vote.js", "board/ballot.js", "board/leaderboard.js"):
+            assert not any(u.endswith("/" + lazy) for u in urls), lazy
+            assert any(u.endswith("/" + lazy) for u in weight["lazy"]), lazy
+        assert not any(u.endswith("/css/board-scenes.css") for u in urls)  # injected by board.js when needed
+        assert weight["files"][0]["url"] == "/board" and "audience=1" in weight["page"]  # the phones' page
 
 
 def _scope(path: str, method: str = "GET", headers: list[tuple[bytes, bytes]] | None = None) -> dict[str, Any]:

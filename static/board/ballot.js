@@ -13,7 +13,6 @@ import { app, ctx } from "./page.js";
 const MINE_KEY = "roadshow-vote-mine"; // {ballot key: choice} acknowledged by the server
 const VOTER_KEY = "roadshow-voter";
 const TICKET_KEY = "roadshow-vote-ticket";
-export const OUTBOX_KEY = "roadshow-vote-outbox";
 
 const panel = document.getElementById("vote-panel");
 let status = { state: "idle", text: "" };

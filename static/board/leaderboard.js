@@ -2,21 +2,11 @@
 // filter on phones), rows that slide to their new places, and the category leaders.
 
 import { h, t } from "../live.js";
-import { moveOf, shortTeam, shortTitle } from "./state.js";
-import { AUDIENCE, categoryIndex, ctx, num, panels, reducedMotion } from "./page.js";
+import { shortTeam, shortTitle } from "./state.js";
+import { AUDIENCE, categoryIndex, ctx, leaderboard, num, panels, reducedMotion } from "./page.js";
 
 const PAGE_SIZE = 18; // leaderboard rows per projector page (two columns of nine)
 const PAGE_SECONDS = 15;
-export const leaderboard = {
-  dirty: true,
-  ranksKey: null, // the (project, rank) list last ctx.shown, to find movers
-  ranks: null, // project -> rank last shown
-  moves: new Map(), // project -> "up:n" | "down:n" | "new"
-  page: 0,
-  filter: "overall", // audience: "overall" or a category id
-  pageTimer: null,
-};
-
 function leaderboardRows() {
   const lb = ctx.view.leaderboard || {};
   if (leaderboard.filter !== "overall") {
@@ -27,25 +17,6 @@ function leaderboardRows() {
     }));
   }
   return (lb.overall || []).map((row) => ({ ...row, shownRank: row.rank, shownTied: row.tied }));
-}
-
-export function updateMoves() {
-  // Movers are measured against the previous standings received (not only those shown), so a board
-  // that sat on the result scene during a reveal still shows who moved when it turns to the leaderboard.
-  const rows = ctx.view.leaderboard?.overall || [];
-  const key = JSON.stringify(rows.map((r) => [r.project, r.rank]));
-  if (key === leaderboard.ranksKey) return;
-  const before = leaderboard.ranks;
-  const moves = new Map();
-  if (before) {
-    for (const row of rows) {
-      const move = moveOf(before.get(row.project), row.rank);
-      if (move) moves.set(row.project, move);
-    }
-  }
-  leaderboard.moves = moves;
-  leaderboard.ranksKey = key;
-  leaderboard.ranks = new Map(rows.map((r) => [r.project, r.rank]));
 }
 
 function moveBadge(move) {
