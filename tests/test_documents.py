@@ -294,7 +294,9 @@ def test_csv_safe(value: str, expected: str) -> None:
 # ------------------------------------------------------------------------------------------ pages
 async def test_printable_pages_escape_untrusted_text(mini_server: RunningServer) -> None:
     await run_mini_event(mini_server)
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=cookie_header(mini_server)) as http:
+    # the judging print computes the whole report (its bootstrap): seconds on a loaded machine, so no
+    # 5-s client default here; this test is about escaping, not speed (bench/judging_cost.py is)
+    async with httpx.AsyncClient(base_url=mini_server.base, headers=cookie_header(mini_server), timeout=60) as http:
         pages = {path: (await http.get(path)).text for path in PAGES}
         zh = (await http.get("/host/print/scoresheets/j1?lang=zh")).text
     for path, html in pages.items():
