@@ -135,6 +135,18 @@ def _raw(server: RunningServer, address: str = "127.0.0.1") -> socket.socket:
     return sock
 
 
+def _closed(sock: socket.socket) -> bool:
+    """Whether the server closed `sock` without a word: a read returns end of file at once (a 408 or
+    any other byte is not that; a socket kept open times out)."""
+    sock.settimeout(1)
+    try:
+        return sock.recv(1) == b""
+    except TimeoutError:
+        return False
+    except OSError:
+        return True
+
+
 def _read_until_closed(sock: socket.socket) -> bytes:
     data = b""
     with contextlib.suppress(OSError):
@@ -196,11 +208,8 @@ async def test_one_address_holds_a_bounded_number_of_idle_connections(guarded_se
             base_url=guarded_server.base, transport=httpx.AsyncHTTPTransport(local_address="127.0.0.7")
         ) as http:
             assert (await http.get("/healthz")).status_code == 200
-        closed = 0
-        for sock in idle:
-            sock.settimeout(3)
-            if _read_until_closed(sock).startswith(b"HTTP/1.1 408"):
-                closed += 1
+        # closed silently, as an idle keep-alive connection is (a browser retries on it), not with a 408
+        closed = sum(_closed(sock) for sock in idle)
         assert closed >= 40 - 32 + 1
     finally:
         for sock in idle:
