@@ -12,22 +12,11 @@ statistics, the rule comparison, and the rank stability with the default and the
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 from app.documents.judging_report import judging_report, project_outliers
 from app.domain.rule_compare import compare_rules
 from app.domain.stability import BOOTSTRAP_MAX, default_resamples, rank_stability
-from bench.results_cost import scored_state
-
-
-def best_ms(action: Callable[[], object], runs: int) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.process_time()
-        action()
-        best = min(best, time.process_time() - start)
-    return best * 1000
+from bench.results_cost import best_ms, scored_state
 
 
 def main() -> None:
