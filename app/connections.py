@@ -82,7 +82,7 @@ class ConnectionGuard:
             # An idle keep-alive connection is closed silently, as servers close idle connections: a
             # browser retries a request on a reused connection that closed before any byte came back,
             # but shows a 408 as an error (20 phones behind one NAT saw module loads fail).
-            oldest_idle.close_with(_TIMEOUT if oldest_idle._header_bytes else b"")
+            oldest_idle.close_with(_TIMEOUT if oldest_idle.request_begun() else b"")
         mine[protocol] = None
         return True
 
@@ -108,6 +108,11 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self.close_with(_REFUSED)
             return
         self._arm()
+
+    def request_begun(self) -> bool:
+        """Some bytes of a request's headers have arrived (a keep-alive connection idle since its last
+        response has none)."""
+        return self._header_bytes > 0
 
     def busy(self) -> bool:
         """In the middle of a request (headers in, response not finished)."""
