@@ -57,7 +57,7 @@ def free_port() -> int:
     raise RuntimeError(f"no free port between {start} and {low}")
 
 
-def wait_until_serving(proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float = 60) -> None:
+def wait_until_serving(proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float = 120) -> None:
     """Until the server at `base` answers /healthz; fails with the end of its log if it exits or never
     answers. The limit is generous: on a loaded 2-core machine starting Python alone can take seconds."""
     deadline = time.monotonic() + timeout
