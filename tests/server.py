@@ -128,7 +128,11 @@ class RunningServer:
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the subprocess' lifetime
         self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
-        wait_until_serving(self.proc, self.base, self.log_path)
+        try:
+            wait_until_serving(self.proc, self.base, self.log_path)
+        except BaseException:  # a server that started too late must not outlive its test (and hold its port)
+            stop_process(self.proc)
+            raise
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash or a pulled plug."""
