@@ -15,15 +15,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import io
 import sqlite3
 from collections.abc import AsyncIterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import httpx
 import orjson
 import pytest
+from openpyxl import load_workbook
 
 from app.cli import main
+from app.documents import results_page, results_workbook
 from app.domain.errors import DomainError
 from app.eventfile import parse_event
 from app.eventfile_export import event_to_toml
@@ -31,8 +35,11 @@ from app.hub import Hub
 from app.live import LiveEvent
 from app.protocol import Command
 from app.rounds import AdvancementRule, RoundError, create_next_round, preview_next_round
+from app.routes.api import results_json
 from app.setup import demo_event_text, prepare
 from app.store import Store
+from tests.conftest import cookie_header
+from tests.server import RunningServer
 
 CRITERIA = (("completion", 30), ("effect", 30), ("innovation", 20), ("sustainability", 10), ("presentation", 10))
 
@@ -227,6 +234,34 @@ async def test_three_rounds_carry_the_composite_the_path_and_the_anchors(prelim:
     # the event file round-trips: export it and read it back to the same definition
     assert parse_event(event_to_toml(event)) == event
 
+    # the path through the rounds: /api/results, the printed results, the workbook
+    semi_tied = {pid: r["tied"] for pid, r in rows_semi.items()}
+    async with live_event(final_db) as live:
+        api = results_json(live.state, full=True)
+        page = results_page(live.state)
+        book = load_workbook(io.BytesIO(results_workbook(live.state)))
+    assert api["event"]["round"]["name"] == "决赛" and api["event"]["round"]["index"] == 3
+    assert api["event"]["round"]["previous"]["anchor_head"] == final.anchor_head
+    for row in api["overall"]:
+        pid = row["project"]
+        assert [(s["round"], s["index"], s["rank"], Decimal(repr(s["composite"]))) for s in row["path"]] == [
+            ("初赛", 1, pre_rank[pid], pre[pid]),
+            ("半决赛", 2, semi_rank[pid], semi_expected[pid]),
+        ]
+        assert row["components"][1]["from_round"] == "半决赛" and "from_round" not in row["components"][0]
+    expected_text = {
+        r["project"]: f"初赛 #{pre_rank[r['project']]} ({pre[r['project']]}) → "
+        f"半决赛 #{semi_rank[r['project']]}{'=' if semi_tied[r['project']] else ''} ({semi_expected[r['project']]}) → "
+        f"决赛 #{r['rank']}{'=' if r['tied'] else ''}"
+        for r in page["overall"]
+    }
+    assert {r["project"]: r["path"] for r in page["overall"]} == expected_text and page["has_path"]
+    sheet_rows = list(book["总排名 Overall"].iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(sheet_rows) if r and "历程 / Path through the rounds" in r)
+    column = sheet_rows[header].index("历程 / Path through the rounds")
+    ids = sheet_rows[header].index("项目编号 / Project ID")
+    assert {r[ids]: r[column] for r in sheet_rows[header + 1 :] if r[ids]} == expected_text
+
 
 async def test_refusals_write_nothing(prelim: Path, tmp_path: Path) -> None:
     new = tmp_path / "next.db"
@@ -341,3 +376,30 @@ def test_cli_needs_one_rule(capsys) -> None:
         main(["advance", "a.db", "b.db"])
     assert caught.value.code == 2
     assert "one of the arguments --top --top-per-category --pick is required" in capsys.readouterr().err
+
+
+async def test_a_served_round_shows_its_round_and_path(prelim: Path, tmp_path: Path) -> None:
+    semi_db = tmp_path / "semi.db"
+    semi = await create_next_round(
+        prelim,
+        semi_db,
+        title="半决赛",
+        round_name="半决赛",
+        rule=AdvancementRule("top_overall", count=3),
+        carry_weight=Decimal(40),
+        previous_round_name="初赛",
+    )
+    await play_round(semi_db, {pid: 80 + i for i, pid in enumerate(semi.advanced)})
+    server = RunningServer(semi_db)
+    server.start()
+    try:
+        async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server)) as http:
+            page = (await http.get("/host/print/results")).text
+            public = (await http.get("/api/results", headers={"Cookie": ""})).json()
+    finally:
+        server.stop()
+    assert "晋级历程" in page and "第 2 轮：半决赛" in page
+    assert f"审计锚点：长度 {semi.anchor_length}，链头 {semi.anchor_head}" in page
+    assert page.count("初赛 #") == 3 and "→ 半决赛 #1" in page
+    assert public["event"]["round"]["previous"]["round"] == "初赛"
+    assert public["scope"] == "revealed" and {len(r["path"]) for r in public["overall"]} == {1}
