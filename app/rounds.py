@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from .domain.next_round import Provenance, next_round_event, round_names
 from .domain.state import EventState
 from .eventfile import EventFileError, parse_event
 from .eventfile_export import event_to_toml
+from .media import Picture
 from .vote_store import check_vote_batches
 
 
@@ -87,6 +89,7 @@ class RoundPreview:
 class _Previous:
     state: EventState
     anchor: Anchor
+    pictures: dict[str, Picture]  # slot -> picture (when asked for): carried into the next round
 
 
 def results_are_final(state: EventState) -> bool:
@@ -95,8 +98,9 @@ def results_are_final(state: EventState) -> bool:
     return state.ceremony is not None and state.reopened is None
 
 
-def read_previous(path: Path) -> _Previous:
-    """The previous round's state and anchor, from one read-only transaction (see the module doc)."""
+def read_previous(path: Path, pictures: bool = False) -> _Previous:
+    """The previous round's state and anchor (and, if asked, its pictures), from one read-only
+    transaction (see the module doc)."""
     if not path.is_file():
         raise RoundError("no_previous", "{path} does not exist or is not a file.", path=str(path))
     wal = Path(f"{path}-wal")
@@ -137,9 +141,36 @@ def read_previous(path: Path) -> _Previous:
         state = EventState.new(event)
         for row in rows:
             state.apply(Change(str(row["kind"]), orjson.loads(row["data"])), float(row["at"]))
-        return _Previous(state, Anchor.of(checker.length, checker.last_hash))
+        conn.row_factory = sqlite3.Row
+        stored = _read_pictures(conn) if pictures else {}
+        return _Previous(state, Anchor.of(checker.length, checker.last_hash), stored)
     finally:
         conn.close()
+
+
+def _read_pictures(conn: sqlite3.Connection) -> dict[str, Picture]:
+    """Every stored picture whose bytes still match the digest its `media_set` row journalled."""
+    try:
+        rows = conn.execute("SELECT slot, mime, width, height, sha256, data FROM media").fetchall()
+    except sqlite3.OperationalError:  # a database from before pictures (schema 007)
+        return {}
+    out = {}
+    for r in rows:
+        data = bytes(r["data"])
+        if hashlib.sha256(data).hexdigest() == r["sha256"]:
+            out[str(r["slot"])] = Picture(str(r["mime"]), int(r["width"]), int(r["height"]), data, str(r["sha256"]))
+    return out
+
+
+def _carried_pictures(event: Event, pictures: dict[str, Picture]) -> dict[str, Picture]:
+    """The pictures the next round shows: its logo and sponsors, its judges', its projects'."""
+    wanted = {
+        "logo",
+        "sponsors",
+        *(f"judge:{j.id}" for j in event.judges),
+        *(f"project:{p.id}" for p in event.projects),
+    }
+    return {slot: picture for slot, picture in pictures.items() if slot in wanted}
 
 
 def _plan(
@@ -152,13 +183,14 @@ def _plan(
     panel_weight: Decimal | None,
     previous_round_name: str | None,
     force: bool,
-) -> tuple[RoundPreview, Advancement]:
+    pictures: bool = False,
+) -> tuple[RoundPreview, Advancement, dict[str, Picture]]:
     previous_db, new_db = Path(previous_db), Path(new_db)
     if new_db.exists() or Path(f"{new_db}-wal").exists():
         raise RoundError("new_exists", "{path} already exists: name a new file for the next round.", path=str(new_db))
     if not new_db.parent.is_dir():
         raise RoundError("no_folder", "{path} does not exist (the folder for the new round).", path=str(new_db.parent))
-    prev = read_previous(previous_db)
+    prev = read_previous(previous_db, pictures)
     state = prev.state
     standings = state.standings()
     advancement = advance(standings, rule.kind, rule.count, tuple(rule.picks), rule.reason)
@@ -190,7 +222,7 @@ def _plan(
         anchor_head=prev.anchor.head,
         event=event,
     )
-    return preview, advancement
+    return preview, advancement, _carried_pictures(event, prev.pictures)
 
 
 def preview_next_round(
@@ -208,7 +240,7 @@ def preview_next_round(
     """Who would advance, who not, the ties at the cut, whether the previous results are final; nothing
     is written. RoundError/DomainError for inputs `create_next_round` would refuse (except finality:
     `final` says it, so a dialog can offer `force`)."""
-    preview, _ = _plan(
+    preview, _, _ = _plan(
         previous_db, new_db, title, round_name, rule, carry_weight, panel_weight, previous_round_name, force
     )
     return preview
@@ -236,8 +268,18 @@ async def create_next_round(
     from .store import Store
 
     previous_db, new_db = Path(previous_db), Path(new_db)
-    preview, advancement = await asyncio.to_thread(
-        _plan, previous_db, new_db, title, round_name, rule, carry_weight, panel_weight, previous_round_name, force
+    preview, advancement, pictures = await asyncio.to_thread(
+        _plan,
+        previous_db,
+        new_db,
+        title,
+        round_name,
+        rule,
+        carry_weight,
+        panel_weight,
+        previous_round_name,
+        force,
+        True,
     )
     if not preview.final and not force:
         raise RoundError(
@@ -283,6 +325,10 @@ async def create_next_round(
                     },
                 },
             )
+            for slot, picture in pictures.items():  # after the advancement: it stays the first fact
+                size = {"bytes": len(picture.data), "width": picture.width, "height": picture.height}
+                data = {"slot": slot, "sha256": picture.sha256, **size, "source": "previous round"}
+                await store.set_media(slot, picture, "system", None, data)
         _checkpoint(partial)  # everything in the main file before it is linked under its name
         os.link(partial, new_db)  # never replaces a file that appeared meanwhile (FileExistsError)
     except FileExistsError:

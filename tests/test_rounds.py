@@ -403,3 +403,25 @@ async def test_a_served_round_shows_its_round_and_path(prelim: Path, tmp_path: P
     assert page.count("初赛 #") == 3 and "→ 半决赛 #1" in page
     assert public["event"]["round"]["previous"]["round"] == "初赛"
     assert public["scope"] == "revealed" and {len(r["path"]) for r in public["overall"]} == {1}
+
+
+async def test_the_pictures_of_the_advancing_projects_judges_and_event_go_along(prelim: Path, tmp_path: Path) -> None:
+    from app.media import process
+    from tests.test_media import png
+
+    ranking = sorted(prelim_composites(), key=lambda pid: -prelim_composites()[pid])
+    first, last = ranking[0], ranking[-1]
+    async with Store.open(prelim) as store:
+        for slot, kind in (("logo", "logo"), (f"project:{first}", "project"), (f"project:{last}", "project")):
+            picture = process(png(40, 30), kind)
+            await store.set_media(slot, picture, "host", None, {"slot": slot, "sha256": picture.sha256})
+    new = tmp_path / "next.db"
+    await create_next_round(
+        prelim, new, title="Next", round_name="Next", rule=AdvancementRule("top_overall", count=3), carry_weight=None
+    )
+    with contextlib.closing(sqlite3.connect(new)) as conn:
+        slots = {slot: sha for slot, sha in conn.execute("SELECT slot, sha256 FROM media")}
+    assert set(slots) == {"logo", f"project:{first}"}, "the left-out project's picture stays behind"
+    kinds = [k for _, k, _ in journal(new)]
+    assert kinds[:2] == ["event_defined", "round_advanced"] and kinds[2:] == ["media_set", "media_set"]
+    assert main(["verify", str(new)]) == 0
