@@ -52,7 +52,7 @@ def add_advance_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
         metavar="WEIGHT",
         help="the new panel's relative weight (default: 100 - --carry, or as before)",
     )
-    p.add_argument("--title", help="the new round's title (default: the previous title with the round name)")
+    p.add_argument("--title", help="the new round's title (default: the competition's name · the round name)")
     p.add_argument("--round-name", help="the new round's name, e.g. 决赛 (default: 第 N 轮 / Round N)")
     p.add_argument(
         "--previous-round-name",
@@ -91,20 +91,20 @@ def advance_command(args: argparse.Namespace) -> int:
         picks = tuple(p.strip() for p in args.pick.split(",") if p.strip())
         rule = AdvancementRule("pick", picks=picks, reason=args.reason)
     carry, panel = _weight(args.carry, "--carry"), _weight(args.panel_weight, "--panel-weight")
-    names = {"previous_round_name": args.previous_round_name, "force": args.force}
+    kwargs = {
+        "title": args.title or "",  # empty: "<competition> · <round name>" (app/domain/next_round.py)
+        "round_name": args.round_name or "",  # empty: 第 N 轮 / Round N
+        "rule": rule,
+        "carry_weight": carry,
+        "panel_weight": panel,
+        "previous_round_name": args.previous_round_name,
+        "force": args.force,
+    }
     try:
-        preview = preview_next_round(
-            previous, new, title="-", round_name="-", rule=rule, carry_weight=carry, panel_weight=panel, **names
-        )
-        index = preview.event.round.index if preview.event.round else 2
-        zh = preview.event.language == "zh"
-        round_name = args.round_name or (f"第 {index} 轮" if zh else f"Round {index}")
-        title = args.title or f"{_previous_title(preview)} · {round_name}"
-        kwargs = {"title": title, "round_name": round_name, "rule": rule, "carry_weight": carry, "panel_weight": panel}
         if args.preview:
-            _print_preview(preview_next_round(previous, new, **kwargs, **names))  # type: ignore[arg-type]
+            _print_preview(preview_next_round(previous, new, **kwargs))  # type: ignore[arg-type]
             return 0
-        made = asyncio.run(create_next_round(previous, new, **kwargs, **names))  # type: ignore[arg-type]
+        made = asyncio.run(create_next_round(previous, new, **kwargs))  # type: ignore[arg-type]
     except DomainError as exc:
         raise CliError(str(exc)) from None
     print(f"created {made.db_path}: {made.title}")
@@ -114,11 +114,6 @@ def advance_command(args: argparse.Namespace) -> int:
     print(f"previous round's audit anchor: length {made.anchor_length}, head {made.anchor_head}")
     print(f"host password (shown once; keep it): {made.host_password}")
     return 0
-
-
-def _previous_title(preview: RoundPreview) -> str:
-    previous = preview.event.round.previous if preview.event.round else None
-    return previous.event if previous else preview.title
 
 
 def _print_preview(preview: RoundPreview) -> None:

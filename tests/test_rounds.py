@@ -344,6 +344,14 @@ def test_cli_advance_preview_and_create(prelim_sync: Path, tmp_path: Path, capsy
     )
     assert code == 0 and new.exists() and "host password" in out
     assert "advanced (8)" in out
+    with contextlib.closing(sqlite3.connect(new)) as conn:
+        event = parse_event(conn.execute("SELECT value FROM meta WHERE key = 'event_toml'").fetchone()[0])
+    demo = parse_event(demo_event_text())
+    assert event.title == f"{demo.title} · 决赛", "the default title: the competition's name and the round's"
+    assert event.round is not None and (event.round.name, event.round.index) == ("决赛", 2)
+    assert [i.name for i in event.indicators] == ["初赛综合得分"]
+    code, out, _ = run_cli(capsys, str(prelim), str(tmp_path / "r2.db"), "--top-per-category", "1", "--preview")
+    assert code == 0 and "advance (5)" in out and "第 2 轮" in out, "one per category, the default round name"
 
 
 @pytest.mark.parametrize(

@@ -63,15 +63,21 @@ def next_round_event(
     previous_round_name: str | None = None,
     forced: bool = False,
 ) -> Event:
-    """The new round's Event. `rule` is (kind, count, reason) as applied. DomainError for a title or
-    name that is empty or too long, a weight out of bounds, or a carried project without a result."""
-    new_title = _text(title, MAX_TITLE)
-    if new_title is None:
-        raise DomainError("bad_title", "The title must be text of 1 to {limit} characters.", limit=MAX_TITLE)
+    """The new round's Event. `rule` is (kind, count, reason) as applied; an empty `title` or
+    `round_name` takes the default below. DomainError for a title or name that is too long, a weight
+    out of bounds, or a carried project without a result."""
+    before, index, competition = round_names(previous, previous_round_name)
+    # empty: "第 N 轮" / "Round N", and the title "<competition> · <round name>"
+    if not (isinstance(round_name, str) and round_name.strip()):
+        round_name = f"第 {index + 1} 轮" if previous.language == "zh" else f"Round {index + 1}"
     name = _text(round_name, MAX_SHORT)
     if name is None:
         raise DomainError("bad_round_name", "The round name must be text of 1 to {limit} characters.", limit=MAX_SHORT)
-    before, index, competition = round_names(previous, previous_round_name)
+    if not (isinstance(title, str) and title.strip()):
+        title = f"{competition} · {name}"[:MAX_TITLE]
+    new_title = _text(title, MAX_TITLE)
+    if new_title is None:
+        raise DomainError("bad_title", "The title must be text of 1 to {limit} characters.", limit=MAX_TITLE)
     if index + 1 > MAX_ROUNDS:
         raise DomainError("too_many_rounds", "A competition has at most {limit} rounds.", limit=MAX_ROUNDS)
     panel, carry = _weights(previous, carry_weight, panel_weight)
