@@ -186,3 +186,40 @@ def test_a_picked_project_without_a_result_cannot_be_carried() -> None:
     new = next_round_event(event, st, picked, carry_weight=None, **kwargs)  # type: ignore[arg-type]
     assert [(e.project, e.rank, e.composite) for e in new.earlier_results] == [("A", 1, 90.0), ("E", None, None)]
     assert new.indicators == ()
+
+
+def test_limits_of_a_pick_and_of_the_weights() -> None:
+    event, st = standings()
+    assert advance(st, "pick", picks=("A",), reason="r" * 500).advanced == ("A",)  # the reason at its limit
+    with pytest.raises(DomainError) as caught:
+        advance(st, "pick", picks=tuple(f"x{i}" for i in range(1001)), reason="why")
+    assert caught.value.code == "too_many_picks"
+    with pytest.raises(DomainError) as caught:
+        advance(st, "pick", picks=tuple(f"x{i}" for i in range(1000)), reason="why")
+    assert caught.value.code == "unknown_project", "1,000 names are read (and found unknown)"
+    new = next_round_event(
+        event,
+        st,
+        advance(st, "top_overall", 7),  # N = the field: everyone with a result
+        title="t" * 200,
+        round_name="r" * 40,
+        rule=("top_overall", 7, ""),
+        provenance=Provenance("pre.db", 1, "0123456789abcdef"),
+        carry_weight=Decimal(10_000),
+        panel_weight=Decimal(10_000),
+    )
+    assert (new.panel_weight, new.indicators[0].weight, len(new.projects)) == (10_000.0, 10_000.0, 7)
+    for title, name, code in (("t" * 201, "r", "bad_title"), ("t", "r" * 41, "bad_round_name")):
+        with pytest.raises(DomainError) as caught:
+            next_round_event(
+                event,
+                st,
+                advance(st, "top_overall", 1),
+                title=title,
+                round_name=name,
+                rule=("top_overall", 1, ""),
+                provenance=Provenance("pre.db", 1, "0123456789abcdef"),
+                carry_weight=None,
+                panel_weight=None,
+            )
+        assert caught.value.code == code

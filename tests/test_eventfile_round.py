@@ -127,3 +127,27 @@ def test_earlier_results_need_a_round_and_are_bounded() -> None:
     with pytest.raises(EventFileError) as caught:
         parse_event(MINI + '[round]\nname = "Final"\nindex = 2\n' + many)
     assert ("earlier_results", f"lists more than {limit} results") in [(f, m) for f, _, m in caught.value.problems]
+
+
+def test_values_at_their_limits_are_accepted() -> None:
+    at_limit = (
+        ROUND.replace("index = 3\n\n", f"index = {MAX_ROUNDS}\n\n", 1)
+        .replace('name = "Final"', 'name = "' + "决" * 40 + '"', 1)
+        .replace("anchor_length = 812", f"anchor_length = {2**53}")
+        .replace('anchor_head = "0123456789abcdef"', 'anchor_head = "' + "a" * 64 + '"')
+        .replace('advanced_by = "top_overall"\ncount = 2', 'advanced_by = "pick"\nreason = "' + "r" * 500 + '"')
+        .replace("composite = 86.2", "composite = 100")
+    )
+    event = parse_event(with_round(at_limit))
+    assert event.round is not None and event.round.index == MAX_ROUNDS and len(event.round.name) == 40
+    assert event.round.previous is not None and len(event.round.previous.reason) == 500
+    rows = "\n".join(
+        f'[[earlier_results]]\nproject = "p{p}"\nround = "R"\nindex = {i}\n' for p in (1, 2, 3) for i in range(1, 21)
+    )
+    with pytest.raises(EventFileError) as caught:  # 60 = 3 × 20 rows: not too many (index 20 is not below 20)
+        parse_event(MINI + f'[round]\nname = "Final"\nindex = {MAX_ROUNDS}\n' + rows)
+    assert {f for f, _, _ in caught.value.problems} == {
+        "earlier_results[19].index",
+        "earlier_results[39].index",
+        "earlier_results[59].index",
+    }

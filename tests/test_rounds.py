@@ -41,6 +41,7 @@ from app.store import Store
 from tests.conftest import cookie_header
 from tests.server import RunningServer
 
+RULES_SHEET = "规则 Rules"
 CRITERIA = (("completion", 30), ("effect", 30), ("innovation", 20), ("sustainability", 10), ("presentation", 10))
 
 
@@ -261,6 +262,9 @@ async def test_three_rounds_carry_the_composite_the_path_and_the_anchors(prelim:
     column = sheet_rows[header].index("历程 / Path through the rounds")
     ids = sheet_rows[header].index("项目编号 / Project ID")
     assert {r[ids]: r[column] for r in sheet_rows[header + 1 :] if r[ids]} == expected_text
+    rules = [r for r in book[RULES_SHEET].iter_rows(values_only=True) if r and r[0] == "轮次 / Round"]
+    assert len(rules) == 1 and rules[0][1] == "第 3 轮 / Round 3: 决赛"
+    assert f"head {final.anchor_head}" in rules[0][2] and "semi.db" in rules[0][2] and "top_overall 4" in rules[0][2]
 
 
 async def test_refusals_write_nothing(prelim: Path, tmp_path: Path) -> None:
