@@ -35,6 +35,7 @@ from .audit_chain import JOURNAL_COLUMNS, Anchor, ChainVerifier
 from .domain.advancement import Advancement, advance
 from .domain.errors import DomainError
 from .domain.facts import Change
+from .domain.final_lock import clean_reason
 from .domain.models import Event
 from .domain.next_round import Provenance, next_round_event, round_names
 from .domain.state import EventState
@@ -202,7 +203,7 @@ def _plan(
         advancement,
         title=title,
         round_name=round_name,
-        rule=(rule.kind, rule.count, rule.reason.strip()),
+        rule=(rule.kind, rule.count, clean_reason(rule.reason)),  # cleaned as the event file reads it
         provenance=Provenance(previous_db.name, prev.anchor.length, prev.anchor.head),
         carry_weight=carry_weight,
         panel_weight=panel_weight,

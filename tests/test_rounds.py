@@ -285,6 +285,11 @@ async def test_refusals_write_nothing(prelim: Path, tmp_path: Path) -> None:
     assert caught.value.code == "new_exists" and new.read_bytes() == b""
     new.unlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["prelim.db"]
+    # a pick's reason is cleaned as every reason is (one line, no control characters) and journalled
+    rule = AdvancementRule("pick", picks=("p02", "p01"), reason="  外卡\n评审团\x07决定 ")
+    made = await create_next_round(prelim, new, rule=rule, **common)  # type: ignore[arg-type]
+    assert set(made.advanced) == {"p01", "p02"} and len(made.left_out) == 16
+    assert journal(new)[1][2]["reason"] == "外卡 评审团决定" and journal(new)[1][2]["picks"] == ["p02", "p01"]
 
 
 async def test_results_not_final_need_force_and_the_force_is_journalled(tmp_path: Path) -> None:
