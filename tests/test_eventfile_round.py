@@ -3,13 +3,17 @@ validated with the field and line of each problem, bounded, and written back by 
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from app.domain.advancement import MAX_ROUNDS
 from app.eventfile import EventFileError, parse_event
 from app.eventfile_export import event_to_toml
+from app.spreadsheets import event_workbook, import_projects_csv
 
 MINI = (Path(__file__).parent / "data" / "mini_event.toml").read_text(encoding="utf-8")
 
@@ -151,3 +155,20 @@ def test_values_at_their_limits_are_accepted() -> None:
         "earlier_results[39].index",
         "earlier_results[59].index",
     }
+
+
+def test_a_projects_csv_on_a_later_round_keeps_the_path_of_the_projects_kept() -> None:
+    base = parse_event(with_round())
+    wb = load_workbook(io.BytesIO(event_workbook(base)))
+    rows = [["" if c.value is None else c.value for c in row] for row in wb["项目 Projects"].iter_rows()]
+
+    def csv_of(keep: set[str]) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([r for r in rows if r[0] in keep or not str(r[0]).startswith("p")])
+        return buffer.getvalue()
+
+    kept = import_projects_csv(csv_of({"p1", "p3"}), base)
+    assert kept.problems == [] and kept.event is not None
+    assert kept.event.earlier_results == base.earlier_results and kept.event.round == base.round
+    without = import_projects_csv(csv_of({"p2", "p3"}), base)
+    assert without.problems == [] and without.event is not None and without.event.earlier_results == ()
