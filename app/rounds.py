@@ -27,7 +27,7 @@ import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import orjson
 
@@ -84,6 +84,24 @@ class RoundPreview:
     anchor_length: int
     anchor_head: str
     event: Event  # the new round's definition
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, for a guard dialog: what the button will do (each project id with its title)."""
+        titles = {p.id: p.title for p in self.event.projects}
+        carried = next((i for i in self.event.indicators if i.from_round), None)
+        return {
+            "title": self.title,
+            "round_name": self.round_name,
+            "previous_round": self.previous_round,
+            "advanced": [{"project": pid, "title": titles.get(pid, "")} for pid in self.advanced],
+            "left_out": list(self.left_out),
+            "tied_at_cut": list(self.tied_at_cut),
+            "unranked": list(self.unranked),
+            "final": self.final,
+            "anchor": {"length": self.anchor_length, "head": self.anchor_head},
+            "carried": None if carried is None else {"name": carried.name, "weight": carried.weight},
+            "panel_weight": self.event.panel_weight,
+        }
 
 
 @dataclass(slots=True)
@@ -239,8 +257,9 @@ def preview_next_round(
     force: bool = False,
 ) -> RoundPreview:
     """Who would advance, who not, the ties at the cut, whether the previous results are final; nothing
-    is written. RoundError/DomainError for inputs `create_next_round` would refuse (except finality:
-    `final` says it, so a dialog can offer `force`)."""
+    is written (`as_dict()` for a dialog). Synchronous SQLite reads: from a web route, run it in a
+    worker thread (asyncio.to_thread). RoundError/DomainError for inputs `create_next_round` would
+    refuse (except finality: `final` says it, so a dialog can offer `force`)."""
     preview, _, _ = _plan(
         previous_db, new_db, title, round_name, rule, carry_weight, panel_weight, previous_round_name, force
     )
