@@ -1,6 +1,6 @@
 """The path of a project through the rounds of a competition, as one line for the printed results and
 the workbook: "初赛 #3 (86.20) → 半决赛 #1 (90.25) → 决赛 #1". The earlier steps come from the frozen
-`[[earlier_results]]` (app/views.py `project_path`), the last is the project's rank in this round."""
+`[[earlier_results]]` (app/round_views.py `project_path`), the last is the project's rank in this round."""
 
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..domain.state import EventState
-from ..views import ceremony_section, round_section, standings_payload, vote_section
+from ..round_views import round_section
+from ..views import ceremony_section, standings_payload, vote_section
 from .common import is_host, live_event
 
 
