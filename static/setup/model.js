@@ -12,7 +12,8 @@ const NUMBER_KEYS = new Set([
 ]);
 const NAMES_KEYS = new Set(["members", "volunteers", "names"]);
 const KEEP_EMPTY = new Set(["id", "name", "title", "team", "category", "kind", "judge", "project"]);
-export const KEPT_TABLES = ["audience"];
+// Kept as loaded: the audience vote (docs/event-file.md §11) and a round's provenance and path (§12).
+export const KEPT_TABLES = ["audience", "round", "earlier_results"];
 export const LIST_NAMES = ["categories", "criteria", "indicators", "judges", "projects", "recusals", "awards"];
 const TABLE_NAMES = ["event", "timing", "scoring", "composite"];
 
@@ -170,6 +171,12 @@ export function payload(model) {
   }
   // Tables this page does not edit (the audience vote, docs/event-file.md §11) are kept as loaded.
   for (const table of KEPT_TABLES) if (model[table] && Object.keys(model[table]).length) out[table] = structuredClone(model[table]);
+  // a project removed here takes its earlier rounds' results with it (§12)
+  if (out.earlier_results) {
+    const ids = new Set(model.projects.map((p) => str(p.id)));
+    out.earlier_results = out.earlier_results.filter((e) => ids.has(str(e.project)));
+    if (!out.earlier_results.length) delete out.earlier_results;
+  }
   return out;
 }
 
@@ -217,6 +224,7 @@ export function renameReferences(model, list, before, after) {
     for (const r of m.recusals) if (str(r.judge) === before) r.judge = after;
   } else if (list === "projects") {
     for (const r of m.recusals) if (str(r.project) === before) r.project = after;
+    for (const e of m.earlier_results || []) if (str(e.project) === before) e.project = after;
   } else if (list === "awards") {
     for (const a of m.awards) if (str(a.of) === before) a.of = after;
   }

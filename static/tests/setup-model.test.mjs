@@ -172,3 +172,26 @@ test("payload keeps the [audience] table the page does not edit, and a people's-
   assert.equal(out.awards[0].of, undefined);
   assert.equal(payload(toModel({ event: { title: "T" } })).audience, undefined);
 });
+
+test("a round's provenance and path are kept as loaded, follow a renamed project and leave with a removed one", () => {
+  const d = definition();
+  d.projects.push({ id: "p02", order: 2, category: "elder", title: "助餐", team: "乙社", indicators: { sat: 80 } });
+  d.indicators[0].from_round = "初赛";
+  d.round = { name: "决赛", index: 2, previous: { event: "初赛", round: "初赛", file: "pre.db", anchor_length: 9, anchor_head: "0123456789abcdef", advanced_by: "top_overall", count: 2 } };
+  d.earlier_results = [
+    { project: "p01", round: "初赛", index: 1, rank: 1, tied: false, composite: 90.5 },
+    { project: "p02", round: "初赛", index: 1, rank: 2, tied: false, composite: 80.25 },
+  ];
+  const model = toModel(d);
+  let out = payload(model);
+  assert.deepEqual(out.round, d.round);
+  assert.deepEqual(out.earlier_results, d.earlier_results);
+  assert.equal(out.indicators[0].from_round, "初赛");
+  renameReferences(model, "projects", "p01", "p1");
+  model.projects[0].id = "p1";
+  model.projects.splice(1, 1);
+  out = payload(model);
+  assert.deepEqual(out.earlier_results.map((e) => e.project), ["p1"]);
+  model.projects.splice(0, 1);
+  assert.equal(payload(model).earlier_results, undefined);
+});
