@@ -39,7 +39,7 @@ from app.routes.api import results_json
 from app.setup import demo_event_text, prepare
 from app.store import Store
 from tests.conftest import cookie_header
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 
 RULES_SHEET = "规则 Rules"
 CRITERIA = (("completion", 30), ("effect", 30), ("innovation", 20), ("sustainability", 10), ("presentation", 10))
@@ -410,7 +410,7 @@ async def test_a_served_round_shows_its_round_and_path(prelim: Path, tmp_path: P
     server = RunningServer(semi_db)
     server.start()
     try:
-        async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server)) as http:
+        async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server), timeout=HTTP_TIMEOUT) as http:
             page = (await http.get("/host/print/results")).text
             public = (await http.get("/api/results", headers={"Cookie": ""})).json()
     finally:
