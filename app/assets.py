@@ -3,9 +3,10 @@
 
 Every file of `static/` is read and gzip-compressed once, when the app is created, and served from
 memory: no per-request compression (Starlette's GZipMiddleware compresses every response again), no
-file system access or thread hop per request (StaticFiles). Scripts and stylesheets are served without
-their comments and spacing (rjsmin, rcssmin: a quarter of a phone's first load was comments); the files
-in the repository keep them, and nothing is renamed or rewritten otherwise.
+file system access or thread hop per request (StaticFiles). Stylesheets are served without their comments
+and spacing (rcssmin); the files in the repository keep them. Scripts are served as written: rjsmin (1.3)
+dropped a space inside a template literal nested in another one (`${a ? ` (${b})` : ""}`), which changed
+what the host saw, and a minifier that can change a string is not worth its bytes.
 
 One version for the whole tree: `VERSION` is a hash of every file's path and contents, and the pages
 name their assets `/static/v/<version>/board.js` (the `asset_url()` Jinja global). Those URLs are cached
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import rcssmin
-import rjsmin
 from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -59,10 +59,8 @@ def _content_type(path: Path) -> str:
 
 
 def served_body(name: str, body: bytes) -> bytes:
-    """What is sent for the file `name` of static/: a script or stylesheet without comments and spacing
-    (identifiers, strings and template literals as written), anything else as it is."""
-    if name.endswith((".js", ".mjs")):
-        return rjsmin.jsmin(body.decode("utf-8")).encode("utf-8")
+    """What is sent for the file `name` of static/: a stylesheet without comments and spacing, anything
+    else (scripts included: see above) as it is."""
     if name.endswith(".css"):
         return rcssmin.cssmin(body.decode("utf-8")).encode("utf-8")
     return body
@@ -135,7 +133,9 @@ class StaticAssets:
         headers = Headers(scope=scope)
         zipped = asset.gzipped is not None and accepts_gzip(headers.get("accept-encoding", ""))
         etag = asset.etag[:-1] + '-gz"' if zipped else asset.etag
-        common = {"Cache-Control": cache, "ETag": etag, "Vary": "Accept-Encoding"}
+        common = {"Cache-Control": cache, "Vary": "Accept-Encoding"}
+        if cache is not LONG_CACHE:  # an immutable answer is never revalidated: its ETag would be ~30 bytes for nothing
+            common["ETag"] = etag
         if _matches(headers.get("if-none-match", ""), asset.etag):
             return Response(status_code=304, headers=common)
         if zipped:
