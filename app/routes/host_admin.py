@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from ..audit_chain import Anchor, Verdict, parse_head
@@ -22,14 +22,14 @@ from ..chain_check import verify_database
 from ..domain.text import csv_cell
 from ..live import LiveEvent
 from ..store import JournalEntry
-from .common import is_host, live_event, render, same_origin
+from .common import is_host, live_event, redirect, render, same_origin
 
 NO_STORE = {"cache-control": "no-store"}
 
 
 def _deny(request: Request) -> Response | None:
     if not is_host(request):
-        return RedirectResponse("/host/login", status_code=303)
+        return redirect(request, "/host/login")
     return None
 
 
@@ -45,7 +45,7 @@ async def reissue(request: Request) -> Response:
     await live.revoke_link(judge)
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"ok": True, "judge": judge})
-    return RedirectResponse("/host#links", status_code=303)
+    return redirect(request, "/host#links")
 
 
 async def backup_now(request: Request) -> Response:

@@ -30,7 +30,7 @@ from typing import Any
 import orjson
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import i18n
@@ -43,7 +43,7 @@ from ..live import LOCKED_MESSAGES, LiveEvent, structure_changes
 from ..spreadsheets import Problem
 from ..spreadsheets.bounds import MAX_UPLOAD_BYTES
 from ..spreadsheets.sandbox import CPU_SECONDS, MEMORY_LIMIT_BYTES, ImportBusy, ImportTooCostly, read_upload_isolated
-from .common import choose_language, is_host, live_event, render, same_origin
+from .common import choose_language, is_host, live_event, redirect, render, same_origin
 
 MAX_JSON_BYTES = 1024 * 1024  # a definition of hundreds of projects is a few hundred kB
 PREVIEW_TTL_SECONDS = 15 * 60
@@ -256,7 +256,7 @@ async def _apply(request: Request, source: str, connection: str, reason: str = "
 # ----------------------------------------------------------------------------------------- routes
 async def setup_page(request: Request) -> Response:
     if not is_host(request):
-        return RedirectResponse("/host/login", status_code=303)
+        return redirect(request, "/host/login")
     return render(
         request,
         "setup.html",
