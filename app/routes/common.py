@@ -58,6 +58,7 @@ def render(
     live: LiveEvent | None = getattr(request.app.state, "live", None)
     if live is not None:
         base["event"] = live.event
+        base["archived"] = live.archived  # a season's finished event: pages say it is read-only
     html = env.get_template(name).render(base | context)
     response = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang") and i18n.normalize_language(request.query_params.get("lang")):

@@ -39,7 +39,7 @@ from ..domain.models import Event
 from ..eventfile import EventFileError, parse_event
 from ..eventfile_export import dump_toml, event_to_data, event_to_toml
 from ..i18n import N_
-from ..live import LOCKED_MESSAGES, LiveEvent, structure_changes
+from ..live import ARCHIVED_MESSAGE, LOCKED_MESSAGES, LiveEvent, structure_changes
 from ..spreadsheets import Problem
 from ..spreadsheets.bounds import MAX_UPLOAD_BYTES
 from ..spreadsheets.sandbox import CPU_SECONDS, MEMORY_LIMIT_BYTES, ImportBusy, ImportTooCostly, read_upload_isolated
@@ -93,6 +93,8 @@ def _refuse(request: Request) -> Response | None:
         return _error(request, "unauthorized", N_("Not logged in as host, or the session expired: log in again."), 401)
     if not same_origin(request):
         return _error(request, "cross_site", N_("Cross-site request refused."), 403)
+    if live_event(request).archived:  # a season's finished event (app/season/): read-only
+        return _error(request, "archived", ARCHIVED_MESSAGE, 409)
     return None
 
 

@@ -27,6 +27,7 @@ async def issue(request: Request) -> Response:
     form = await request.form()
     count = str(form.get("count", "")).strip()
     try:
+        live.refuse_if_archived()
         codes = await live.votes.issue_tickets(int(count) if count.isascii() and count.isdigit() else 0)
     except DomainError as exc:
         return JSONResponse({"ok": False, "error": i18n.translate_error(choose_language(request), exc.as_dict())}, 400)
