@@ -10,16 +10,19 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from app.eventfile import load_event_file
+from app.spreadsheets.bounds import MAX_UPLOAD_BYTES
 from app.spreadsheets.writing import event_workbook
 from tests.conftest import MINI_EVENT
 from tests.season_server import SeasonServer, cookie_header, run_to_ceremony, sheet
-from tests.server import LiveClient
+from tests.server import ROOT, LiveClient
 
 
 @pytest.fixture
@@ -56,6 +59,16 @@ def test_each_event_is_served_below_its_slug_and_the_broken_one_is_listed(season
         # nothing live yet: the short URLs say so
         assert http.get("/").status_code == 200 and 'data-testid="no-live-event"' in http.get("/").text
         assert http.get("/board").status_code == 404
+        # a new folder password logs every folder host out; the password logs in
+        command = [sys.executable, "-m", "app", "password", str(season.folder), "--password", "folder-pw-1"]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert http.get("/events").status_code == 303
+        assert http.post("/events/login", data={"password": "wrong"}).status_code == 401
+        assert http.post("/events/login", data={"password": "folder-pw-1"}).headers["location"] == "/events"
+        assert http.get("/events").status_code == 200
+        cross = http.post("/events/login", data={"password": "folder-pw-1"}, headers={"Origin": "http://evil.example"})
+        assert cross.status_code == 403
 
 
 def test_each_event_has_its_own_host_session(season: SeasonServer) -> None:
@@ -131,6 +144,10 @@ def test_new_events_blank_copied_and_from_a_spreadsheet(season: SeasonServer) ->
             refused = http.post("/events/new?lang=en", data=fields)
             assert refused.status_code == 400 and 'data-testid="events-error"' in refused.text, fields
         assert not (season.folder / "ok.db").exists()
+        # the workbook's bound is the setup import's (5 MB): over it, refused unread
+        big = {"file": ("big.xlsx", b"PK\x03\x04" + b"0" * (MAX_UPLOAD_BYTES + 100_000), "application/octet-stream")}
+        over = http.post("/events/new", data={"kind": "spreadsheet", "slug": "big", "title": "Big"}, files=big)
+        assert over.status_code == 413 and not (season.folder / "big.db").exists()
         assert http.post("/events/new", data={"kind": "blank", "slug": "a" * 40, "title": "x"}).status_code == 303
 
 
