@@ -66,8 +66,9 @@ def create_season_app(folder: Path, base: Settings, login_key: str | None = None
 
 def serve_folder(args: argparse.Namespace, folder: Path) -> None:
     """`roadshow serve FOLDER` (the same server options as for one event)."""
+    from .. import i18n
     from ..admission import raise_open_files_limit
-    from ..banner import announce
+    from ..banner import announce, terminal_language
     from ..cli import UVICORN_OPTIONS
     from ..links import PublicUrlError, parse_public_url
     from ..serving import listen, run
@@ -96,15 +97,15 @@ def serve_folder(args: argparse.Namespace, folder: Path) -> None:
         raise_open_files_limit()
         app = create_season_app(folder, base)
         key = app.events_app.state.login_key
+        _ = i18n.gettext_for(terminal_language(os.environ))
         lines = [
-            f"Roadshow: serving the events in {folder}",
-            f"  event list (host): {said.base}/events/login?key={key}",
-            f"  live event (board): {said.base}/board",
+            _("Roadshow: serving the events in {folder}").format(folder=folder),
+            "  " + _("Event list (host): {url}").format(url=f"{said.base}/events/login?key={key}"),
+            "  " + _("Live event (board): {url}").format(url=f"{said.base}/board"),
         ]
         if new_password:
-            lines.append(
-                f"  folder host password (shown once; change it with `roadshow password {folder}`): {new_password}"
-            )
+            shown = _("Folder host password (shown once; change it with `roadshow password {folder}`): {password}")
+            lines.append("  " + shown.format(folder=folder, password=new_password))
         options: dict[str, Any] = dict(UVICORN_OPTIONS)
         run(
             app,

@@ -41,7 +41,7 @@ def scores(fraction: float) -> dict[str, float]:
     return {c.id: float(round(float(c.max) * fraction)) for c in DEMO.criteria}
 
 
-async def run_round(server: SeasonServer, slug: str, cookie: str, projects: list[str]) -> None:
+async def run_round(server: SeasonServer, slug: str, cookie: str, projects: list[str], total: int) -> None:
     """Every judge scores `projects` (earlier ones higher), each is revealed, then the ceremony starts."""
     prefix = f"{server.ws_base}/e/{slug}"
     host = await LiveClient(f"{prefix}/ws/host", {"Cookie": cookie}).connect()
@@ -55,8 +55,7 @@ async def run_round(server: SeasonServer, slug: str, cookie: str, projects: list
                 await judge.ok("submit_score", {"project": project, "scores": scores(0.95 - rank * 0.03)})
         await host.ok("close_scoring")
         await host.ok("reveal", {"project": project})
-    order = host.view.get("order") or []
-    left = len(order) - len(projects) if order else 0
+    left = total - len(projects)  # never presented: skipped explicitly, naming how many
     await host.ok("start_ceremony", {"skip": True, "remaining": left} if left else {})
     await host.wait_for(lambda v: (v.get("final_lock") or {}).get("locked") is True, timeout=30)
     for client in (host, *judges.values()):
@@ -136,7 +135,7 @@ def test_preliminary_to_final_and_the_archive(browser, season: SeasonServer, lan
     row.locator(tid("open-console")).click()
     page.wait_for_url(f"{season.base}/e/prelim/host")
     ranked = [p.id for p in DEMO.projects[:10]]
-    run(run_round(season, "prelim", host_cookie(page, "prelim"), ranked))
+    run(run_round(season, "prelim", host_cookie(page, "prelim"), ranked, len(DEMO.projects)))
 
     # 3. next round: top 8 with 40% carried, previewed first
     page.goto(f"{season.base}/events")
@@ -166,7 +165,7 @@ def test_preliminary_to_final_and_the_archive(browser, season: SeasonServer, lan
     final_row.locator(tid("open-console")).click()
     page.wait_for_url(f"{season.base}/e/final/host")
     finalists = list(reversed(ranked[:8]))  # the final's panel turns the order round
-    run(run_round(season, "final", host_cookie(page, "final"), finalists))
+    run(run_round(season, "final", host_cookie(page, "final"), finalists, len(finalists)))
 
     # 5. archive both; the archive is read-only and keeps its documents and exports
     page.goto(f"{season.base}/events")
