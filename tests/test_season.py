@@ -84,6 +84,10 @@ def test_each_event_has_its_own_host_session(season: SeasonServer) -> None:
         assert http.post("/e/final/host/logout").status_code == 303
         assert http.get("/e/final/host").status_code == 303
         assert http.get("/e/semi/host").status_code == 200
+    # the folder server holds each event's server lock: the same database cannot be served twice
+    command = [sys.executable, "-m", "app", "serve", str(season.folder / "semi.db"), "--host", "127.0.0.1"]
+    twice = subprocess.run([*command, "--port", "0"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert twice.returncode == 2 and "served" in twice.stderr, twice.stderr
     with season.client() as stranger:  # an event's session is not the folder's
         assert stranger.get("/events/open/semi").headers["location"] == "/events/login"
 
