@@ -280,7 +280,7 @@ async def next_round(request: Request) -> Response:
     previous = season.running.get(request.path_params["slug"])
     if previous is None:
         return Response("no such event", status_code=404)
-    names = {p.id: p.name for p in previous.live.event.projects}
+    names = {p.id: p.title for p in previous.live.event.projects}
     context: dict[str, Any] = {"previous": describe(previous), "fields": {}, "preview": None, "error": ""}
     if request.method == "GET":
         return render(request, "season_next.html", context)

@@ -153,7 +153,7 @@ def test_preliminary_to_final_and_the_archive(browser, season: SeasonServer, lan
     page.wait_for_selector(tid("next-preview"))
     assert page.locator(f"{tid('advancing')} li").count() == 8
     advancing = page.locator(f"{tid('advancing')} li").all_inner_texts()
-    names = {p.id: p.name for p in DEMO.projects}
+    names = {p.id: p.title for p in DEMO.projects}
     assert advancing == [names[p] for p in ranked[:8]]
     assert page.locator(f"{tid('left-out')} li").count() == len(DEMO.projects) - 8
     page.locator(tid("next-create")).click()
