@@ -41,6 +41,22 @@ def scores(fraction: float) -> dict[str, float]:
     return {c.id: float(round(float(c.max) * fraction)) for c in DEMO.criteria}
 
 
+def panel_total(rank: int) -> float:
+    return sum(scores(0.95 - rank * 0.03).values())
+
+
+def top_by_composite(ranked: list[str]) -> list[str]:
+    """The demo's composite, by hand (docs/event-file.md §6): (60 × panel + 10 × each of its four
+    indicators) / 100; every judge gave the same sheet, so the panel score is that sheet's total."""
+
+    def composite(rank: int, project_id: str) -> float:
+        project = DEMO.project(project_id)
+        assert project is not None
+        return (60 * panel_total(rank) + sum(10 * project.indicators[i.id] for i in DEMO.indicators)) / 100
+
+    return [p for _, p in sorted(((-composite(r, p), p) for r, p in enumerate(ranked)))]
+
+
 async def run_round(server: SeasonServer, slug: str, cookie: str, projects: list[str], total: int) -> None:
     """Every judge scores `projects` (earlier ones higher), each is revealed, then the ceremony starts."""
     prefix = f"{server.ws_base}/e/{slug}"
@@ -154,7 +170,7 @@ def test_preliminary_to_final_and_the_archive(browser, season: SeasonServer, lan
     assert page.locator(f"{tid('advancing')} li").count() == 8
     advancing = page.locator(f"{tid('advancing')} li").all_inner_texts()
     names = {p.id: p.title for p in DEMO.projects}
-    assert advancing == [names[p] for p in ranked[:8]]
+    assert advancing == [names[p] for p in top_by_composite(ranked)[:8]]
     assert page.locator(f"{tid('left-out')} li").count() == len(DEMO.projects) - 8
     page.locator(tid("next-create")).click()
     page.wait_for_selector(tid("events-done"))
@@ -164,7 +180,7 @@ def test_preliminary_to_final_and_the_archive(browser, season: SeasonServer, lan
     # 4. run the final with its 8 projects
     final_row.locator(tid("open-console")).click()
     page.wait_for_url(f"{season.base}/e/final/host")
-    finalists = list(reversed(ranked[:8]))  # the final's panel turns the order round
+    finalists = list(reversed(top_by_composite(ranked)[:8]))  # the final's panel turns the order round
     run(run_round(season, "final", host_cookie(page, "final"), finalists, len(finalists)))
 
     # 5. archive both; the archive is read-only and keeps its documents and exports
