@@ -176,6 +176,7 @@ def test_preliminary_to_final_and_the_archive(browser, season: SeasonServer, lan
     page.wait_for_selector(tid("events-done"))
     final_row = page.locator(f'{tid("event-row")}[data-slug="final"]')
     assert final_row.get_attribute("data-status") == "draft"
+    assert final_row.locator(tid("event-round")).inner_text() == "决赛"
 
     # 4. run the final with its 8 projects
     final_row.locator(tid("open-console")).click()
