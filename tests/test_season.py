@@ -197,3 +197,33 @@ async def test_an_archived_event_refuses_changes_and_keeps_its_exports(season: S
         assert (await host.command("ceremony_step"))["ok"] is True
         for client in (host, judge):
             await client.close()
+
+
+async def test_the_next_round_is_created_only_from_its_preview(season: SeasonServer) -> None:
+    pytest.importorskip("app.rounds", reason="app/rounds.py (issue 17, part B) is not merged yet")
+    with season.client() as http:
+        season.folder_login(http)
+        season.open_event(http, "semi")
+        fields = {"title": "Final", "round_name": "Final", "slug": "last", "rule": "top_overall", "count": "1"}
+        early = http.post("/events/semi/next?lang=en", data=fields | {"confirm": "0"})
+        assert early.status_code == 400 and 'data-testid="next-error"' in early.text, "nothing scored: refused"
+        await run_to_ceremony(season, http, "semi", {"p1": 90, "p2": 70})
+        # straight to "create" without a preview of these inputs: only the preview is shown
+        blind = http.post("/events/semi/next?lang=en", data=fields | {"confirm": "1", "carry": "40"})
+        assert blind.status_code == 200 and 'data-testid="next-preview"' in blind.text
+        assert not (season.folder / "last.db").exists()
+        seen = blind.text.split('name="seen" value="', 1)[1].split('"', 1)[0]
+        changed = http.post(
+            "/events/semi/next", data=fields | {"confirm": "1", "carry": "40", "count": "2", "seen": seen}
+        )
+        assert changed.status_code == 200 and not (season.folder / "last.db").exists(), "inputs changed: preview again"
+        made = http.post("/events/semi/next", data=fields | {"confirm": "1", "carry": "40", "seen": seen})
+        assert made.status_code == 303 and (season.folder / "last.db").exists()
+        row = http.get("/events").text.split('data-slug="last"', 1)[1].split("</tr>", 1)[0]
+        assert 'data-status="draft"' in http.get("/events").text and "Final" in row
+        assert http.get("/e/last/board").status_code == 200
+        assert set(season.tokens("last")) == set(season.tokens("semi"))
+        assert not set(season.tokens("last").values()) & set(season.tokens("semi").values())
+        for bad in ({"count": "0"}, {"count": "x"}, {"carry": "101"}, {"slug": "semi"}, {"title": ""}):
+            refused = http.post("/events/semi/next?lang=en", data=fields | bad | {"confirm": "0"})
+            assert refused.status_code == 400 and 'data-testid="next-error"' in refused.text, bad
