@@ -8,6 +8,7 @@ their pages load /board again and show the new live event (static/live.js). Per-
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from pathlib import Path
@@ -39,6 +40,7 @@ class Season:
         self.running: dict[str, RunningEvent] = {}
         self.broken: list[BrokenEvent] = []
         self.live_slug: str | None = None
+        self.changing = asyncio.Lock()  # creating an event: the slug check and the new file in one step
 
     async def start(self) -> None:
         for entry in scan(self.folder):

@@ -191,25 +191,26 @@ async def create(request: Request) -> Response:
         name = upload.filename or "" if isinstance(upload, UploadFile) else ""
     finally:
         await form.close()
-    try:
-        db = new_database(season.folder, fields["slug"].strip(), season.taken())
-        title = clean_title(fields["title"])
-        if fields["kind"] == "copy":
-            source = season.running.get(fields["source"])
-            if source is None:
-                raise DomainError("no_source", N_("Choose the event to copy."))
-            stored = await source.live.store.get_meta("event_toml") or ""
-            definition = retitled(stored, title)
-        elif fields["kind"] == "spreadsheet":
-            definition = await _from_spreadsheet(name, data, title)
-        else:
-            definition = blank_definition(title)
-        await create_database(db, definition)
-    except DomainError as exc:
-        return _error(request, exc, 400, fields)
-    except EventFileError as exc:
-        return _error(request, exc.report("zh" if choose_language(request) == "zh" else "en"), 422, fields)
-    await _serve_new(season, db)
+    async with season.changing:  # one creation at a time: a slug is checked and taken in one step
+        try:
+            db = new_database(season.folder, fields["slug"].strip(), season.taken())
+            title = clean_title(fields["title"])
+            if fields["kind"] == "copy":
+                source = season.running.get(fields["source"])
+                if source is None:
+                    raise DomainError("no_source", N_("Choose the event to copy."))
+                stored = await source.live.store.get_meta("event_toml") or ""
+                definition = retitled(stored, title)
+            elif fields["kind"] == "spreadsheet":
+                definition = await _from_spreadsheet(name, data, title)
+            else:
+                definition = blank_definition(title)
+            await create_database(db, definition)
+        except DomainError as exc:
+            return _error(request, exc, 400, fields)
+        except EventFileError as exc:
+            return _error(request, exc.report("zh" if choose_language(request) == "zh" else "en"), 422, fields)
+        await _serve_new(season, db)
     return _to_events(request, "created")
 
 
@@ -314,14 +315,16 @@ async def next_round(request: Request) -> Response:
                 "seen": seen,
             }
             return render(request, "season_next.html", context)
-        await create_next_round(previous.db, new_db, **options)
+        async with season.changing:
+            new_database(season.folder, inputs["slug"], season.taken())  # again, inside the lock
+            await create_next_round(previous.db, new_db, **options)
+            await _serve_new(season, new_db)
     except DomainError as exc:
         context["error"] = i18n.translate_error(choose_language(request), exc.as_dict())["message"]
         return render(request, "season_next.html", context, status_code=400)
     except ImportError:
         context["error"] = "rounds are not available in this version"
         return render(request, "season_next.html", context, status_code=501)
-    await _serve_new(season, new_db)
     return _to_events(request, "next_round")
 
 
