@@ -56,6 +56,7 @@ def test_each_event_is_served_below_its_slug_and_the_broken_one_is_listed(season
         listing = http.get("/events?lang=en").text
         assert 'data-slug="semi"' in listing and 'data-slug="final"' in listing
         assert "broken.toml" in listing and "add at least one [[projects]] entry" in listing
+        assert "请至少添加一个 [[projects]] 条目" in http.get("/events?lang=zh").text, "as `roadshow check --lang zh`"
         # nothing live yet: the short URLs say so
         assert http.get("/").status_code == 200 and 'data-testid="no-live-event"' in http.get("/").text
         assert http.get("/board").status_code == 404

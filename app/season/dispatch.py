@@ -51,7 +51,7 @@ class Season:
                 self.running[entry.slug] = await start_event(entry, self.base, self.assets, self.folder)
             except StartFailed as exc:
                 log.warning("%s is not served: %s", (entry.source or entry.db).name, exc)
-                self.broken.append(BrokenEvent(entry.slug, (entry.source or entry.db).name, str(exc)))
+                self.broken.append(BrokenEvent(entry.slug, (entry.source or entry.db).name, str(exc), exc.message_zh))
         chosen = host_file.read_live(self.folder)
         self.live_slug = chosen if chosen in self.running else None
 

@@ -53,6 +53,7 @@ class BrokenEvent:
     slug: str
     file: str
     error: str
+    error_zh: str = ""
 
 
 def event_settings(base: Settings, slug: str, db: Path, secret: str) -> Settings:
@@ -77,7 +78,7 @@ async def start_event(entry: FolderEntry, base: Settings, assets: StaticAssets, 
     try:  # a broken event file is reported before any file (lock, database) is made for it
         text = read_event_source(entry.source) if entry.source is not None else None
     except EventFileError as exc:
-        raise StartFailed(exc.report("en")) from None
+        raise StartFailed(exc.report("en"), exc.report("zh")) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise StartFailed(f"{entry.source}: {exc}") from None
     try:
@@ -92,7 +93,7 @@ async def start_event(entry: FolderEntry, base: Settings, assets: StaticAssets, 
         await running.stack.enter_async_context(app.router.lifespan_context(app))
     except EventFileError as exc:
         lock.release()
-        raise StartFailed(exc.report("en")) from None
+        raise StartFailed(exc.report("en"), exc.report("zh")) from None
     except (OSError, sqlite3.Error, RuntimeError, ValueError) as exc:
         lock.release()
         raise StartFailed(f"{entry.db.name}: {type(exc).__name__}: {exc}") from None
@@ -109,7 +110,12 @@ async def stop_event(running: RunningEvent) -> None:
 
 
 class StartFailed(Exception):
-    """An event of the folder could not be started; the message is listed with it."""
+    """An event of the folder could not be started; the message is listed with it (and, for an event
+    file, the same problems in Chinese: `roadshow check --lang zh`)."""
+
+    def __init__(self, message: str, message_zh: str = "") -> None:
+        super().__init__(message)
+        self.message_zh = message_zh
 
 
 def describe(running: RunningEvent) -> dict[str, Any]:
