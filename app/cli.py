@@ -174,7 +174,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "source", help="event file (.toml), event database (.db), or a folder of them (a season); required"
     )
     _add_server_options(p_serve, None)
-    p_serve.add_argument("--password", help="host password for a new event (default: generated and printed)")
+    p_serve.add_argument(
+        "--password",
+        help="host password for a new event, or for a season folder's event list at its first start "
+        "(default: generated and printed)",
+    )
 
     p_init = sub.add_parser("init", help="create an event database from an event file without serving")
     p_init.add_argument("event_file", help="the event file (.toml); required")

@@ -61,13 +61,17 @@ def test_host_file_and_live_choice_are_written_atomically(tmp_path: Path) -> Non
     assert os.stat(tmp_path / host_file.HOST_FILE).st_mode & 0o777 == 0o600
     again, none = host_file.ensure_host(tmp_path)
     assert none is None and again == held
+    other = tmp_path / "other"
+    other.mkdir()
+    chosen, shown = host_file.ensure_host(other, "chosen-at-first-start")
+    assert shown == "chosen-at-first-start" and verify_password(shown, chosen.password_hash)
     changed = host_file.set_password(tmp_path, "new-folder-password")
     assert changed.secret == held.secret and changed.epoch != held.epoch
     assert verify_password("new-folder-password", changed.password_hash)
     assert host_file.read_live(tmp_path) is None
     host_file.write_live(tmp_path, "semi")
     assert host_file.read_live(tmp_path) == "semi"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [host_file.HOST_FILE, host_file.LIVE_FILE]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other", host_file.HOST_FILE, host_file.LIVE_FILE]
 
 
 def test_new_event_names_and_titles_are_checked(tmp_path: Path) -> None:

@@ -53,13 +53,13 @@ def read_host(folder: Path) -> FolderHost | None:
         return None
 
 
-def ensure_host(folder: Path) -> tuple[FolderHost, str | None]:
-    """The folder's host file, created with a new password at the first start: (file, the new
-    password to print once, or None when the file existed)."""
+def ensure_host(folder: Path, password: str | None = None) -> tuple[FolderHost, str | None]:
+    """The folder's host file, created at the first start with `password` (`roadshow serve FOLDER
+    --password`) or a new one: (file, the new password to print once, or None when the file existed)."""
     held = read_host(folder)
     if held is not None:
         return held, None
-    password = new_password()
+    password = password or new_password()
     return set_password(folder, password), password
 
 

@@ -78,7 +78,7 @@ def serve_folder(args: argparse.Namespace, folder: Path) -> None:
     except PublicUrlError as exc:
         raise CliError(str(exc)) from None
     tls = bool(args.ssl_certfile and args.ssl_keyfile)
-    held, new_password = host_file.ensure_host(folder)
+    held, new_password = host_file.ensure_host(folder, getattr(args, "password", None))
     sock = listen(args.host, args.port)
     try:
         port = int(sock.getsockname()[1])
