@@ -13,7 +13,7 @@ const PING_EVERY_MS = 10_000;
 const DEAD_AFTER_MS = 20_000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
-const CLOSE_RELOAD = 4300; // app/season/live_choice.py: "load this page again" (docs/protocol.md)
+const CLOSE_RELOAD = 4300; // app/season/dispatch.py: "load this page again" (docs/protocol.md)
 
 // Where this page's event lives: "" for a server of one event, "/e/<slug>" for an event of a season
 // folder (the server writes it on <html data-base>). Every fetch, link and socket path goes through url().
