@@ -1,4 +1,5 @@
-"""Command line: roadshow serve | demo | init | check | backup | password | verify  (also `python -m app`)."""
+"""Command line: roadshow serve | demo | init | check | backup | password | verify | advance ...
+(also `python -m app`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from . import serverlock
 from .admission import raise_open_files_limit
 from .banner import announce, banner, terminal_language
 from .cli_files import CliError, event_database, existing_file, new_database_place
+from .cli_rounds import add_advance_parser, advance_command
 from .config import Settings
 from .connections import KEEP_ALIVE_TIMEOUT, MAX_HEADER_BYTES, GuardedHttpProtocol, trust_proxies
 from .eventfile import EventFileError, load_event_file
@@ -45,6 +47,9 @@ UVICORN_OPTIONS: dict[str, Any] = {
     # X-Forwarded-For is believed only from the proxies named with --trusted-proxy (uvicorn's default
     # trusts 127.0.0.1, which lets any local process or same-host proxy choose its client address).
     "proxy_headers": False,
+    # No `server: uvicorn` on every response: 17 bytes a file of a phone's first load (docs/performance.md
+    # "Page weight"), and no software name for a scanner to match against.
+    "server_header": False,
 }
 
 
@@ -230,6 +235,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p_export.add_argument("--toml", help="the event as an event file (default: not written)")
     p_export.add_argument("--results", help="the results workbook (default: not written)")
     p_export.add_argument("--scores", help="every score submission, as CSV (default: not written)")
+    add_advance_parser(sub)
     return parser
 
 
@@ -310,6 +316,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "verify":
         return _verify(args.db, args.head, args.length)
+    if args.command == "advance":
+        return advance_command(args)
     if args.command in ("import", "export"):
         from .cli_documents import export_command, import_command
 

@@ -49,6 +49,7 @@ from .domain.text import (
     clean_line,
 )
 from .eventfile_audience import AUDIENCE_KEYS, read_audience
+from .eventfile_round import EARLIER_KEYS, ROUND_KEYS, read_round
 from .i18n import N_, Message
 
 MAX_DECIMALS = 6  # results shown to more places than this would only show noise of the inputs
@@ -69,7 +70,7 @@ _KEYS: dict[str, set[str]] = {
     "composite": {"panel_weight"},
     "categories": {"id", "name"},
     "criteria": {"id", "name", "max", "weight", "step", "description"},
-    "indicators": {"id", "name", "weight", "max", "description"},
+    "indicators": {"id", "name", "weight", "max", "description", "from_round"},
     "judges": {"id", "name", "title", "affiliation", "portrait"},
     "projects": {
         "id",
@@ -89,6 +90,8 @@ _KEYS: dict[str, set[str]] = {
     "recusals": {"judge", "project", "reason"},
     "awards": {"id", "name", "kind", "count", "max_per_category", "of", "names"},
     "audience": AUDIENCE_KEYS,
+    "round": ROUND_KEYS,
+    "earlier_results": EARLIER_KEYS,
 }
 _ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
@@ -363,6 +366,7 @@ def parse_event(text: str, stored: bool = False) -> Event:
                 weight=r.number(c, "weight", f, positive=True),
                 max=r.number(c, "max", f, 100.0, positive=True),
                 description=r.text_field(c, "description", f, required=False, limit=MAX_DESCRIPTION, multiline=True),
+                from_round=r.text_field(c, "from_round", f, required=False, limit=MAX_NAME),
             )
         )
     _unique(r, "indicators", [c.id for c in indicators])
@@ -433,6 +437,7 @@ def parse_event(text: str, stored: bool = False) -> Event:
             )
         )
     _unique(r, "projects", [p.id for p in projects])
+    round_info, earlier_results = read_round(r, data, {p.id for p in projects})
 
     judge_ids, project_ids = {j.id for j in judges}, {p.id for p in projects}
     recusals = []
@@ -501,6 +506,8 @@ def parse_event(text: str, stored: bool = False) -> Event:
         awards=tuple(awards),
         audience=audience,
         recusals=tuple(recusals),
+        round=round_info,
+        earlier_results=earlier_results,
     )
 
 

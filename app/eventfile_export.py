@@ -14,11 +14,13 @@ import re
 from typing import Any
 
 from .domain.models import AudienceRules, Event
+from .eventfile_round import event_round_data
 
 # The order of the tables in a written file; `[[awards]]` stays last so a `team_leaders` award
 # always follows the `top_projects` award it names.
 TABLE_ORDER = (
     "event",
+    "round",
     "timing",
     "scoring",
     "composite",
@@ -27,6 +29,7 @@ TABLE_ORDER = (
     "indicators",
     "judges",
     "projects",
+    "earlier_results",
     "recusals",
     "audience",
     "awards",
@@ -86,7 +89,16 @@ def event_to_data(event: Event) -> dict[str, Any]:
             for c in event.criteria
         ],
         "indicators": [
-            _drop_empty({"id": i.id, "name": i.name, "weight": i.weight, "max": i.max, "description": i.description})
+            _drop_empty(
+                {
+                    "id": i.id,
+                    "name": i.name,
+                    "weight": i.weight,
+                    "max": i.max,
+                    "description": i.description,
+                    "from_round": i.from_round,
+                }
+            )
             for i in event.indicators
         ],
         "judges": [
@@ -128,6 +140,7 @@ def event_to_data(event: Event) -> dict[str, Any]:
     }
     if event.audience != AudienceRules():
         data["audience"] = _audience(event.audience)
+    data |= event_round_data(event)
     return {k: v for k, v in data.items() if v != []}
 
 

@@ -21,6 +21,7 @@ from .domain.models import Event, ScoringRules
 from .domain.numbers import NumberLike, apportion, from_units, shown, units
 from .domain.results import ProjectResult, Standings
 from .domain.state import EVERYTHING, EventState, Touched, awards_as_dicts
+from .round_views import carried_marked, project_path
 
 
 def rounded(value: NumberLike | None, scoring: ScoringRules) -> float | None:
@@ -182,7 +183,8 @@ def explained_row(
     withholds them: `publish_judge_scores`) it names no judge and carries no judge's total."""
     s = event.scoring
     return _row(event, r) | {
-        "components": _components(r, s),
+        "components": carried_marked(event, _components(r, s)),
+        "path": project_path(event, r.project),
         "method": r.method,
         "valid": len(r.totals),
         "counted": list(r.counted) if judge_scores else [],

@@ -3,7 +3,7 @@
 # in app/locale/zh_Hans/LC_MESSAGES/messages.po). The server compiles the .po files in memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pybabel extract -F babel.cfg -k N_ -k DomainError:2 -k ProtocolError:2 -k _error:3 -k fail:2 -k problem:4 --no-location --sort-output \
+pybabel extract -F babel.cfg -k N_ -k DomainError:2 -k RoundError:2 -k ProtocolError:2 -k _error:3 -k fail:2 -k problem:4 --no-location --sort-output \
   -o app/locale/messages.pot . >/dev/null 2>&1
 for locale in zh_Hans en; do
   po="app/locale/$locale/LC_MESSAGES/messages.po"

@@ -59,8 +59,13 @@ fi
 # Everything but the browser tests, spread over the cores; each test starts its own server on its own
 # port and database, so they do not share state. Then the browser tests, one at a time (each drives
 # a Chromium of its own, and on a small machine several at once only slow each other down).
-"$PY" -m pytest -q -p no:cacheprovider -m "not browser" -n auto
-"$PY" -m pytest -q -p no:cacheprovider -m browser
+# Each run keeps its temporary files (databases, server logs) in a folder of its own: pytest keeps only a
+# user's three latest pytest-N folders and deletes older ones, which removed a running suite's files
+# when other pytest runs started on the same machine.
+RUN_TMP=$(mktemp -d -t roadshow-tests.XXXXXX)
+trap 'rm -rf "$RUN_TMP"' EXIT
+"$PY" -m pytest -q -p no:cacheprovider -m "not browser" -n auto --basetemp "$RUN_TMP/tests"
+"$PY" -m pytest -q -p no:cacheprovider -m browser --basetemp "$RUN_TMP/browser"
 # Front-end unit tests (plain ES modules, Node's built-in runner), when there are any. The files are
 # listed explicitly: how `node --test DIR` treats a folder differs between Node versions.
 if [ -d static/tests ]; then

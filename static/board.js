@@ -46,6 +46,7 @@ import { eventPictures } from "./board/pictures.js";
 import {
   ceremony,
   lazy,
+  loadBallot,
   loadCeremony,
   loadSound,
   loadStageScenes,
@@ -62,7 +63,7 @@ import {
 lazy.afterShow = afterShow; // a function declaration below: hoisted
 
 // The phone's ballot (board/ballot.js) only on a page that may vote (the server set data-voter; the page
-// preloads the module then). The connection's outbox is set up at once, so that votes kept from an
+// preloads the module then; board/lazy.js asks again if it fails to load). The connection's outbox is set up at once, so that votes kept from an
 // offline moment are resent at the first connection; their acks wait here until ballot.js is there.
 const VOTER = Boolean(app.dataset.voter && document.getElementById("vote-panel"));
 let ballot = null;
@@ -78,7 +79,7 @@ function renderBallot() {
 }
 
 if (VOTER) {
-  import("./board/ballot.js").then((module) => {
+  loadBallot().then((module) => {
     ballot = module;
     for (const [ack, entry] of earlyAcks.splice(0)) module.onVoteAck(ack, entry);
     module.renderBallot();
@@ -338,11 +339,10 @@ if (!AUDIENCE) {
   loadCeremony();
   loadStageScenes();
   loadSound();
+  loadVote();
 }
-// A phone that may vote loads the vote's scene with its ballot (both preloaded by the page): fetched
-// later, at the reveal, twenty phones' requests met connections the server was closing (a 408 in a
-// browser test of a hall on one address), and the reveal is the moment the hall watches.
-if (!AUDIENCE || VOTER) loadVote();
+// A phone, even one that may vote, loads the people's-choice scene at the reveal (board/lazy.js retries a
+// module or stylesheet that fails to load; docs/performance.md "Page weight").
 
 scalableQr("#welcome-qr svg, #board-join-qr svg, #board-vote-qr svg");
 // An audience phone that may vote keeps its unacknowledged votes in an outbox (board/ballot.js).

@@ -57,7 +57,7 @@ def free_port() -> int:
     raise RuntimeError(f"no free port between {start} and {low}")
 
 
-def wait_until_serving(proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float = 60) -> None:
+def wait_until_serving(proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float = 120) -> None:
     """Until the server at `base` answers /healthz; fails with the end of its log if it exits or never
     answers. The limit is generous: on a loaded 2-core machine starting Python alone can take seconds."""
     deadline = time.monotonic() + timeout
@@ -128,7 +128,11 @@ class RunningServer:
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the subprocess' lifetime
         self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
-        wait_until_serving(self.proc, self.base, self.log_path)
+        try:
+            wait_until_serving(self.proc, self.base, self.log_path)
+        except BaseException:  # a server that started too late must not outlive its test (and hold its port)
+            stop_process(self.proc)
+            raise
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash or a pulled plug."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gzip
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -13,10 +15,11 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from app.assets import LONG_CACHE, SHORT_CACHE, StaticAssets, accepts_gzip
+from app.assets import LONG_CACHE, SHORT_CACHE, StaticAssets, accepts_gzip, served_body
 from app.web import STATIC_DIR
 from bench.pageweight import BUDGET, measure
 from tests.server import RunningServer
+from tests.test_votes_live import event_file as vote_event_file
 
 ASSET = re.compile(r'(?:src|href)="(/static/[^"]+)"')
 GZIP = {"Accept-Encoding": "gzip"}
@@ -50,7 +53,8 @@ def test_the_audience_page_is_compressed_and_names_its_assets_under_one_long_cac
             assert response.status_code == 200, url
             assert response.headers["cache-control"] == LONG_CACHE, url
             assert "accept-encoding" in response.headers["vary"].lower()
-            on_disk = (STATIC_DIR / url.split("/", 4)[-1]).read_bytes()
+            name = url.split("/", 4)[-1]
+            on_disk = served_body(name, (STATIC_DIR / name).read_bytes())
             body = response.read_raw  # type: ignore[attr-defined]
             if url.endswith((".js", ".css")):
                 assert response.headers["content-encoding"] == "gzip", url
@@ -60,7 +64,7 @@ def test_the_audience_page_is_compressed_and_names_its_assets_under_one_long_cac
 
 
 def test_plain_urls_keep_working_with_short_caching_and_revalidation(mini_server: RunningServer) -> None:
-    on_disk = (STATIC_DIR / "live.js").read_bytes()
+    on_disk = served_body("live.js", (STATIC_DIR / "live.js").read_bytes())
     with httpx.Client(base_url=mini_server.base) as client:
         plain = _raw(client, "/static/live.js", IDENTITY)
         assert plain.status_code == 200 and "content-encoding" not in plain.headers
@@ -96,6 +100,59 @@ def test_the_audience_page_first_load_is_within_its_budget(mini_server: RunningS
         assert weight["files"][0]["url"] == "/board" and "audience=1" in weight["page"]  # the phones' page
 
 
+def test_a_page_that_may_vote_is_within_the_same_budget(tmp_path: Path) -> None:
+    """The same measurement for a phone that may vote (`[audience] enabled`): its ballot comes at once,
+    the people's-choice scene and its styles only at the reveal."""
+    server = RunningServer(tmp_path / "vote.db", vote_event_file(tmp_path, "tickets = true\n"))
+    server.start()
+    try:
+        for language in ("zh", "en"):
+            weight = measure(f"{server.base}/board?audience=1", language)
+            assert weight["transferred"] <= BUDGET, weight
+            urls = [f["url"] for f in weight["files"]]
+            assert any(u.endswith("/board/ballot.js") for u in urls)  # the page may vote: its ballot at once
+            for lazy in ("board/vote.js", "board/ceremony.js", "board/leaderboard.js"):
+                assert not any(u.endswith("/" + lazy) for u in urls), lazy
+                assert any(u.endswith("/" + lazy) for u in weight["lazy"]), lazy
+            assert not any(u.endswith(("/css/board-scenes.css", "/css/board-vote.css")) for u in urls)
+    finally:
+        server.stop()
+
+
+def test_scripts_and_stylesheets_are_served_without_comments_and_spacing() -> None:
+    script = (STATIC_DIR / "board.js").read_bytes()
+    sheet = (STATIC_DIR / "css" / "board.css").read_bytes()
+    assert len(served_body("board.js", script)) < 0.7 * len(script)
+    assert b"// Projector board" in script and b"// Projector board" not in served_body("board.js", script)
+    assert b"/* Projector board" in sheet and b"/*" not in served_body("css/board.css", sheet)
+    assert served_body("favicon.svg", b"<svg/>  ") == b"<svg/>  "  # other files as they are
+    template = b"const a = `${x}  // kept`; // dropped\nconst re = /\\/\\//g;\n"
+    assert served_body("t.js", template) == b"const a=`${x}  // kept`;const re=/\\/\\//g;"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_scripts_as_served_pass_the_front_end_unit_tests(tmp_path: Path) -> None:
+    """The minified scripts are the ones the phones run: each parses as a module, and the front-end unit
+    tests (static/tests/, plain Node) pass against them instead of the files in the repository."""
+    served = tmp_path / "static"
+    for path in STATIC_DIR.rglob("*"):
+        if path.is_file() and not path.name.startswith("."):
+            name = path.relative_to(STATIC_DIR).as_posix()
+            target = served / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tests = name.startswith("tests/")  # the tests themselves as written
+            target.write_bytes(path.read_bytes() if tests else served_body(name, path.read_bytes()))
+    (served / "package.json").write_text('{"type": "module"}')
+    scripts = sorted(str(p) for p in served.rglob("*.js"))
+    for script in scripts:
+        checked = subprocess.run(["node", "--check", script], capture_output=True, text=True, timeout=60)
+        assert checked.returncode == 0, (script, checked.stderr)
+    unit_tests = sorted(str(p) for p in (served / "tests").glob("*.mjs"))
+    assert unit_tests
+    ran = subprocess.run(["node", "--test", *unit_tests], capture_output=True, text=True, timeout=300, cwd=served)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-2000:]
+
+
 def _scope(path: str, method: str = "GET", headers: list[tuple[bytes, bytes]] | None = None) -> dict[str, Any]:
     return {"type": "http", "method": method, "path": path, "root_path": "/static", "headers": headers or []}
 
@@ -118,7 +175,7 @@ def test_the_version_is_one_hash_of_the_whole_tree(tmp_path: Path) -> None:
     assert second.respond(_scope(f"/static/v/{second.version}/a.js")).headers["cache-control"] == LONG_CACHE
     assert second.respond(_scope("/static/a.js", "DELETE")).status_code == 405
     zipped = second.respond(_scope("/static/a.js", headers=[(b"accept-encoding", b"gzip")]))
-    assert gzip.decompress(zipped.body) == (tmp_path / "a.js").read_bytes()
+    assert gzip.decompress(zipped.body) == served_body("a.js", (tmp_path / "a.js").read_bytes())
     tiny = second.respond(_scope("/static/sub/b.js", headers=[(b"accept-encoding", b"gzip")]))
     assert "content-encoding" not in tiny.headers  # too small to be worth it
 

@@ -19,10 +19,12 @@ from openpyxl import Workbook, load_workbook
 
 from app.domain.models import Event, Indicator
 from app.eventfile import load_event_file, parse_event
+from app.eventfile_audience import AUDIENCE_KEYS as AUDIENCE_TABLE_KEYS
 from app.eventfile_export import event_to_toml, seconds_to_minutes
 from app.setup import demo_event_text
 from app.spreadsheets import (
     EXAMPLE_EVENT,
+    SETTINGS,
     Problem,
     event_workbook,
     import_projects_csv,
@@ -379,3 +381,88 @@ def test_cli_export_from_a_database(tmp_path: Path) -> None:
     assert (tmp_path / "s.csv").read_text(encoding="utf-8").startswith("\ufeffseq,time,kind")
     nothing = run("export", "mini.db", cwd=tmp_path)
     assert nothing.returncode == 2 and "nothing to export" in nothing.stderr
+
+
+# ------------------------------------------------------------------ the audience vote (docs/event-file.md §11)
+VOTE_EVENT = load_event_file(ROOT / "tests" / "data" / "vote_event.toml")
+AUDIENCE_KEYS = [f"audience.{key}" for key in sorted(AUDIENCE_TABLE_KEYS)]
+AUDIENCE_VARIANTS = {
+    "award, tickets": replace(
+        VOTE_EVENT, audience=replace(VOTE_EVENT.audience, tickets=True, per_address_cap=3, mode="one_per_category")
+    ),
+    "composite, stars per project": replace(
+        VOTE_EVENT,
+        awards=(),
+        audience=replace(VOTE_EVENT.audience, mode="stars", window="per_project", use="composite", weight=0.1),
+    ),
+    "off": replace(VOTE_EVENT, awards=(), audience=replace(VOTE_EVENT.audience, enabled=False, mode="stars")),
+}
+
+
+@pytest.mark.parametrize("variant", AUDIENCE_VARIANTS)
+def test_the_audience_vote_round_trips_through_the_workbook(variant: str) -> None:
+    """event file -> workbook -> event file: the [audience] table comes back equal, and so does the file."""
+    event = AUDIENCE_VARIANTS[variant]
+    assert parse_event(event_to_toml(event)) == event
+    preview = import_workbook(event_workbook(event))
+    assert preview.problems == []
+    assert preview.event == event and preview.event.audience == event.audience
+    assert preview.toml is not None and event_to_toml(parse_event(preview.toml)) == event_to_toml(event)
+
+
+def _setting_row(key: str) -> int:
+    return 2 + [s.key for s in SETTINGS].index(key)
+
+
+def test_the_audience_settings_are_rows_of_the_event_sheet_with_their_choices() -> None:
+    event = AUDIENCE_VARIANTS["composite, stars per project"]
+    ws = load_workbook(io.BytesIO(event_workbook(event)))["活动 Event"]
+    values = {ws.cell(_setting_row(k), 1).value: ws.cell(_setting_row(k), 3).value for k in AUDIENCE_KEYS}
+    assert values == {
+        "audience.enabled": True,
+        "audience.mode": "stars",
+        "audience.window": "per_project",
+        "audience.use": "composite",
+        "audience.weight": 0.1,
+        "audience.per_address_cap": None,  # the default, left blank
+        "audience.tickets": None,
+    }
+    lists = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
+    assert lists[f"C{_setting_row('audience.mode')}"] == '"one_per_event,one_per_category,stars"'
+    assert lists[f"C{_setting_row('audience.use')}"] == '"award,composite"'
+
+
+@pytest.mark.parametrize(
+    ("cells", "problem_key", "message"),
+    [
+        ({"audience.use": "composite", "audience.weight": 1.5}, "audience.weight", "must be above 0 and below 1"),
+        ({"audience.weight": 0.2}, "audience.weight", 'only applies when use = "composite"'),
+        ({"audience.window": "per_project"}, "audience.window", 'a per_project window needs mode = "stars"'),
+        ({"audience.enabled": "maybe"}, "audience.enabled", "must be true or false"),
+        ({"audience.per_address_cap": 10_001}, "audience.per_address_cap", "must be at most 10000"),
+        ({"audience.mode": "twice"}, "audience.mode", "must be one of one_per_event, one_per_category, stars"),
+    ],
+)
+def test_audience_problems_are_the_event_files_on_their_cell(cells: dict, problem_key: str, message: str) -> None:
+    def change(wb: Workbook) -> None:
+        for key, value in cells.items():
+            set_cell("活动 Event", f"C{_setting_row(key)}", value)(wb)
+
+    preview = import_workbook(mutated(VOTE_EVENT, change))
+    assert not preview.ok and preview.event is None
+    where = {(p.sheet, p.row, p.column): p for p in preview.problems}
+    problem = where[("活动 Event", _setting_row(problem_key), "C")]  # on its cell (a refused flag: more follow)
+    assert message in problem.message
+    assert problem.translate("zh") != problem.message  # the event file's own translation
+
+
+def test_true_and_false_are_read_as_excel_cells_or_words() -> None:
+    for enabled, tickets in ((True, "是"), ("TRUE", "yes"), ("true", 1)):
+
+        def change(wb: Workbook, enabled: object = enabled, tickets: object = tickets) -> None:
+            set_cell("活动 Event", f"C{_setting_row('audience.enabled')}", enabled)(wb)
+            set_cell("活动 Event", f"C{_setting_row('audience.tickets')}", tickets)(wb)
+
+        preview = import_workbook(mutated(VOTE_EVENT, change))
+        assert preview.ok, preview.problems
+        assert preview.event is not None and preview.event.audience.enabled and preview.event.audience.tickets

@@ -150,7 +150,7 @@ async def test_per_address_cap_at_its_limit(capped_server: RunningServer) -> Non
 
 
 async def test_one_time_tickets(ticket_server: RunningServer) -> None:
-    with httpx.Client(base_url=ticket_server.base, headers={"Origin": ticket_server.base}) as client:
+    with httpx.Client(base_url=ticket_server.base, headers={"Origin": ticket_server.base}, timeout=30) as client:
         client.cookies = ticket_server.host_cookies()
         issued = client.post("/host/tickets", data={"count": "3"}, headers={"Accept": "application/json"}).json()
         too_many = client.post("/host/tickets", data={"count": "2001"}, headers={"Accept": "application/json"})
@@ -175,7 +175,7 @@ async def test_one_time_tickets(ticket_server: RunningServer) -> None:
     finally:
         await host.close()
         await phone.close()
-    with httpx.Client(base_url=ticket_server.base, headers={"Origin": ticket_server.base}) as client:
+    with httpx.Client(base_url=ticket_server.base, headers={"Origin": ticket_server.base}, timeout=30) as client:
         client.cookies = ticket_server.host_cookies()
         assert "3 tickets issued, 2 used." in client.get("/host/tickets?lang=en").text
         # at the limits: 2,000 a request, 10,000 an event; 100 slips a printed page

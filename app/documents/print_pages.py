@@ -10,9 +10,11 @@ from typing import Any
 from ..domain.media import media_url
 from ..domain.state import EventState
 from ..i18n import N_
+from ..round_views import round_section
 from ..views import rounded, standings_payload
 from .commentary import commentary_sessions
 from .formatting import NORMALIZE_LABELS, RULE_LABELS, fmt_fixed, fmt_score, local_time
+from .rounds_path import path_text
 from .state_view import current_awards
 
 
@@ -90,6 +92,7 @@ def results_page(state: EventState) -> dict[str, Any]:
             "dropped": [names.get(j, j) for j in r["dropped"]],
             "method": r["method"],
             "flags": r["flags"],
+            "path": path_text(event, r),
         }
 
     awards, final = current_awards(state)
@@ -119,6 +122,8 @@ def results_page(state: EventState) -> dict[str, Any]:
             "weights": [(N_("Panel score"), event.panel_weight)] + [(i.name, i.weight) for i in event.indicators],
             "weight_total": event.composite_weight_total or 1.0,
         },
+        "round": round_section(event),
+        "has_path": bool(event.round and event.earlier_results),
         "scored": len(payload["overall"]),
         "project_count": len(event.projects),
         "commentary": commentary_sessions(state),

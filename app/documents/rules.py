@@ -121,7 +121,27 @@ def rules_rows(event: Event) -> list[tuple[str, str, str]]:
         }[a.kind]
         rows.append((f"奖项 / Award: {a.name}", f"{kind_zh} / {kind_en}", detail))
     rows.append(("评委 / Judges", "、".join(j.name for j in event.judges), ""))
+    if event.round is not None:
+        rows.append(_round_row(event))
     return rows
+
+
+def _round_row(event: Event) -> tuple[str, str, str]:
+    """Which round this is and where its projects came from (docs/event-file.md §12)."""
+    info = event.round
+    assert info is not None
+    setting = f"第 {info.index} 轮 / Round {info.index}: {info.name}"
+    previous = info.previous
+    if previous is None:
+        return ("轮次 / Round", setting, info.competition)
+    rule = previous.advanced_by + (f" {previous.count}" if previous.count else "")
+    detail = (
+        f"晋级自 / Advanced from {previous.round} ({previous.event}, {previous.file}) — {rule}"
+        + (f"; {previous.reason}" if previous.reason else "")
+        + (" (强制 / forced)" if previous.forced else "")
+        + f"; 审计锚点 / audit anchor: length {previous.anchor_length}, head {previous.anchor_head}"
+    )
+    return ("轮次 / Round", setting, detail)
 
 
 def _audience_row(event: Event) -> tuple[str, str, str]:

@@ -21,6 +21,7 @@ from ..views import explained_row, rounded, standings_payload
 from .commentary import add_comments_sheet
 from .formatting import FLAG_LABELS, KIND_LABELS, RULE_LABELS, STATUS_LABELS, fmt_score, local_time
 from .judging_report import judging_report
+from .rounds_path import path_text
 from .rules import rules_rows
 from .state_view import current_awards, sheet_status
 from .workbook_judging import judging_sheet
@@ -78,6 +79,10 @@ def results_workbook(state: EventState, generated_at: float | None = None, ancho
         "已揭晓 / Revealed",
     ]
     widths = [8, 7, 12, 34, 28, 18, 12, *[12] * len(indicators), 12, 9, 9, 16, 20, 9]
+    with_path = bool(event.round and event.earlier_results)  # a later round of a competition
+    if with_path:
+        headers.append("历程 / Path through the rounds")
+        widths.append(48)
     first = table_start(ws, f"{event.title} — 总排名 / Overall standings", [subtitle], headers, widths)
     r = first
     for pid in listed:
@@ -98,6 +103,7 @@ def results_workbook(state: EventState, generated_at: float | None = None, ancho
             _rule_label(row["method"]) if row["counted"] else "",
             "; ".join(" / ".join(FLAG_LABELS.get(f, (f, f))) for f in row["flags"]),
             "是 Yes" if row["revealed"] else "",
+            *([path_text(event, row)] if with_path else []),
         ]
         numbers = {6, *range(7, 7 + len(indicators)), 7 + len(indicators)}
         write_row(ws, r, values, {i: fixed for i in numbers})

@@ -30,8 +30,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
 
+# scipy.stats is imported inside the functions that use it: it takes ~2.5 s to import, and the
+# server (and every test server) would otherwise pay that at start-up for a report made once.
 import numpy as np
-from scipy import stats
 
 OUTLIER_SHARE = 0.15  # of the panel maximum: 15 points on a 100-point rubric
 OUTLIER_SDS = 3.0  # robust standard deviations of the other judges' (offset-corrected) totals
@@ -156,6 +157,7 @@ def _judge_row(
     panel_max: float,
     within_sd: float,
 ) -> JudgeCalibration:
+    from scipy import stats  # lazily: see the note at the imports
     own = [cells[(p, judge)] for p in projects if (p, judge) in cells]
     gaps = [
         clean[(p, judge)] - float(np.mean(others))

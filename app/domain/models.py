@@ -56,6 +56,9 @@ class Indicator:
     weight: float
     max: float = 100.0
     description: str = ""
+    # Set on a carried component (docs/event-file.md, "Rounds"): the name of the earlier round whose
+    # composite the values are, frozen when the projects advanced (app/rounds.py).
+    from_round: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,46 @@ class AudienceRules:
 
 
 @dataclass(frozen=True, slots=True)
+class PreviousRound:
+    """Where a round's projects came from (the `[round] previous` table): the earlier event, its
+    database file and its audit anchor at the moment of advancement, and the advancement rule."""
+
+    event: str  # the previous event's title
+    round: str  # its round name
+    file: str  # its database file name
+    anchor_length: int
+    anchor_head: str
+    advanced_by: str  # top_overall | top_per_category | pick (app/domain/advancement.py)
+    count: int = 0  # N of a top rule
+    reason: str = ""
+    forced: bool = False  # advanced before the previous round's results were final
+
+
+@dataclass(frozen=True, slots=True)
+class RoundInfo:
+    """The `[round]` table: this event is round `index` (1 = the first) of `competition`."""
+
+    name: str
+    index: int = 1
+    competition: str = ""
+    previous: PreviousRound | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierResult:
+    """One project's result in an earlier round (`[[earlier_results]]`), frozen when it advanced: the
+    path of each project through the rounds. `rank`/`composite` are None for a project picked
+    without a result."""
+
+    project: str
+    round: str
+    index: int
+    rank: int | None = None
+    tied: bool = False
+    composite: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Timing:
     presentation_seconds: int = 480
     qa_seconds: int = 240
@@ -178,6 +221,9 @@ class Event:
     # picture files, relative to the event file: imported into the database (app/pictures_file.py)
     logo: str = ""
     sponsors: str = ""
+    # rounds of a competition (docs/event-file.md, "Rounds"): app/rounds.py writes both
+    round: RoundInfo | None = None
+    earlier_results: tuple[EarlierResult, ...] = ()
 
     # -- lookups (small lists: linear scans are fine and keep the dataclass simple) --
     def project(self, project_id: str) -> Project | None:

@@ -18,8 +18,8 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from scipy import stats
-
+# scipy.stats is imported inside the functions that use it: it takes ~2.5 s to import, and the
+# server (and every test server) would otherwise pay that at start-up for a report made once.
 from .awards import AwardResult, compute_awards
 from .models import AGGREGATION_RULES, NORMALIZATIONS, Event
 from .results import Standings, compute_results, rank
@@ -101,6 +101,7 @@ def ranks_of(standings: Standings) -> dict[str, int]:
 def ranking_tau(a: Standings, b: Standings) -> float:
     """Kendall's tau-b between two rankings over the projects ranked in both (NaN below 2 projects
     or when one ranking is all ties)."""
+    from scipy import stats  # lazily: see the note at the imports
     ranks_a, ranks_b = ranks_of(a), ranks_of(b)
     common = [pid for pid in ranks_a if pid in ranks_b]
     if len(common) < 2:

@@ -68,6 +68,7 @@ STRINGS: dict[str, str] = {
     "revealed_no": N_("Not revealed yet"),
     "reveal_named": N_("Reveal: {title}"),
     "first_places": N_("First places"),
+    "earlier_rounds": N_("Earlier rounds"),
     "project": N_("Project"),
     # ceremony
     "ceremony_not_started": N_("Not started"),

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..domain.state import EventState
+from ..round_views import round_section
 from ..views import ceremony_section, standings_payload, vote_section
 from .common import is_host, live_event
 
@@ -32,7 +33,9 @@ def results_json(state: EventState, full: bool) -> dict[str, Any]:
             {k: v for k, v in a.items() if k not in ("revealed", "total", "complete")} for a in ceremony["awards"]
         ]
     return {
-        "event": {"title": state.event.title, "date": state.event.date},
+        # `round`: which round of a competition (None for a single event); each row's `path` holds
+        # the project's earlier rounds (docs/protocol.md#get-apiresults)
+        "event": {"title": state.event.title, "date": state.event.date, "round": round_section(state.event)},
         "scope": "all" if full else "revealed",
         "judge_scores": judge_scores,
         "generated_at": time.time(),

@@ -67,6 +67,7 @@ NUMBER_KEYS = frozenset(
         "order",
         "count",
         "max_per_category",
+        "per_address_cap",  # [audience]; its weight is "weight" above
     }
 )
 NAMES_KEYS = frozenset({"members", "volunteers", "names"})

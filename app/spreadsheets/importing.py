@@ -100,4 +100,9 @@ def import_projects_csv(text: str, base: Event, name: str = "CSV") -> ImportPrev
     data = event_to_data(base)
     indicator_ids = [i.id for i in base.indicators]
     data["projects"] = reader.read_list(sheet, PROJECTS, (indicator_ids, {i.name: i.id for i in base.indicators}))
+    if "earlier_results" in data:  # a later round's base: the earlier results of the projects kept (event-file §12)
+        ids = {p.get("id") for p in data["projects"]}
+        data["earlier_results"] = [e for e in data["earlier_results"] if e["project"] in ids]
+        if not data["earlier_results"]:
+            del data["earlier_results"]
     return reader.finish(data, ImportPreview())

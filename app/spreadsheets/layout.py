@@ -10,10 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..domain.models import AGGREGATION_RULES, JUDGE_SCORES_PUBLICATIONS, LANGUAGES, NORMALIZATIONS
+from ..domain.models import (
+    AGGREGATION_RULES,
+    AUDIENCE_USES,
+    JUDGE_SCORES_PUBLICATIONS,
+    LANGUAGES,
+    NORMALIZATIONS,
+    VOTE_MODES,
+    VOTE_WINDOWS,
+)
 from ..domain.numbers import ROUNDING_MODES
 
-Kind = Literal["id", "text", "number", "names"]
+Kind = Literal["id", "text", "number", "names", "flag"]  # flag: true/false (a setting only)
 MAX_ROWS = 5000  # per sheet: far more than any roadshow; stops a runaway sheet from being read forever
 
 
@@ -177,8 +185,8 @@ AWARDS = SheetSpec(
             "text",
             True,
             16,
-            "top_projects 优秀团队 / team_leaders 优秀负责人 / honour_roll 荣誉榜",
-            "top_projects / team_leaders / honour_roll",
+            "top_projects 优秀团队 / team_leaders 优秀负责人 / honour_roll 荣誉榜 / people_choice 大众评审奖",
+            "top_projects / team_leaders / honour_roll / people_choice",
         ),
         Column("count", "名额", "Count", "number", False, 10, "top_projects 必填", "Required for top_projects"),
         Column("max_per_category", "每类最多", "Max per category", "number", False, 12, "0 = 不限", "0 = no limit"),
@@ -211,14 +219,19 @@ AWARDS = SheetSpec(
 
 @dataclass(frozen=True, slots=True)
 class Setting:
-    key: str
-    table: str  # event | timing | scoring | composite
+    key: str  # in the Key column: the event-file key, or table.key for the audience vote (audience.mode)
+    table: str  # event | timing | scoring | composite | audience
     zh: str
     en: str
     kind: Kind
     note_zh: str = ""
     note_en: str = ""
     choices: tuple[str, ...] = ()
+
+    @property
+    def field(self) -> str:
+        """The key in its event-file table (`audience.weight` -> `weight`)."""
+        return self.key.rpartition(".")[2]
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -298,8 +311,76 @@ SETTINGS: tuple[Setting, ...] = (
         "综合得分中的权重，默认 100",
         "Default 100",
     ),
+    # the audience vote (大众评审), docs/event-file.md §11: the same keys as the [audience] table
+    Setting(
+        "audience.enabled",
+        "audience",
+        "开启大众评审",
+        "Audience vote",
+        "flag",
+        "true 开启 / false 关闭（默认）",
+        "true / false (default)",
+    ),
+    Setting(
+        "audience.mode",
+        "audience",
+        "投票方式",
+        "Vote mode",
+        "text",
+        "one_per_event 每人一票（默认）/ one_per_category 每类一票 / stars 逐项 1–5 星",
+        "one_per_event (default) / one_per_category / stars",
+        VOTE_MODES,
+    ),
+    Setting(
+        "audience.window",
+        "audience",
+        "投票时段",
+        "Vote window",
+        "text",
+        "end 最后统一投票（默认）/ per_project 每个项目陈述后（仅 stars）",
+        "end (default) / per_project (stars only)",
+        VOTE_WINDOWS,
+    ),
+    Setting(
+        "audience.use",
+        "audience",
+        "投票结果用于",
+        "Vote used for",
+        "text",
+        "award 单独的大众评审奖（默认）/ composite 计入综合得分",
+        "award (default) / composite",
+        AUDIENCE_USES,
+    ),
+    Setting(
+        "audience.weight",
+        "audience",
+        "计入综合得分的比例",
+        "Share of the composite",
+        "number",
+        "仅 composite：大于 0 小于 1，0.10 即十分之一",
+        "composite only: above 0 and below 1 (0.10 = a tenth)",
+    ),
+    Setting(
+        "audience.per_address_cap",
+        "audience",
+        "同一网络地址最多几部手机",
+        "Phones per address",
+        "number",
+        "0 = 不限（默认），最多 10000",
+        "0 = no cap (default), at most 10000",
+    ),
+    Setting(
+        "audience.tickets",
+        "audience",
+        "凭投票码投票",
+        "Tickets needed",
+        "flag",
+        "true 需扫描投票码 / false 不需要（默认）",
+        "true / false (default)",
+    ),
 )
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}
+SETTING_BY_FIELD = {(s.table, s.field): s for s in SETTINGS}  # where a problem of `audience.weight` goes
 EVENT_COLUMNS = (
     Column("key", "键", "Key", "text", True, 22, "不要修改", "Do not change"),
     Column("label", "设置", "Setting", "text", False, 26),

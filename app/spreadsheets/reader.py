@@ -24,13 +24,16 @@ from ..eventfile import EventFileError, parse_event
 from ..eventfile_export import dump_toml
 from ..i18n import N_, Message
 from .bounds import MAX_COLUMNS, CsvSheet
-from .layout import EVENT, EVENT_COLUMNS, MAX_ROWS, SETTING_BY_KEY, Column, Kind, SheetSpec
+from .layout import EVENT, EVENT_COLUMNS, MAX_ROWS, SETTING_BY_FIELD, SETTING_BY_KEY, SETTINGS, Column, Kind, SheetSpec
 from .preview import ImportPreview, Problem
 
 Sheet = Worksheet | ReadOnlyWorksheet | CsvSheet  # what the reader reads: only title and iter_rows
 _BLANK = (None,) * MAX_COLUMNS
 
 NAME_SEPARATORS = re.compile(r"\s*[,，、;；\n]\s*")
+SETTING_TABLES = frozenset(s.table for s in SETTINGS)  # the tables set on the Event sheet
+# a true/false setting (the audience vote): Excel's TRUE/FALSE cells come as bool; these words as text
+_FLAG_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": True, "否": False, "1": True, "0": False}
 _INDICATOR_HEADER = re.compile(r"\[\s*([A-Za-z0-9_.-]{1,40})\s*\]\s*$")
 
 
@@ -117,7 +120,7 @@ class WorkbookReader:
                 value, setting.kind, ws.title, r, get_column_letter(value_col), f"{setting.zh} / {setting.en}"
             )
             if converted is not None:
-                out.setdefault(setting.table, {})[key] = converted
+                out.setdefault(setting.table, {})[setting.field] = converted
         return out
 
     # -- a list sheet: one entry per row
@@ -302,6 +305,8 @@ class WorkbookReader:
         text = _text(raw)
         if text is None:
             return None
+        if kind == "flag":  # Excel's TRUE/FALSE, or a word; anything else goes on to the event file's check
+            return _FLAG_WORDS.get(text.lower(), text)
         if kind == "names":
             return [n for n in NAME_SEPARATORS.split(text) if n]
         return text
@@ -333,12 +338,12 @@ class WorkbookReader:
             return Problem(None, None, None, Message(N_("{field}: {message}"), {"field": path, "message": message}))
         table, index, key, sub = match.groups()
         message = _spreadsheet_message(message)
-        if table in ("event", "timing", "scoring", "composite"):
+        if table in SETTING_TABLES:
             if self.csv_name is not None:
                 return Problem(None, None, None, _base_event(path, message))
-            setting = SETTING_BY_KEY.get(key or "")
+            setting = SETTING_BY_FIELD.get((table, key or ""))
             label = f"{setting.zh} / {setting.en}" if setting else (key or table)
-            row = self.settings_rows.get(key or "")
+            row = self.settings_rows.get(setting.key if setting else key or "")
             if row is None:
                 text = Message(
                     N_("{label}: {message} (there is no row with the key '{key}')"),

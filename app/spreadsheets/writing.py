@@ -59,7 +59,7 @@ def _workbook(event: Event, example: bool) -> bytes:
     ws = wb.create_sheet(EVENT.title)
     _write_header(ws, EVENT.columns)
     for n, setting in enumerate(SETTINGS, start=2):
-        value = data.get(setting.table, {}).get(setting.key)
+        value = data.get(setting.table, {}).get(setting.field)
         put(ws.cell(n, 1), setting.key).font = Font(color="808080")
         put(ws.cell(n, 2), f"{setting.zh} / {setting.en}")
         if value is not None:
@@ -221,7 +221,13 @@ def _write_readme(ws: Worksheet, event: Event, example: bool) -> None:
     for c, h in enumerate(headers, start=1):
         put(ws.cell(start, c), h)
     style_header(ws, start, 24)
-    kinds = {"id": "编号 ID", "text": "文字 Text", "number": "数字 Number", "names": "姓名列表 Names"}
+    kinds = {
+        "id": "编号 ID",
+        "text": "文字 Text",
+        "number": "数字 Number",
+        "names": "姓名列表 Names",
+        "flag": "true / false",
+    }
     n = start + 1
     for spec in SHEETS:
         put(ws.cell(n, 1), spec.title).font = Font(bold=True)

@@ -10,25 +10,61 @@ const afterShow = (justShown) => lazy.afterShow(justShown);
 // The ceremony scene and its sound cues (projector only) are loaded when first needed on a phone: most
 // of the audience joins long before the ceremony, and the audience page's first load stays within its
 // 40 KB budget on venue Wi-Fi (docs/performance.md, "Page weight"). The projector loads them at once.
-// So are the styles of those scenes (css/board-scenes.css): the projector's page links them; on a phone
-// they are added (after board.css, which they refine) and waited for before a lazy scene first renders.
-let sceneStyles = null;
+// So are the styles of those scenes (css/board-scenes.css, css/board-vote.css): the projector's page
+// links them; on a phone they are added (after board.css, which they refine) and a lazy scene first
+// renders once its module and its styles are both there: never half-styled.
+//
+// What is loaded late must not fail for good at the moment the hall watches (a reveal): a module or a
+// stylesheet that fails to load (a dropped connection, a busy access point) is asked for again, after
+// 0.5, 1, 2, 4, then every 8 seconds, until it is there. A browser may remember a failed module under its
+// URL, so a retry asks under a new query (`?retry=2`); the module's own imports keep their URLs, so
+// page.js and live.js stay one instance each.
+const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+const retryDelay = (attempt) => RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length) - 1];
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function loadSceneStyles() {
-  sceneStyles ??= document.querySelector('link[href$="/css/board-scenes.css"]')
-    ? Promise.resolve()
-    : new Promise((resolve) => {
-        const link = document.createElement("link");
-        link.rel = "stylesheet";
-        link.href = new URL("../css/board-scenes.css", import.meta.url).href; // the same versioned prefix
-        link.onload = link.onerror = () => resolve(); // without its styles a scene is plain, not missing
-        document.head.append(link);
-      });
-  return sceneStyles;
+/** `firstTry()` (a literal import of the file, so that tools see it), then `specifier` again until it loads. */
+export async function importRetrying(firstTry, specifier) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      if (attempt === 0) return await firstTry();
+      return await import(`${new URL(specifier, import.meta.url).href}?retry=${attempt}`);
+    } catch (error) {
+      console.warn(`${specifier} did not load (${error}); trying again`);
+      await pause(retryDelay(attempt + 1));
+    }
+  }
 }
 
-/** A lazy scene's module, with the scenes' styles in place before it renders. */
-const loadScene = (...modules) => Promise.all([...modules, loadSceneStyles()]);
+const styles = new Map(); // file name -> a promise settled once the stylesheet is in place
+
+function addStylesheet(name, attempt) {
+  return new Promise((resolve) => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    const url = new URL(`../css/${name}`, import.meta.url).href; // the same versioned prefix
+    link.href = attempt ? `${url}?retry=${attempt}` : url;
+    link.onload = () => resolve();
+    link.onerror = () => {
+      link.remove();
+      pause(retryDelay(attempt + 1)).then(() => resolve(addStylesheet(name, attempt + 1)));
+    };
+    document.head.append(link);
+  });
+}
+
+/** A scene's stylesheet of static/css/, linked by the page (projector) or added once (phone). */
+function stylesheet(name) {
+  if (!styles.has(name)) {
+    const linked = document.querySelector(`link[rel="stylesheet"][href$="/css/${name}"]`);
+    styles.set(name, linked ? Promise.resolve() : addStylesheet(name, 0));
+  }
+  return styles.get(name);
+}
+
+/** A lazy scene's modules, with its styles in place before it renders. */
+const loadScene = (css, ...modules) => Promise.all([...modules, stylesheet(css)]);
+const SCENES_CSS = "board-scenes.css";
 
 export let ceremony = null; // board/ceremony.js once loaded
 let ceremonyLoading = null;
@@ -36,7 +72,7 @@ export let sound = null; // board/sound.js once loaded (projector only)
 let soundWanted = null; // the host's setting, kept until sound.js is there
 
 export function loadCeremony() {
-  ceremonyLoading ??= loadScene(import("./ceremony.js")).then(([module]) => {
+  ceremonyLoading ??= loadScene(SCENES_CSS, importRetrying(() => import("./ceremony.js"), "./ceremony.js")).then(([module]) => {
     ceremony = module;
     if (ctx.view && ctx.shown === "ceremony") {
       ceremony.renderCeremony();
@@ -47,7 +83,7 @@ export function loadCeremony() {
 }
 
 export function loadSound() {
-  import("./sound.js").then((module) => {
+  importRetrying(() => import("./sound.js"), "./sound.js").then((module) => {
     sound = module;
     if (soundWanted !== null) sound.setSound(soundWanted);
   });
@@ -70,7 +106,11 @@ export let stageScenes = null; // board/commentary.js and board/interludes.js on
 let stageLoading = null;
 
 export function loadStageScenes() {
-  stageLoading ??= loadScene(import("./commentary.js"), import("./interludes.js")).then(
+  stageLoading ??= loadScene(
+    SCENES_CSS,
+    importRetrying(() => import("./commentary.js"), "./commentary.js"),
+    importRetrying(() => import("./interludes.js"), "./interludes.js"),
+  ).then(
     ([commentary, interludes]) => {
       stageScenes = { ...commentary, ...interludes };
       if (ctx.view) {
@@ -100,20 +140,20 @@ let leaderboardLoading = null;
 
 export function renderLeaderboard() {
   if (leaderboardView) return leaderboardView.renderLeaderboard();
-  leaderboardLoading ??= import("./leaderboard.js").then((module) => {
+  leaderboardLoading ??= importRetrying(() => import("./leaderboard.js"), "./leaderboard.js").then((module) => {
     leaderboardView = module;
     if (ctx.shown === "leaderboard") afterShow(false); // still dirty: drawn now
   });
 }
 
 // The audience vote's scenes (board/vote.js: the people's-choice scene and the projector's scan-to-vote
-// corner) the same way: on a phone when the people's choice is first on screen, at once on the projector
-// and on a phone that may vote (below).
+// corner) the same way, with their own small stylesheet: on a phone when the people's choice is first on
+// screen (a phone that may vote too: its ballot is board/ballot.js), at once on the projector.
 let vote = null;
 let voteLoading = null;
 
 export function loadVote() {
-  voteLoading ??= loadScene(import("./vote.js")).then(([module]) => {
+  voteLoading ??= loadScene("board-vote.css", importRetrying(() => import("./vote.js"), "./vote.js")).then(([module]) => {
     vote = module;
     if (ctx.view) {
       renderVote();
@@ -131,3 +171,6 @@ export function renderVote() {
   vote.renderVoteCorner();
   vote.renderPeopleChoice();
 }
+
+/** The phone's ballot (board/ballot.js), on a page that may vote: needed at once (the page preloads it). */
+export const loadBallot = () => importRetrying(() => import("./ballot.js"), "./ballot.js");

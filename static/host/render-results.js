@@ -214,6 +214,8 @@ export function explanation(row) {
       h("dd", null, names(row.recused)),
       h("dt", null, t("first_places")),
       h("dd", null, String(row.first_places ?? 0)),
+      // a later round of a competition: the project's earlier rounds, frozen when it advanced
+      row.path && row.path.length ? [h("dt", null, t("earlier_rounds")), h("dd", { "data-testid": `path-${row.project}` }, pathText(row.path))] : null,
     ),
     miniTable(
       [
@@ -268,4 +270,11 @@ function miniTable(headCells, bodyRows, footRow = null) {
     h("tbody", null, bodyRows),
     footRow ? h("tfoot", null, footRow) : null,
   );
+}
+
+/** "初赛 #3 (86.20) → 半决赛 #1= (90.25)": each earlier round's rank ("=" when shared) and composite. */
+export function pathText(path) {
+  return path
+    .map((s) => `${s.round} ${s.rank == null ? "–" : `#${s.rank}${s.tied ? "=" : ""}`}${s.composite == null ? "" : ` (${num(s.composite)})`}`)
+    .join(" → ");
 }

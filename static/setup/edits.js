@@ -7,7 +7,7 @@ import { state, byId, validate, setStatus } from "./context.js";
 import { str, nextId, renameReferences, shiftSet } from "./model.js";
 import { LISTS, DEPENDENTS, rowLabel } from "./lists.js";
 import { renderList } from "./render-list.js";
-import { refreshComputed, refreshSelects, refreshEnabled, refreshDirty, refreshTrimFields } from "./render.js";
+import { refreshComputed, refreshSelects, refreshEnabled, refreshDirty, refreshDependentFields } from "./render.js";
 import { refreshProblems, scheduleCheck, gotoField } from "./problems.js";
 
 function setFromInput(el) {
@@ -32,7 +32,7 @@ export function onInput(event) {
   const el = event.target;
   if (!el.matches || !el.matches("[data-field]")) return;
   setFromInput(el);
-  if (el.dataset.field === "scoring.rule") refreshTrimFields();
+  if (el.dataset.field === "scoring.rule" || el.dataset.field.startsWith("audience.")) refreshDependentFields();
   refreshComputed();
   refreshDirty();
   scheduleCheck();

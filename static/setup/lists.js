@@ -87,9 +87,13 @@ export const LISTS = {
       { key: "name", label: "col_award_name", required: true, size: "mid" },
       {
         key: "kind", type: "select", required: true, size: "mid",
-        options: () => ["top_projects", "team_leaders", "honour_roll"].map((k) => ({ value: k, label: t(`kind_${k}`) })),
+        options: () =>
+          ["top_projects", "team_leaders", "honour_roll", "people_choice"].map((k) => ({ value: k, label: t(`kind_${k}`) })),
       },
-      { key: "count", type: "number", size: "num", inputmode: "numeric", enabled: (row) => row.kind === "top_projects" },
+      {
+        key: "count", type: "number", size: "num", inputmode: "numeric",
+        enabled: (row) => row.kind === "top_projects" || row.kind === "people_choice",
+      },
       {
         key: "max_per_category", type: "number", size: "num", inputmode: "numeric",
         enabled: (row) => row.kind === "top_projects",

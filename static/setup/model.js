@@ -8,13 +8,16 @@ export const ID_RE = /^[A-Za-z0-9_.-]{1,40}$/;
 const NAME_SPLIT = /[\r\n,;\uFF0C\u3001\uFF1B]+/;
 const NUMBER_KEYS = new Set([
   "presentation_minutes", "qa_minutes", "commentary_minutes", "trim", "trim_min_judges", "min_panel", "decimals", "panel_weight",
-  "max", "weight", "step", "order", "count", "max_per_category",
+  "max", "weight", "step", "order", "count", "max_per_category", "per_address_cap",
 ]);
 const NAMES_KEYS = new Set(["members", "volunteers", "names"]);
 const KEEP_EMPTY = new Set(["id", "name", "title", "team", "category", "kind", "judge", "project"]);
-export const KEPT_TABLES = ["audience"];
+// Kept as loaded: a round's provenance and path (docs/event-file.md §12).
+export const KEPT_TABLES = ["round", "earlier_results"];
 export const LIST_NAMES = ["categories", "criteria", "indicators", "judges", "projects", "recusals", "awards"];
-const TABLE_NAMES = ["event", "timing", "scoring", "composite"];
+const TABLE_NAMES = ["event", "timing", "scoring", "composite", "audience"];
+// the [audience] table's defaults (app/domain/models.py AudienceRules); true/false are "true"/"false" in the form
+export const AUDIENCE_DEFAULTS = { enabled: false, mode: "one_per_event", window: "end", use: "award", tickets: false };
 
 export const str = (value) => (value === null || value === undefined ? "" : String(value)).trim();
 
@@ -110,7 +113,21 @@ export function toModel(definition) {
     a.names = namesText(a.names || []);
   }
   for (const r of d.recusals) r.reason = r.reason ?? "";
+  const au = d.audience;
+  for (const [key, value] of Object.entries(AUDIENCE_DEFAULTS)) au[key] = String(au[key] ?? value);
+  au.weight = au.weight ?? "";
+  au.per_address_cap = au.per_address_cap ?? "";
   return d;
+}
+
+/** The `[audience]` table as the event file has it: true/false as such, the weight only for the
+ * composite, defaults left out (as the server's export does); nothing at all when all are defaults. */
+function audienceTable(table) {
+  const out = cleanTable(table);
+  for (const key of ["enabled", "tickets"]) out[key] = out[key] === true || out[key] === "true";
+  if (out.use !== "composite") delete out.weight;
+  for (const [key, value] of Object.entries(AUDIENCE_DEFAULTS)) if (out[key] === value) delete out[key];
+  return out;
 }
 
 function cleanValue(key, value) {
@@ -151,7 +168,8 @@ function cleanTable(table) {
 /** What is sent: the event-file data, numbers as numbers, names as lists, empty optional values left out. */
 export function payload(model) {
   const out = {};
-  for (const table of TABLE_NAMES) out[table] = cleanTable(model[table]);
+  for (const table of TABLE_NAMES) out[table] = table === "audience" ? audienceTable(model[table]) : cleanTable(model[table]);
+  if (!Object.keys(out.audience).length) delete out.audience;
   for (const list of LIST_NAMES) {
     const rows = model[list].map((row) => {
       const clean = cleanTable(row);
@@ -168,8 +186,14 @@ export function payload(model) {
     });
     if (rows.length || ["categories", "criteria", "judges", "projects"].includes(list)) out[list] = rows;
   }
-  // Tables this page does not edit (the audience vote, docs/event-file.md §11) are kept as loaded.
+  // Tables this page does not edit (a round's provenance, docs/event-file.md §12) are kept as loaded.
   for (const table of KEPT_TABLES) if (model[table] && Object.keys(model[table]).length) out[table] = structuredClone(model[table]);
+  // a project removed here takes its earlier rounds' results with it (§12)
+  if (out.earlier_results) {
+    const ids = new Set(model.projects.map((p) => str(p.id)));
+    out.earlier_results = out.earlier_results.filter((e) => ids.has(str(e.project)));
+    if (!out.earlier_results.length) delete out.earlier_results;
+  }
   return out;
 }
 
@@ -217,6 +241,7 @@ export function renameReferences(model, list, before, after) {
     for (const r of m.recusals) if (str(r.judge) === before) r.judge = after;
   } else if (list === "projects") {
     for (const r of m.recusals) if (str(r.project) === before) r.project = after;
+    for (const e of m.earlier_results || []) if (str(e.project) === before) e.project = after;
   } else if (list === "awards") {
     for (const a of m.awards) if (str(a.of) === before) a.of = after;
   }

@@ -19,14 +19,22 @@ export function renderStatic() {
   }
   for (const note of document.querySelectorAll("[data-lock-note]")) note.hidden = !state.locked;
   byId("lock-banner").hidden = !state.locked;
-  refreshTrimFields();
+  refreshDependentFields();
 }
 
-export function refreshTrimFields() {
+/** Fields that apply only with another's value: the trim (trimmed mean), the audience vote's settings
+ * (when it is on; the weight only in the composite). Fixed ones stay disabled once scoring began. */
+export function refreshDependentFields() {
   const trimmed = state.model.scoring.rule === "trimmed_mean";
   for (const key of ["trim", "trim_min_judges"]) {
     const el = document.querySelector(`[data-field="scoring.${key}"]`);
     if (el) el.disabled = state.locked || !trimmed;
+  }
+  const au = state.model.audience;
+  const on = au.enabled === "true";
+  for (const el of document.querySelectorAll('#sec-audience [data-field]:not([data-field="audience.enabled"])')) {
+    const applies = on && (el.dataset.field !== "audience.weight" || au.use === "composite");
+    el.disabled = !applies || (el.hasAttribute("data-lock") && state.locked);
   }
 }
 
@@ -93,7 +101,7 @@ export function refreshEnabled() {
     const col = columnsOf(list).find((c) => c.key === el.dataset.key && (c.ind || "") === (el.dataset.ind || ""));
     if (col) el.disabled = isDisabled(list, Number(el.dataset.index), col);
   }
-  refreshTrimFields();
+  refreshDependentFields();
 }
 
 export function refreshDirty() {

@@ -4,6 +4,8 @@
 
 import { ID_RE, str, num, fmt, weightsSum } from "./model.js";
 
+const AUDIENCE_MAX_CAP = 10000; // app/eventfile_audience.py MAX_ADDRESS_CAP
+
 export function checkModel(m) {
   const out = [];
   const error = (field, key, params) => out.push({ field, key, params, level: "error" });
@@ -104,6 +106,21 @@ export function checkModel(m) {
     } else if (!a.kind) {
       error(`${f}.kind`, "v_required");
     }
+  });
+
+  // the audience vote: the event file's own rules and words (app/eventfile_audience.py)
+  const au = m.audience || {};
+  const voting = str(au.enabled) === "true";
+  if (str(au.use) === "composite") {
+    const w = num(au.weight);
+    if (Number.isNaN(w)) error("audience.weight", "v_number", { value: str(au.weight) });
+    else if (w === null || !(w > 0 && w < 1)) error("audience.weight", "v_audience_weight");
+  }
+  number("audience.per_address_cap", au.per_address_cap, { min: 0, whole: true });
+  if ((num(au.per_address_cap) ?? 0) > AUDIENCE_MAX_CAP) error("audience.per_address_cap", "v_audience_cap", { maximum: AUDIENCE_MAX_CAP });
+  if (str(au.window) === "per_project" && str(au.mode) !== "stars") error("audience.window", "v_audience_window");
+  m.awards.forEach((a, i) => {
+    if (a.kind === "people_choice" && !voting) error(`awards[${i}].kind`, "v_people_choice");
   });
 
   const judges = new Set(m.judges.map((j) => str(j.id)));

@@ -160,7 +160,7 @@ test("checkModel accepts the id at its limit of 40 characters", () => {
   assert.deepEqual(problemsAfter((m) => { m.projects[0].id = "a".repeat(40); }), []);
 });
 
-test("payload keeps the [audience] table the page does not edit, and a people's-choice award's count", () => {
+test("payload gives back the [audience] table as loaded, and a people's-choice award's count", () => {
   const d = {
     event: { title: "T" },
     audience: { enabled: true, mode: "stars", window: "per_project", tickets: true },
@@ -171,4 +171,62 @@ test("payload keeps the [audience] table the page does not edit, and a people's-
   assert.equal(out.awards[0].count, 2);
   assert.equal(out.awards[0].of, undefined);
   assert.equal(payload(toModel({ event: { title: "T" } })).audience, undefined);
+});
+
+test("a round's provenance and path are kept as loaded, follow a renamed project and leave with a removed one", () => {
+  const d = definition();
+  d.projects.push({ id: "p02", order: 2, category: "elder", title: "助餐", team: "乙社", indicators: { sat: 80 } });
+  d.indicators[0].from_round = "初赛";
+  d.round = { name: "决赛", index: 2, previous: { event: "初赛", round: "初赛", file: "pre.db", anchor_length: 9, anchor_head: "0123456789abcdef", advanced_by: "top_overall", count: 2 } };
+  d.earlier_results = [
+    { project: "p01", round: "初赛", index: 1, rank: 1, tied: false, composite: 90.5 },
+    { project: "p02", round: "初赛", index: 1, rank: 2, tied: false, composite: 80.25 },
+  ];
+  const model = toModel(d);
+  let out = payload(model);
+  assert.deepEqual(out.round, d.round);
+  assert.deepEqual(out.earlier_results, d.earlier_results);
+  assert.equal(out.indicators[0].from_round, "初赛");
+  renameReferences(model, "projects", "p01", "p1");
+  model.projects[0].id = "p1";
+  model.projects.splice(1, 1);
+  out = payload(model);
+  assert.deepEqual(out.earlier_results.map((e) => e.project), ["p1"]);
+  model.projects.splice(0, 1);
+  assert.equal(payload(model).earlier_results, undefined);
+});
+
+test("the audience vote's form: true/false as selects, defaults filled in, and back as the event file has it", () => {
+  const m = toModel({ event: { title: "T" } });
+  assert.deepEqual(m.audience, {
+    enabled: "false", mode: "one_per_event", window: "end", use: "award", tickets: "false", weight: "", per_address_cap: "",
+  });
+  assert.equal(payload(m).audience, undefined); // all defaults: no table at all
+  Object.assign(m.audience, { enabled: "true", use: "composite", weight: "0.1", per_address_cap: "50", tickets: "true" });
+  assert.deepEqual(payload(m).audience, { enabled: true, use: "composite", weight: 0.1, per_address_cap: 50, tickets: true });
+  m.audience.use = "award"; // the weight only counts in the composite: not sent
+  assert.deepEqual(payload(m).audience, { enabled: true, per_address_cap: 50, tickets: true });
+  const off = toModel({ event: { title: "T" }, audience: { mode: "stars" } });
+  assert.deepEqual(payload(off).audience, { mode: "stars" }); // kept while the vote is off
+});
+
+test("checkModel: the audience vote's rules at their fields, in the event file's words", () => {
+  const on = (m) => { m.audience.enabled = "true"; };
+  for (const [edit, expected] of [
+    [(m) => { on(m); m.audience.use = "composite"; }, "audience.weight v_audience_weight"],
+    [(m) => { on(m); m.audience.use = "composite"; m.audience.weight = "1"; }, "audience.weight v_audience_weight"],
+    [(m) => { on(m); m.audience.use = "composite"; m.audience.weight = "a tenth"; }, "audience.weight v_number"],
+    [(m) => { on(m); m.audience.per_address_cap = "10001"; }, "audience.per_address_cap v_audience_cap"],
+    [(m) => { on(m); m.audience.per_address_cap = "-1"; }, "audience.per_address_cap v_at_least"],
+    [(m) => { on(m); m.audience.window = "per_project"; }, "audience.window v_audience_window"],
+    [(m) => { m.awards.push({ id: "pc", name: "PC", kind: "people_choice", count: "1" }); }, "awards[2].kind v_people_choice"],
+  ]) {
+    assert.ok(problemsAfter(edit).includes(expected), `${expected} in ${problemsAfter(edit).join(" | ")}`);
+  }
+  const fine = (m) => {
+    on(m);
+    Object.assign(m.audience, { use: "composite", weight: "0.10", per_address_cap: "10000", mode: "stars", window: "per_project" });
+    m.awards.push({ id: "pc", name: "PC", kind: "people_choice", count: "1" });
+  };
+  assert.deepEqual(problemsAfter(fine), []);
 });

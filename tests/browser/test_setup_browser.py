@@ -287,3 +287,65 @@ def test_the_setup_page_has_no_serious_accessibility_violations(browser, mini_we
     page.locator('[data-testid="setup-problems"]').wait_for()
     assert serious_violations(page) == []
     context.close()
+
+
+AUDIENCE_WORDS = {
+    "zh": {"heading": "大众评审", "weight": "必须大于 0 且小于 1", "summary": "大众评审 · 权重", "saved": "已于"},
+    "en": {
+        "heading": "Audience vote",
+        "weight": "must be above 0 and below 1",
+        "summary": "Audience vote · Weight",
+        "saved": "Saved",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_audience_vote_is_set_in_setup(browser, mini_web, shots, lang) -> None:
+    """Issue 14: the `[audience]` table from the page, with the event file's rules and messages."""
+    words = AUDIENCE_WORDS[lang]
+    context, page, console = open_setup(browser, mini_web, lang)
+    section = page.locator('[data-testid="setup-audience"]')
+    assert section.locator("h2").inner_text() == words["heading"]
+    # off: its settings wait until it is on; the weight only counts in the composite
+    assert page.input_value(field("audience.enabled")) == "false"
+    assert page.is_disabled(field("audience.mode")) and page.is_disabled(field("audience.tickets"))
+    page.select_option(field("audience.enabled"), "true")
+    assert page.is_enabled(field("audience.mode")) and page.is_disabled(field("audience.weight"))
+    page.select_option(field("audience.use"), "composite")
+    assert page.is_enabled(field("audience.weight"))
+
+    weight = page.locator(field("audience.weight"))
+    weight.fill("1.5")
+    page.click('[data-testid="setup-save"]')
+    message = page.locator(f"#msg-{weight.get_attribute('id')}")
+    message.wait_for()
+    assert words["weight"] in message.inner_text()
+    assert words["summary"] in page.locator('[data-testid="setup-problems"]').inner_text()
+    assert "audience" not in saved_definition(page)  # nothing saved
+
+    weight.fill("0.1")
+    page.select_option(field("audience.mode"), "stars")
+    page.select_option(field("audience.window"), "per_project")
+    page.fill(field("audience.per_address_cap"), "30")
+    page.select_option(field("audience.tickets"), "true")
+    page.click('[data-testid="setup-save"]')
+    page.wait_for_selector(f'[data-testid="setup-status"]:has-text("{words["saved"]}")')
+    section.screenshot(path=str(shots / f"setup-audience-{lang}.png"))
+    assert saved_definition(page)["audience"] == {
+        "enabled": True,
+        "mode": "stars",
+        "window": "per_project",
+        "use": "composite",
+        "weight": 0.1,
+        "per_address_cap": 30,
+        "tickets": True,
+    }
+    # a people's-choice award is offered, and the page shows what was saved after a reload
+    page.reload()
+    page.wait_for_selector("#setup-form:not([hidden])")
+    assert page.input_value(field("audience.use")) == "composite"
+    assert page.input_value(field("audience.weight")) == "0.1"
+    assert page.locator(f'{field("awards[0].kind")} option[value="people_choice"]').count() == 1
+    assert console.errors == [] or all("422" in e for e in console.errors)
+    context.close()
