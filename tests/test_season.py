@@ -225,6 +225,14 @@ async def test_the_next_round_is_created_only_from_its_preview(season: SeasonSer
         assert http.get("/e/last/board").status_code == 200
         assert set(season.tokens("last")) == set(season.tokens("semi"))
         assert not set(season.tokens("last").values()) & set(season.tokens("semi").values())
+        # the host's pick, with its reason
+        pick = fields | {"rule": "pick", "slug": "wild", "confirm": "0", "count": ""}
+        picked = http.post("/events/semi/next", data=pick | {"pick": ["p2", "nope"], "reason": "wild card"})
+        assert picked.status_code == 200, picked.text
+        advancing = picked.text.split('data-testid="advancing"', 1)[1].split("</ol>", 1)[0]
+        assert "Elder Care Circle" in advancing and "Green Roofs" not in advancing
+        assert http.post("/events/semi/next", data=pick | {"pick": "p2"}).status_code == 400, "no reason"
+        assert http.post("/events/semi/next", data=pick | {"reason": "x"}).status_code == 400, "nothing picked"
         for bad in ({"count": "0"}, {"count": "x"}, {"carry": "101"}, {"slug": "semi"}, {"title": ""}):
             refused = http.post("/events/semi/next?lang=en", data=fields | bad | {"confirm": "0"})
             assert refused.status_code == 400 and 'data-testid="next-error"' in refused.text, bad

@@ -10,7 +10,6 @@ a redirect: the key is never written into a page.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +33,6 @@ from .creating import blank_definition, clean_title, create_database, new_databa
 from .dispatch import Season
 from .folder import FolderEntry
 from .running import StartFailed, describe, start_event
-
-MAX_NEXT_COUNT = 1000  # the largest N of a top-N rule typed on the form (more projects than any event)
 
 
 def season_of(request: Request) -> Season:
@@ -244,90 +241,6 @@ async def _serve_new(season: Season, db: Path) -> None:
         season.broken.append(BrokenEvent(entry.slug, db.name, str(exc)))
 
 
-# ------------------------------------------------------------------------------------ next round
-def _round_inputs(request: Request, form: Any) -> dict[str, Any]:
-    """The next-round form's fields, checked; DomainError for a wrong one."""
-    count_text = str(form.get("count", "")).strip()
-    if not (count_text.isascii() and count_text.isdigit() and 0 < int(count_text) <= MAX_NEXT_COUNT):
-        raise DomainError("bad_count", N_("How many advance: a whole number from 1 to {limit}."), limit=MAX_NEXT_COUNT)
-    carry_text = str(form.get("carry", "")).strip()
-    carry: Decimal | None = None
-    if carry_text:
-        try:
-            carry = Decimal(carry_text)
-        except InvalidOperation:
-            carry = Decimal(-1)
-        if not (carry.is_finite() and Decimal(0) <= carry <= Decimal(100)):
-            raise DomainError("bad_carry", N_("The carried share is a number from 0 to 100 (per cent)."))
-        carry = carry or None
-    per_category = str(form.get("rule", "")) == "top_per_category"
-    return {
-        "slug": str(form.get("slug", "")).strip()[:100],
-        "title": clean_title(str(form.get("title", ""))[:300]),
-        "round_name": clean_title(str(form.get("round_name", ""))[:300]),
-        "previous_round_name": str(form.get("previous_round_name", "")).strip()[:100] or None,
-        "count": int(count_text),
-        "rule": "top_per_category" if per_category else "top_overall",
-        "carry": carry,
-        "carry_text": carry_text,
-    }
-
-
-async def next_round(request: Request) -> Response:
-    """GET: the form; POST with confirm=0: the preview (who advances, who not); confirm=1: create it."""
-    if not is_folder_host(request):
-        return RedirectResponse("/events/login", status_code=303)
-    season = season_of(request)
-    previous = season.running.get(request.path_params["slug"])
-    if previous is None:
-        return Response("no such event", status_code=404)
-    names = {p.id: p.title for p in previous.live.event.projects}
-    context: dict[str, Any] = {"previous": describe(previous), "fields": {}, "preview": None, "error": ""}
-    if request.method == "GET":
-        return render(request, "season_next.html", context)
-    if refused := _guard(request):
-        return refused
-    form = await request.form()
-    context["fields"] = {k: str(form.get(k, ""))[:300] for k in form}
-    try:
-        inputs = _round_inputs(request, form)
-        new_db = new_database(season.folder, inputs["slug"], season.taken())
-        from ..rounds import AdvancementRule, create_next_round, preview_next_round
-
-        rule = AdvancementRule(kind=inputs["rule"], count=inputs["count"])
-        options = {
-            "title": inputs["title"],
-            "round_name": inputs["round_name"],
-            "rule": rule,
-            "carry_weight": inputs["carry"],
-            "previous_round_name": inputs["previous_round_name"],
-        }
-        plan = preview_next_round(previous.db, new_db, **options)
-        # the guard: created only from a preview of these very inputs (changed since: preview again)
-        seen = f"{inputs['rule']}:{inputs['count']}:{inputs['carry_text']}:{inputs['slug']}"
-        if str(form.get("confirm", "")) != "1" or str(form.get("seen", "")) != seen or not plan.final:
-            context["preview"] = {
-                "advanced": [names.get(p, p) for p in plan.advanced],
-                "left_out": [names.get(p, p) for p in plan.left_out],
-                "tied": [names.get(p, p) for p in plan.tied_at_cut],
-                "unranked": [names.get(p, p) for p in plan.unranked],
-                "final": plan.final,
-                "seen": seen,
-            }
-            return render(request, "season_next.html", context)
-        async with season.changing:
-            new_database(season.folder, inputs["slug"], season.taken())  # again, inside the lock
-            await create_next_round(previous.db, new_db, **options)
-            await _serve_new(season, new_db)
-    except DomainError as exc:
-        context["error"] = i18n.translate_error(choose_language(request), exc.as_dict())["message"]
-        return render(request, "season_next.html", context, status_code=400)
-    except ImportError:
-        context["error"] = "rounds are not available in this version"
-        return render(request, "season_next.html", context, status_code=501)
-    return _to_events(request, "next_round")
-
-
 routes = [
     Route("/events", event_list),
     Route("/events/login", login, methods=["GET", "POST"]),
@@ -337,5 +250,4 @@ routes = [
     Route("/events/{slug}/live", make_live, methods=["POST"]),
     Route("/events/{slug}/archive", archive, methods=["POST"]),
     Route("/events/{slug}/reopen", archive, methods=["POST"]),
-    Route("/events/{slug}/next", next_round, methods=["GET", "POST"]),
 ]

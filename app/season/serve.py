@@ -23,7 +23,7 @@ from ..assets import StaticAssets
 from ..cli_files import CliError
 from ..config import Settings
 from ..signin import SignInLimits
-from . import host_file, pages
+from . import host_file, pages, round_form
 from .dispatch import Season, SeasonApp
 
 SEASON_COOKIE = "roadshow_season"
@@ -40,6 +40,7 @@ def create_season_app(folder: Path, base: Settings, login_key: str | None = None
     events = Starlette(
         routes=[
             *pages.routes,
+            *round_form.routes,
             Mount("/static", app=assets, name="static"),
             Route("/{path:path}", pages.no_live_event),
         ],
