@@ -106,6 +106,14 @@ def test_a_console_below_its_prefix_and_the_short_url_board_following_the_live_e
     page.locator(f'{tid("event-row")}[data-slug="demo"] {tid("open-console")}').click()
     page.wait_for_url(f"{season.base}/e/demo/host")
     page.wait_for_selector('[data-testid="conn-status"][data-status="online"]')  # /e/demo/ws/host
+    # the setup page's fetches go below the prefix too: load, edit, save
+    page.goto(f"{season.base}/e/demo/host/setup?lang=en")
+    page.wait_for_selector("#setup-form:not([hidden])")
+    page.fill('[data-field="event.subtitle"]', "Saved below /e/demo/")
+    page.click('[data-testid="setup-save"]')
+    page.wait_for_selector('[data-testid="setup-status"]:has-text("Saved")')
+    saved = page.request.get(f"{season.base}/e/demo/host/setup/event.json").json()["definition"]
+    assert saved["event"]["subtitle"] == "Saved below /e/demo/"
     page.goto(f"{season.base}/events")
     page.locator(f'{tid("event-row")}[data-slug="demo"] {tid("make-live")}').click()
     page.wait_for_selector(tid("live-badge"))
