@@ -114,6 +114,11 @@ def test_a_console_below_its_prefix_and_the_short_url_board_following_the_live_e
     page.wait_for_selector('[data-testid="setup-status"]:has-text("Saved")')
     saved = page.request.get(f"{season.base}/e/demo/host/setup/event.json").json()["definition"]
     assert saved["event"]["subtitle"] == "Saved below /e/demo/"
+    # a judge's phone on the event's own link connects below the prefix as well
+    judge = context.new_page()
+    judge.goto(f"{season.base}/e/demo/judge/{season.tokens('demo')['j1']}")
+    judge.wait_for_selector('[data-testid="conn-status"][data-status="online"]', state="attached")
+    judge.close()
     page.goto(f"{season.base}/events")
     page.locator(f'{tid("event-row")}[data-slug="demo"] {tid("make-live")}').click()
     page.wait_for_selector(tid("live-badge"))
