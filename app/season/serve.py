@@ -20,7 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount, Route
 
 from ..assets import StaticAssets
-from ..cli_files import CliError
+from ..cli_files import CliError, existing_file
 from ..config import Settings
 from ..signin import SignInLimits
 from . import host_file, pages, round_form
@@ -79,9 +79,14 @@ def serve_folder(args: argparse.Namespace, folder: Path) -> None:
     except PublicUrlError as exc:
         raise CliError(str(exc)) from None
     tls = bool(args.ssl_certfile and args.ssl_keyfile)
-    held, new_password = host_file.ensure_host(folder, getattr(args, "password", None))
-    sock = listen(args.host, args.port)
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise CliError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+    for pem in (args.ssl_certfile, args.ssl_keyfile):
+        if pem:
+            existing_file(pem, "a PEM file")
+    sock = listen(args.host, args.port)  # first: a busy port stops before any file is written
     try:
+        held, new_password = host_file.ensure_host(folder, getattr(args, "password", None))
         port = int(sock.getsockname()[1])
         said = announce(args.host, port, tls, public)
         base = Settings(
