@@ -57,6 +57,12 @@ def free_port() -> int:
     raise RuntimeError(f"no free port between {start} and {low}")
 
 
+# Seconds a test's HTTP client waits for an answer. httpx's default (5 s) is too short for an export or a
+# printable page on a loaded 2-core machine running the suite in parallel (seen: a fixture's export timing out
+# and erroring every test of its module).
+HTTP_TIMEOUT = 60.0
+
+
 def wait_until_serving(proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float = 120) -> None:
     """Until the server at `base` answers /healthz; fails with the end of its log if it exits or never
     answers. The limit is generous: on a loaded 2-core machine starting Python alone can take seconds."""
@@ -149,7 +155,7 @@ class RunningServer:
         self.start()
 
     def host_cookies(self) -> httpx.Cookies:
-        with httpx.Client(base_url=self.base, follow_redirects=False) as client:
+        with httpx.Client(base_url=self.base, follow_redirects=False, timeout=HTTP_TIMEOUT) as client:
             response = client.get(f"/host/login?key={self.login_key}")
             assert response.status_code == 303, response.text
             return client.cookies

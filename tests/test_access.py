@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.conftest import cookie_header, judge_client
-from tests.server import LiveClient, RunningServer
+from tests.server import HTTP_TIMEOUT, LiveClient, RunningServer
 
 
 def pins(server: RunningServer) -> dict[str, str]:
@@ -23,7 +23,7 @@ def origin(server: RunningServer) -> dict[str, str]:
 async def test_pin_fallback_signs_in_and_locks_out(mini_server: RunningServer) -> None:
     pin = pins(mini_server)["j2"]
     assert len(pin) == 6 and pin.isdigit()
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         assert (await http.get("/j")).status_code == 200
         good = await http.post("/j", data={"judge": "2", "pin": pin}, headers=origin(mini_server))
         assert good.status_code == 303
@@ -48,7 +48,7 @@ async def test_reissue_revokes_the_old_link(mini_server: RunningServer) -> None:
     old_token = mini_server.judge_tokens()["j1"]
     old_pin = pins(mini_server)["j1"]
     judge = await judge_client(mini_server, "j1")
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         anonymous = await http.post("/host/judges/j1/reissue", headers=origin(mini_server))
         assert anonymous.status_code == 401
         host = cookie_header(mini_server)
@@ -78,7 +78,7 @@ async def test_audit_log_view_and_csv(mini_server: RunningServer) -> None:
     await host.ok("open_scoring")
     j1 = await judge_client(mini_server, "j1")
     await j1.ok("submit_score", {"project": "p1", "scores": {"impact": 50, "pitch": 30}, "comment": "=1+1"})
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         assert (await http.get("/host/audit")).status_code == 303  # not for the public
         page = await http.get("/host/audit", headers=cookie_header(mini_server))
         assert page.status_code == 200 and "start" in page.text and "verifies" in page.text
@@ -94,7 +94,7 @@ async def test_audit_log_view_and_csv(mini_server: RunningServer) -> None:
 
 
 async def test_backup_on_demand_is_host_only(mini_server: RunningServer) -> None:
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         assert (await http.post("/host/backup", headers=origin(mini_server))).status_code == 401
         host = cookie_header(mini_server)
         assert (await http.post("/host/backup", headers=host | {"Origin": "http://evil.example"})).status_code == 403
@@ -107,7 +107,7 @@ async def test_backup_on_demand_is_host_only(mini_server: RunningServer) -> None
 
 
 async def test_printable_links_carry_number_and_pin(mini_server: RunningServer) -> None:
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         page = await http.get("/host/links", headers=cookie_header(mini_server))
     assert page.status_code == 200
     pin = pins(mini_server)["j2"]

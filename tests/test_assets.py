@@ -18,7 +18,7 @@ import pytest
 from app.assets import LONG_CACHE, SHORT_CACHE, StaticAssets, accepts_gzip, served_body
 from app.web import STATIC_DIR
 from bench.pageweight import BUDGET, measure
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 from tests.test_votes_live import event_file as vote_event_file
 
 ASSET = re.compile(r'(?:src|href)="(/static/[^"]+)"')
@@ -38,7 +38,7 @@ def _raw(client: httpx.Client, path: str, headers: dict[str, str]) -> httpx.Resp
 def test_the_audience_page_is_compressed_and_names_its_assets_under_one_long_cached_version(
     mini_server: RunningServer,
 ) -> None:
-    with httpx.Client(base_url=mini_server.base) as client:
+    with httpx.Client(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as client:
         page = _raw(client, "/board?audience=1", GZIP)
         assert page.status_code == 200 and page.headers["content-encoding"] == "gzip"
         html = gzip.decompress(page.read_raw).decode()  # type: ignore[attr-defined]
@@ -65,7 +65,7 @@ def test_the_audience_page_is_compressed_and_names_its_assets_under_one_long_cac
 
 def test_plain_urls_keep_working_with_short_caching_and_revalidation(mini_server: RunningServer) -> None:
     on_disk = served_body("live.js", (STATIC_DIR / "live.js").read_bytes())
-    with httpx.Client(base_url=mini_server.base) as client:
+    with httpx.Client(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as client:
         plain = _raw(client, "/static/live.js", IDENTITY)
         assert plain.status_code == 200 and "content-encoding" not in plain.headers
         assert plain.read_raw == on_disk  # type: ignore[attr-defined]

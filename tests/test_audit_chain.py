@@ -23,7 +23,7 @@ import pytest
 from app.audit_chain import GENESIS_HASH, Anchor, entry_hash
 from app.cli import main
 from tests.conftest import MINI_EVENT, board_client, cookie_header, host_client, judge_client
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 
 SCORES = {"impact": 50, "pitch": 30}
 EXPORTS = ("/host/export/scores.csv", "/host/export/event-inputs.csv", "/host/audit.csv", "/host/export/results.xlsx")
@@ -59,7 +59,7 @@ async def _run_event(server: RunningServer) -> dict[str, str]:
     pages = {"board": orjson.dumps(board.view["result"]["anchor"]).decode()}
     for client in [board, host, *judges]:
         await client.close()
-    async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server)) as http:
+    async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server), timeout=HTTP_TIMEOUT) as http:
         for path in ("/host/print/scoresheets", "/host/print/results", "/host/print/certificates", *EXPORTS):
             response = await http.get(path)
             assert response.status_code == 200

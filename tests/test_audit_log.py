@@ -17,7 +17,7 @@ from app.routes.host_admin import AUDIT_PAGE_SIZE, MAX_AUDIT_PAGE_SIZE
 from app.setup import prepare
 from app.store import Store
 from tests.conftest import MINI_EVENT, cookie_header
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 
 EXTRA_ROWS = 700  # more than the largest page
 
@@ -56,7 +56,7 @@ def link(html: str, testid: str) -> str | None:
 
 async def test_audit_pages_are_bounded_and_newest_first(long_server) -> None:
     server, rows = long_server
-    async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server)) as http:
+    async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server), timeout=HTTP_TIMEOUT) as http:
         first = await http.get("/host/audit")
         assert first.status_code == 200 and first.headers["cache-control"] == "no-store"
         assert seqs(first.text) == list(range(rows, rows - AUDIT_PAGE_SIZE, -1))
@@ -82,7 +82,7 @@ async def test_audit_pages_are_bounded_and_newest_first(long_server) -> None:
 
 async def test_verify_endpoint(long_server) -> None:
     server, rows = long_server
-    async with httpx.AsyncClient(base_url=server.base) as http:
+    async with httpx.AsyncClient(base_url=server.base, timeout=HTTP_TIMEOUT) as http:
         assert (await http.get("/host/audit/verify")).status_code == 401
         host = cookie_header(server)
         verdict = (await http.get("/host/audit/verify", headers=host)).json()
@@ -103,7 +103,7 @@ async def test_verify_endpoint(long_server) -> None:
 
 async def test_audit_csv_is_streamed_whole_with_its_anchor(long_server) -> None:
     server, rows = long_server
-    async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server)) as http:
+    async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server), timeout=HTTP_TIMEOUT) as http:
         response = await http.get("/host/audit.csv")
         verdict = (await http.get("/host/audit/verify")).json()
     assert response.status_code == 200 and "content-length" not in response.headers  # sent in chunks

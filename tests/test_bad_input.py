@@ -10,7 +10,7 @@ import pytest
 import websockets
 
 from tests.conftest import board_client, host_client, judge_client
-from tests.server import LiveClient, RunningServer
+from tests.server import HTTP_TIMEOUT, LiveClient, RunningServer
 
 GOOD = {"impact": 50, "pitch": 30}
 
@@ -146,7 +146,7 @@ async def test_unknown_judge_token_is_refused(mini_server: RunningServer) -> Non
     client = LiveClient(f"{mini_server.ws_base}/ws/judge/not-a-real-token")
     with pytest.raises(AssertionError, match="4401"):
         await client.connect()
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         page = await http.get("/judge/not-a-real-token")
     assert page.status_code == 404
 
@@ -187,7 +187,7 @@ async def test_duplicate_command_ids_apply_once(mini_server: RunningServer) -> N
 
 
 async def test_untrusted_text_is_escaped_in_pages(mini_server: RunningServer) -> None:
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         for path in ("/", "/board", f"/judge/{mini_server.judge_tokens()['j1']}", "/host/login"):
             page = await http.get(path)
             assert page.status_code == 200

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import MINI_EVENT
-from tests.server import ROOT, free_port
+from tests.server import HTTP_TIMEOUT, ROOT, free_port
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -91,7 +91,7 @@ def test_demo_prints_every_link_and_serves_them(tmp_path: Path) -> None:
         wait_healthy(base)
         login = re.search(rf"{re.escape(base)}/host/login\?key=\S+", banner)
         assert login
-        with httpx.Client() as http:
+        with httpx.Client(timeout=HTTP_TIMEOUT) as http:
             assert http.get(f"{base}/board").status_code == 200
             assert http.get(judge_links[0]).status_code == 200
             response = http.get(login.group(0), follow_redirects=True)
@@ -172,7 +172,7 @@ def test_serve_from_event_file_then_from_database(tmp_path: Path) -> None:
         assert (tmp_path / "my-event.db").exists()
         assert "(new)" in banner
         wait_healthy(f"http://127.0.0.1:{port}")
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=HTTP_TIMEOUT) as http:
             origin = {"Origin": f"http://127.0.0.1:{port}"}
             wrong = http.post("/host/login", data={"password": "nope"}, headers=origin)
             assert wrong.status_code == 401
@@ -258,7 +258,7 @@ def test_serve_over_https(tmp_path: Path) -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        with httpx.Client(base_url=base, verify=False) as http:
+        with httpx.Client(base_url=base, verify=False, timeout=HTTP_TIMEOUT) as http:
             page = http.get("/board")
             assert "wss://127.0.0.1" in page.headers["content-security-policy"]
             login = http.post("/host/login", data={"password": "pw"}, headers={"Origin": base})

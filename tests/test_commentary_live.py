@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import board_client, cookie_header, host_client, judge_client
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 
 
 def point(pid: str, text: str, kind: str = "highlight", shared: bool = False) -> dict:
@@ -52,7 +52,9 @@ async def test_a_shared_chosen_point_reaches_the_board_and_a_private_one_never_d
     assert [p["id"] for p in j1.view["my_points"]["p1"]] == ["a1", "a2"]
 
     # the audit log (the journal) has the commentary with its actors
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=cookie_header(mini_server)) as http:
+    async with httpx.AsyncClient(
+        base_url=mini_server.base, headers=cookie_header(mini_server), timeout=HTTP_TIMEOUT
+    ) as http:
         text = (await http.get("/host/audit.csv")).text
         report = (await http.get("/host/print/results?lang=en")).text
     assert "point_saved" in text and "commentary_started" in text and "commentary_points" in text

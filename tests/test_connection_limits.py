@@ -18,7 +18,7 @@ import websockets
 from app.admission import COMMANDS_PER_ACTOR, PUBLIC_SOCKETS_PER_ADDRESS, SOCKETS_PER_JUDGE
 from app.connections import MAX_HEADER_BYTES
 from tests.conftest import MINI_EVENT, cookie_header, host_client, judge_client
-from tests.server import LiveClient, RunningServer
+from tests.server import HTTP_TIMEOUT, LiveClient, RunningServer
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ async def test_one_address_cannot_take_the_public_pool_and_judges_still_connect(
         # the pool is full: judges, the host and /healthz are not part of it
         judge = await judge_client(guarded_server, "j1")
         host = await host_client(guarded_server)
-        async with httpx.AsyncClient(base_url=guarded_server.base) as http:
+        async with httpx.AsyncClient(base_url=guarded_server.base, timeout=HTTP_TIMEOUT) as http:
             assert (await http.get("/healthz")).status_code == 200
         await judge.close()
         await host.close()
@@ -198,7 +198,9 @@ async def test_one_address_holds_a_bounded_number_of_idle_connections(guarded_se
         assert await _wait_closed(idle, closed, 40 - 32) == 40 - 32
         # a newcomer from the same address still gets its page, and one more of the oldest is closed
         async with httpx.AsyncClient(
-            base_url=guarded_server.base, transport=httpx.AsyncHTTPTransport(local_address="127.0.0.7")
+            base_url=guarded_server.base,
+            transport=httpx.AsyncHTTPTransport(local_address="127.0.0.7"),
+            timeout=HTTP_TIMEOUT,
         ) as http:
             assert (await http.get("/healthz")).status_code == 200
         # closed silently, as an idle keep-alive connection is (a browser retries on it), not with a 408
@@ -245,7 +247,9 @@ async def test_oversized_request_headers_are_refused(mini_server: RunningServer)
 
 async def test_pages_with_secrets_are_not_cached(mini_server: RunningServer) -> None:
     token = mini_server.judge_tokens()["j1"]
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=cookie_header(mini_server)) as http:
+    async with httpx.AsyncClient(
+        base_url=mini_server.base, headers=cookie_header(mini_server), timeout=HTTP_TIMEOUT
+    ) as http:
         for path in ("/host", "/host/links", "/host/audit", "/host/audit.csv", f"/judge/{token}"):
             response = await http.get(path)
             assert response.status_code == 200, path

@@ -19,7 +19,7 @@ from app.documents import csv_safe
 from app.eventfile import load_event_file, parse_event
 from app.spreadsheets import import_workbook
 from tests.conftest import MINI_EVENT, cookie_header, host_client, judge_client
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 
 EXPORTS = {
     "/host/export/template.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -79,7 +79,7 @@ def table(ws: Any, first_header: str) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------------------------------ access
 async def test_every_document_refuses_non_hosts_and_renders_for_the_host(mini_server: RunningServer) -> None:
     host = cookie_header(mini_server)
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         for path in [*EXPORTS, *PAGES]:
             anonymous = await http.get(path)
             assert anonymous.status_code == 303 and anonymous.headers["location"] == "/host/login", path
@@ -100,7 +100,7 @@ async def test_every_document_refuses_non_hosts_and_renders_for_the_host(mini_se
         assert missing.status_code == 404
 
     # the exported event reads back as the event that is running
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=host) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, headers=host, timeout=HTTP_TIMEOUT) as http:
         toml = (await http.get("/host/export/event.toml")).text
         xlsx = (await http.get("/host/export/event.xlsx")).content
         template = (await http.get("/host/export/template.xlsx")).content
@@ -111,7 +111,9 @@ async def test_every_document_refuses_non_hosts_and_renders_for_the_host(mini_se
 
 
 async def test_documents_page_links_everything(mini_server: RunningServer) -> None:
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=cookie_header(mini_server)) as http:
+    async with httpx.AsyncClient(
+        base_url=mini_server.base, headers=cookie_header(mini_server), timeout=HTTP_TIMEOUT
+    ) as http:
         page = (await http.get("/host/documents")).text
     for path in [*EXPORTS, *PAGES[1:]]:
         assert f'href="{path}"' in page, path
@@ -121,7 +123,9 @@ async def test_documents_page_links_everything(mini_server: RunningServer) -> No
 # ------------------------------------------------------------------------------------------ results
 async def test_results_workbook_matches_the_api(mini_server: RunningServer) -> None:
     await run_mini_event(mini_server)
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=cookie_header(mini_server)) as http:
+    async with httpx.AsyncClient(
+        base_url=mini_server.base, headers=cookie_header(mini_server), timeout=HTTP_TIMEOUT
+    ) as http:
         api = (await http.get("/api/results")).json()
         data = (await http.get("/host/export/results.xlsx")).content
     assert api["scope"] == "all"
@@ -229,7 +233,9 @@ async def test_results_workbook_matches_the_api(mini_server: RunningServer) -> N
 
 async def test_after_the_ceremony_starts_the_awards_are_final(mini_server: RunningServer) -> None:
     await run_mini_event(mini_server, ceremony=True)
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=cookie_header(mini_server)) as http:
+    async with httpx.AsyncClient(
+        base_url=mini_server.base, headers=cookie_header(mini_server), timeout=HTTP_TIMEOUT
+    ) as http:
         api = (await http.get("/api/results")).json()
         data = (await http.get("/host/export/results.xlsx")).content
         certificates = (await http.get("/host/print/certificates")).text
@@ -251,7 +257,9 @@ async def test_after_the_ceremony_starts_the_awards_are_final(mini_server: Runni
 # ------------------------------------------------------------------------------------------ CSV
 async def test_csv_exports_have_a_bom_and_neutralise_formulas(mini_server: RunningServer) -> None:
     await run_mini_event(mini_server)
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=cookie_header(mini_server)) as http:
+    async with httpx.AsyncClient(
+        base_url=mini_server.base, headers=cookie_header(mini_server), timeout=HTTP_TIMEOUT
+    ) as http:
         scores = (await http.get("/host/export/scores.csv")).content.decode("utf-8")
         inputs = (await http.get("/host/export/event-inputs.csv")).content.decode("utf-8")
     assert scores.startswith("\ufeff") and inputs.startswith("\ufeff")

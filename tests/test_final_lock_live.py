@@ -11,7 +11,7 @@ import httpx
 import orjson
 
 from tests.conftest import board_client, cookie_header, host_client, judge_client
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 
 
 def sheet(total: float) -> dict[str, float]:
@@ -77,7 +77,7 @@ async def test_reopen_preview_and_redecide(mini_server: RunningServer) -> None:
 
     # locked again: an edit of the event definition is refused, even with a reason
     headers = cookie_header(mini_server) | {"Origin": mini_server.base}
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=headers) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, headers=headers, timeout=HTTP_TIMEOUT) as http:
         definition = (await http.get("/host/setup/event.json")).json()["definition"]
         definition["projects"][1]["indicators"]["sat"] = 20
         answer = await http.post("/host/setup/save", json={"definition": definition, "reason": "typo"})
@@ -93,7 +93,7 @@ async def test_a_definition_edit_after_scoring_is_journalled_with_its_reason(min
     await host.ok("open_scoring")
     await judge.ok("submit_score", {"project": "p1", "scores": sheet(80)})
     headers = cookie_header(mini_server) | {"Origin": mini_server.base}
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=headers) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, headers=headers, timeout=HTTP_TIMEOUT) as http:
         definition = (await http.get("/host/setup/event.json")).json()["definition"]
         definition["projects"][0]["indicators"]["sat"] = 85
         refused = await http.post("/host/setup/save", json={"definition": definition})

@@ -21,7 +21,7 @@ from app.domain.state import EventState
 from app.routes.judging import _context
 from app.web import template_environments
 from tests.conftest import cookie_header, host_client, judge_client
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 
 from .judging_data import demo_event, simulated_sheets
 from .test_judging_statistics import _sheets, _small_event
@@ -93,7 +93,7 @@ async def score_mini_event(server: RunningServer, slip_on_open: bool = False) ->
 
 async def test_judging_routes_are_host_only(mini_server: RunningServer) -> None:
     await score_mini_event(mini_server)
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         for path in PAGES:
             response = await http.get(path)
             assert response.status_code == 303 and response.headers["location"] == "/host/login", path
@@ -106,7 +106,9 @@ async def test_judging_routes_are_host_only(mini_server: RunningServer) -> None:
 
 async def test_judging_report_for_the_host(mini_server: RunningServer) -> None:
     await score_mini_event(mini_server)
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=cookie_header(mini_server)) as http:
+    async with httpx.AsyncClient(
+        base_url=mini_server.base, headers=cookie_header(mini_server), timeout=HTTP_TIMEOUT
+    ) as http:
         report = (await http.get("/host/api/judging")).json()
         assert [(o["project"], o["judge"], o["total"]) for o in report["outliers"]] == [("p1", "j6", 20.0)]
         outliers = (await http.get("/host/api/judging/outliers", params={"project": "p1"})).json()

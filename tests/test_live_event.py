@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.conftest import board_client, cookie_header, host_client, judge_client
-from tests.server import LiveClient, RunningServer
+from tests.server import HTTP_TIMEOUT, LiveClient, RunningServer
 
 
 def sheet(total: float) -> dict[str, float]:
@@ -122,7 +122,7 @@ async def test_whole_mini_event_with_restart(mini_server: RunningServer) -> None
         ("p2", 2, 80.0, 70.0),
     ]
 
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         public = (await http.get("/api/results")).json()
     assert public["scope"] == "revealed"
     assert [(r["project"], r["rank"], r["composite"], r["panel"]) for r in public["overall"]] == [
@@ -162,7 +162,7 @@ async def test_whole_mini_event_with_restart(mini_server: RunningServer) -> None
     beyond = await host.command("ceremony_step", {"direction": "next"})
     assert beyond["ok"] is False and beyond["error"]["code"] == "ceremony_bounds"
 
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         awarded = (await http.get("/api/results")).json()["awards"]
         full = (await http.get("/api/results", headers=cookie_header(mini_server))).json()
     assert [(a["id"], [w["name"] for w in a["winners"]]) for a in awarded] == [

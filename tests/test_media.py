@@ -17,7 +17,7 @@ from PIL import Image
 
 from app.media import MAX_PIXELS, MAX_UPLOAD_BYTES, SIZES, MediaError, process, slot_kind
 from tests.conftest import board_client, cookie_header
-from tests.server import ROOT, RunningServer
+from tests.server import HTTP_TIMEOUT, ROOT, RunningServer
 
 
 def png(width: int, height: int, mode: str = "RGB", color=(200, 40, 40)) -> bytes:
@@ -101,7 +101,7 @@ async def upload(http: httpx.AsyncClient, slot: str, data: bytes) -> httpx.Respo
 
 async def test_pictures_survive_a_restart_and_a_backup_restore(mini_server: RunningServer, tmp_path: Path) -> None:
     headers = cookie_header(mini_server) | {"origin": mini_server.base}
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=headers) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, headers=headers, timeout=HTTP_TIMEOUT) as http:
         answer = await upload(http, "project:p1", png(800, 600))
         assert answer.status_code == 200, answer.text
         url = answer.json()["url"]
@@ -112,7 +112,7 @@ async def test_pictures_survive_a_restart_and_a_backup_restore(mini_server: Runn
         original = served.content
         # the wrong slot, a logged-out or cross-site upload: refused
         assert (await upload(http, "project:nope", png(10, 10))).status_code == 404
-    async with httpx.AsyncClient(base_url=mini_server.base) as anonymous:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as anonymous:
         assert (await upload(anonymous, "logo", png(10, 10))).status_code == 401
         assert (await anonymous.get(url)).content == original  # the board and the audience read it
     board = await board_client(mini_server)
@@ -121,7 +121,7 @@ async def test_pictures_survive_a_restart_and_a_backup_restore(mini_server: Runn
     await board.close()
 
     mini_server.restart(hard=True)
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         assert (await http.get(url)).content == original
 
     copy = tmp_path / "copy.db"
@@ -139,7 +139,7 @@ async def test_pictures_survive_a_restart_and_a_backup_restore(mini_server: Runn
         board = await board_client(restored)
         assert next(p for p in board.view["projects"] if p["id"] == "p1")["picture"] == url
         await board.close()
-        async with httpx.AsyncClient(base_url=restored.base) as http:
+        async with httpx.AsyncClient(base_url=restored.base, timeout=HTTP_TIMEOUT) as http:
             assert (await http.get(url)).content == original
     finally:
         restored.stop()
@@ -156,7 +156,7 @@ async def test_pictures_survive_a_restart_and_a_backup_restore(mini_server: Runn
 )
 async def test_a_bad_upload_changes_nothing(mini_server: RunningServer, data: bytes, status: int, code: str) -> None:
     headers = cookie_header(mini_server) | {"origin": mini_server.base}
-    async with httpx.AsyncClient(base_url=mini_server.base, headers=headers) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, headers=headers, timeout=HTTP_TIMEOUT) as http:
         good = (await upload(http, "project:p1", png(64, 64))).json()["url"]
         journal = (await http.get("/healthz")).json()["journal"]
         answer = await upload(http, "project:p1", data)
@@ -199,7 +199,7 @@ async def test_pictures_named_in_the_event_file_are_imported_at_creation(tmp_pat
         url = next(p for p in board.view["projects"] if p["id"] == "p1")["picture"]
         assert url and board.view["event"]["logo"]
         await board.close()
-        async with httpx.AsyncClient(base_url=server.base) as http:
+        async with httpx.AsyncClient(base_url=server.base, timeout=HTTP_TIMEOUT) as http:
             assert Image.open(io.BytesIO((await http.get(url)).content)).size == (900, 600)
     finally:
         server.stop()

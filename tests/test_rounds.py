@@ -39,7 +39,7 @@ from app.routes.api import results_json
 from app.setup import demo_event_text, prepare
 from app.store import Store
 from tests.conftest import cookie_header
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 
 RULES_SHEET = "规则 Rules"
 CRITERIA = (("completion", 30), ("effect", 30), ("innovation", 20), ("sustainability", 10), ("presentation", 10))
@@ -410,7 +410,7 @@ async def test_a_served_round_shows_its_round_and_path(prelim: Path, tmp_path: P
     server = RunningServer(semi_db)
     server.start()
     try:
-        async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server)) as http:
+        async with httpx.AsyncClient(base_url=server.base, headers=cookie_header(server), timeout=HTTP_TIMEOUT) as http:
             page = (await http.get("/host/print/results")).text
             public = (await http.get("/api/results", headers={"Cookie": ""})).json()
     finally:
@@ -442,3 +442,43 @@ async def test_the_pictures_of_the_advancing_projects_judges_and_event_go_along(
     kinds = [k for _, k, _ in journal(new)]
     assert kinds[:2] == ["event_defined", "round_advanced"] and kinds[2:] == ["media_set", "media_set"]
     assert main(["verify", str(new)]) == 0
+
+
+TIE_EVENT = (
+    """
+[event]
+title = "Tie Cup"
+language = "en"
+[scoring]
+rule = "mean"
+min_panel = 1
+[[categories]]
+id = "c"
+name = "C"
+"""
+    + "".join(f'[[criteria]]\nid = "{cid}"\nname = "{cid}"\nmax = {top}\n' for cid, top in CRITERIA)
+    + "".join(f'[[judges]]\nid = "j{i}"\nname = "J{i}"\n' for i in (1, 2, 3))
+    + "".join(f'[[projects]]\nid = "{pid}"\ncategory = "c"\ntitle = "{pid}"\nteam = "T{pid}"\n' for pid in "ABCD")
+)
+
+
+async def test_a_tie_at_the_cut_advances_every_tied_project_and_is_journalled(tmp_path: Path) -> None:
+    db, new = tmp_path / "heats.db", tmp_path / "final.db"
+    await prepare(db, TIE_EVENT)
+    await play_round(db, {"A": 90, "B": 80, "C": 80, "D": 70})  # B and C equal on every ranking key
+    rule = AdvancementRule("top_overall", count=2)
+    look = preview_next_round(db, new, title="", round_name="", rule=rule, carry_weight=Decimal(50))
+    assert (look.advanced, look.tied_at_cut, look.left_out) == (("A", "B", "C"), ("B", "C"), ("D",))
+    made = await create_next_round(db, new, title="", round_name="", rule=rule, carry_weight=Decimal(50))
+    assert made.advanced == ("A", "B", "C") and made.tied_at_cut == ("B", "C")
+    advanced = journal(new)[1][2]
+    assert advanced["tied_at_cut"] == ["B", "C"] and advanced["count"] == 2 and advanced["left_out"] == ["D"]
+    with contextlib.closing(sqlite3.connect(new)) as conn:
+        event = parse_event(conn.execute("SELECT value FROM meta WHERE key = 'event_toml'").fetchone()[0])
+    assert (event.title, event.round.name if event.round else None) == ("Tie Cup · Round 2", "Round 2")
+    assert [(e.project, e.rank, e.tied) for e in event.earlier_results] == [
+        ("A", 1, False),
+        ("B", 2, True),
+        ("C", 2, True),
+    ]
+    assert [i.name for i in event.indicators] == ["Round 1 composite"] and event.panel_weight == 50

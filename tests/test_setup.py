@@ -18,7 +18,7 @@ from app.eventfile import load_event_file, parse_event
 from app.routes.setup import definition_to_toml, normalise
 from app.spreadsheets import event_workbook
 from tests.conftest import MINI_EVENT, cookie_header, host_client, judge_client
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 
 MINI = load_event_file(MINI_EVENT)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +45,9 @@ def upload(name: str, data: bytes, media_type: str = XLSX) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------- access
 async def test_non_hosts_are_refused(mini_server: RunningServer) -> None:
-    async with httpx.AsyncClient(base_url=mini_server.base, headers={"Origin": mini_server.base}) as http:
+    async with httpx.AsyncClient(
+        base_url=mini_server.base, headers={"Origin": mini_server.base}, timeout=HTTP_TIMEOUT
+    ) as http:
         page = await http.get("/host/setup")
         assert page.status_code == 303 and page.headers["location"] == "/host/login"
         assert (await http.get("/host/setup/event.json")).status_code == 401

@@ -13,7 +13,7 @@ import pytest
 from app.setup import reset_host_password
 from app.signin import LOGIN_OVERALL, LOGIN_PER_ADDRESS, PIN_PER_ADDRESS_AND_JUDGE
 from tests.conftest import cookie_header, host_client
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 
 
 def pins(server: RunningServer) -> dict[str, str]:
@@ -70,7 +70,7 @@ async def test_logout_ends_every_host_session_and_closes_host_sockets(mini_serve
     captured = cookie_header(mini_server)
     other_device = cookie_header(mini_server)
     socket = await host_client(mini_server)
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         assert (await http.get("/host", headers=captured)).status_code == 200
         out = await http.post("/host/logout", headers=captured | {"Origin": mini_server.base})
         assert out.status_code == 303
@@ -88,7 +88,7 @@ async def test_a_new_password_from_the_command_line_logs_hosts_out(mini_server: 
     await reset_host_password(mini_server.db_path, "a-new-password")
     await socket.wait_for(lambda view: socket._reader is not None and socket._reader.done(), timeout=15)
     assert socket.closed_code == 4401
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         assert (await http.get("/host", headers=cookie)).status_code == 303
 
 

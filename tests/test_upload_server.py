@@ -8,7 +8,7 @@ import httpx
 
 from app.spreadsheets.bounds import MAX_UPLOAD_BYTES
 from tests.conftest import host_client, judge_client
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 from tests.test_setup import XLSX, host_http, upload
 from tests.test_upload_bounds import HEADER, MIB, billion_laughs, csv_line, far_cell_workbook, zip_of
 
@@ -63,7 +63,7 @@ async def test_hostile_uploads_get_clear_answers_and_leave_the_event_running(min
     after = peak_rss_kib(mini_server)
     # the body of a 5 MB upload and its multipart copy are the only cost; the parse is elsewhere
     assert after - before < 48 * 1024, (before, after)
-    async with httpx.AsyncClient(base_url=mini_server.base) as http:
+    async with httpx.AsyncClient(base_url=mini_server.base, timeout=HTTP_TIMEOUT) as http:
         assert (await http.get("/healthz")).status_code == 200
     await judge.close()
     await host.close()

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server import ROOT
+from tests.server import HTTP_TIMEOUT, ROOT
 from tests.test_cli import run, serve_and_read_banner, stop, wait_healthy
 
 JUDGE_LINK = r"https?://[^\s/]+/judge/[\w-]+"
@@ -174,7 +174,7 @@ def test_public_url_is_in_every_link_and_qr_code_and_its_host_is_allowed(tmp_pat
         assert f"Board        : {public}/board" in banner and f"{public}/host/login?key=" in banner
         key = re.search(r"key=(\S+)", banner)
         assert key
-        with httpx.Client(base_url=base, follow_redirects=True) as http:
+        with httpx.Client(base_url=base, follow_redirects=True, timeout=HTTP_TIMEOUT) as http:
             assert http.get(f"/host/login?key={key.group(1)}").status_code == 200
             console = http.get("/host").text
             assert f"{public}/board" in console and f"{public}/j" in console
@@ -212,7 +212,7 @@ def test_host_allowlist_and_csp_on_a_running_server(tmp_path: Path) -> None:
         port = _port_of(banner)
         base = f"http://127.0.0.1:{port}"
         wait_healthy(base)
-        with httpx.Client(base_url=base) as http:
+        with httpx.Client(base_url=base, timeout=HTTP_TIMEOUT) as http:
             page = http.get("/board", headers={"Host": f"LocalHost:{port}"})
             assert page.status_code == 200
             assert f"connect-src 'self' ws://localhost:{port};" in page.headers["content-security-policy"]

@@ -20,7 +20,7 @@ from app.store import Store
 from app.vote_intake import VoteIntake
 from app.vote_store import VoteRow, VoteStore
 from tests.conftest import board_client, host_client
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 from tests.test_votes_live import event_file
 
 
@@ -182,7 +182,7 @@ async def test_sigkill_mid_burst_loses_no_acknowledged_vote(tmp_path: Path) -> N
         await host.ok("vote_open")
         await host.close()
         voters = []
-        with httpx.Client(base_url=server.base) as client:
+        with httpx.Client(base_url=server.base, timeout=HTTP_TIMEOUT) as client:
             for _ in range(300):
                 page = client.get("/board?audience=1")
                 voters.append(page.cookies["roadshow_voter"])

@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import DATA, board_client, host_client, judge_client
-from tests.server import LiveClient, RunningServer
+from tests.server import HTTP_TIMEOUT, LiveClient, RunningServer
 
 VOTE_EVENT = DATA / "vote_event.toml"
 
@@ -227,7 +227,7 @@ async def test_revealed_vote_in_results_workbook_certificates_and_awards(vote_se
         ("p1", 1, 50.0),
         ("p2", 0, 0.0),
     ]
-    with httpx.Client(base_url=vote_server.base) as client:
+    with httpx.Client(base_url=vote_server.base, timeout=HTTP_TIMEOUT) as client:
         client.cookies = vote_server.host_cookies()
         workbook = client.get("/host/export/results.xlsx")
         certificates = client.get("/host/print/certificates?lang=en")

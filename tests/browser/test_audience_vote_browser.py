@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, PROJECTOR, new_page
-from tests.server import RunningServer
+from tests.server import HTTP_TIMEOUT, RunningServer
 from tests.test_votes_live import event_file
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def ticket_web(tmp_path) -> RunningServer:
 
 
 def issue_tickets(server: RunningServer, count: int) -> list[str]:
-    with httpx.Client(base_url=server.base, headers={"Origin": server.base}) as client:
+    with httpx.Client(base_url=server.base, headers={"Origin": server.base}, timeout=HTTP_TIMEOUT) as client:
         client.cookies = server.host_cookies()
         answer = client.post("/host/tickets", data={"count": str(count)}, headers={"Accept": "application/json"})
     assert answer.status_code == 200, answer.text
