@@ -172,10 +172,18 @@ def _build_parser() -> argparse.ArgumentParser:
     p_demo = sub.add_parser("demo", help="create (or reopen) the demo event and serve it")
     _add_server_options(p_demo, DEFAULT_DEMO_DB)
 
-    p_serve = sub.add_parser("serve", help="serve an event from its event file (.toml) or database (.db)")
-    p_serve.add_argument("source", help="event file (.toml) or event database (.db); required")
+    p_serve = sub.add_parser(
+        "serve", help="serve an event from its event file (.toml) or database (.db), or every event of a folder"
+    )
+    p_serve.add_argument(
+        "source", help="event file (.toml), event database (.db), or a folder of them (a season); required"
+    )
     _add_server_options(p_serve, None)
-    p_serve.add_argument("--password", help="host password for a new event (default: generated and printed)")
+    p_serve.add_argument(
+        "--password",
+        help="host password for a new event, or for a season folder's event list at its first start "
+        "(default: generated and printed)",
+    )
 
     p_init = sub.add_parser("init", help="create an event database from an event file without serving")
     p_init.add_argument("event_file", help="the event file (.toml); required")
@@ -200,7 +208,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
 
     p_pw = sub.add_parser("password", help="set a new host password (logs every host out)")
-    p_pw.add_argument("db", help="the event database; required, must exist")
+    p_pw.add_argument("db", help="the event database, or a season folder (its event list's password); required")
     p_pw.add_argument("--password", help="the new password (default: generated and printed)")
 
     p_verify = sub.add_parser(
@@ -254,7 +262,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "serve":
         source = Path(args.source)
-        if source.suffix.lower() == ".toml":
+        if source.is_dir():  # a season folder: every event in it (app/season/)
+            from .season.serve import serve_folder
+
+            serve_folder(args, source)
+        elif source.suffix.lower() == ".toml":
             text = read_event_source(existing_file(source, "an event file"))
             _serve(args, args.db or str(source.with_suffix(".db")), text, demo=False, base_dir=source.parent)
         else:
@@ -295,6 +307,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "backup":
         return _backup(args.db, args.destination, args.force)
     if args.command == "password":
+        if Path(args.db).is_dir():  # a season folder's host password (app/season/host_file.py)
+            from .season.serve import password_folder
+
+            return password_folder(Path(args.db), args.password)
         password = asyncio.run(reset_host_password(event_database(args.db), args.password))
         print(f"new host password: {password}")
         return 0

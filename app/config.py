@@ -37,3 +37,9 @@ class Settings:
     # Close a websocket that sent nothing (the page pings every 10 s) for this long; 0 = never.
     idle_timeout: float = 20.0
     send_timeout: float = 10.0  # drop a viewer whose socket does not take an update within this long
+    # The event's permanent prefix in a season folder ("/e/<slug>", app/season/); "" for one event. Printed
+    # links and QR codes start with it; the pages themselves follow the request's root_path.
+    url_prefix: str = ""
+    # The host session cookie's name: each event of a season has its own, so logging into one event's
+    # console does not log you out of another's.
+    session_cookie: str = "roadshow_session"

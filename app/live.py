@@ -45,6 +45,12 @@ BOARD_TOPIC = "board"
 HOST_TOPIC = "host"
 
 
+ARCHIVED_MESSAGE = (
+    "This event is finished and archived, so it is read-only: nothing can be changed or scored. Its "
+    "documents and exports still work; the host can reopen it from the event list."
+)
+
+
 def judge_topic(judge: str) -> str:
     return f"judge:{judge}"
 
@@ -85,6 +91,10 @@ class LiveEvent:
         self._later: Touched | None = None  # touched since the ranked sections were last recomputed
         self._later_task: asyncio.Task[None] | None = None  # recomputing them (see refresh)
         self.votes: AudienceVote | None = None  # the audience vote (app/live_votes.py), set by load()
+        # A finished event archived on a season's event list (app/season/): every change is refused, the
+        # documents and exports still work. Kept in the database (meta "archived"), so it stays read-only
+        # when served alone too (docs/event-file.md, "Folder layout").
+        self.archived = False
 
     @classmethod
     async def load(cls, store: Store, hub: Hub, clock: Callable[[], float] = time.time) -> LiveEvent:
@@ -101,6 +111,7 @@ class LiveEvent:
         live = cls(store, hub, event, state, tokens, await store.command_ids(), clock)
         live.host_epoch = await store.get_meta("host_epoch") or "1"
         live.pins = await store.judge_pins()
+        live.archived = await store.get_meta("archived") == "1"
         live.votes = await AudienceVote.attach(live)
         live._remember(live._sections(EVERYTHING) | {HOST_TOPIC: live.host_sections()})
         return live
@@ -125,8 +136,21 @@ class LiveEvent:
         expected = self.pins.get(judge, "")
         return judge if expected and hmac.compare_digest(expected, pin) else None
 
+    def refuse_if_archived(self) -> None:
+        """Raise while the event is archived (read-only); every way of changing it calls this first."""
+        if self.archived:
+            raise DomainError("archived", ARCHIVED_MESSAGE)
+
+    async def set_archived(self, archived: bool) -> None:
+        """Archive (read-only) or reopen the event; pages see it at their next request or snapshot."""
+        async with self._lock:
+            await self.store.set_meta("archived", "1" if archived else "0")
+            self.archived = archived
+        self.refresh()
+
     async def revoke_link(self, judge: str) -> str:
         """Issue a new link and PIN for a judge; the old ones stop working and open sockets close."""
+        self.refuse_if_archived()
         if self.event.judge(judge) is None:
             raise DomainError("unknown_judge", "There is no such judge.")
         token, pin = await self.store.reissue_token(judge)
@@ -157,6 +181,7 @@ class LiveEvent:
         async with self._lock:
             if (actor, command.id) in self._command_ids:
                 return {"ok": True, "duplicate": True}
+            self.refuse_if_archived()
             now = self.clock()
             try:
                 changes = self.state.decide(role, judge or "", command.name, command.args, now)
@@ -191,6 +216,7 @@ class LiveEvent:
 
     async def system_change(self, kind: str, data: dict[str, Any]) -> None:
         """A change made outside the live protocol (e.g. a recusal from the command line)."""
+        self.refuse_if_archived()
         async with self._lock:
             entry = await self.store.append("system", kind, data, at=self.clock())
             fold(self.state, entry)
@@ -207,6 +233,7 @@ class LiveEvent:
                 "width": picture.width,
                 "height": picture.height,
             }
+        self.refuse_if_archived()
         async with self._lock:
             entry = await self.store.set_media(slot, picture, "host", connection, data)
             fold(self.state, entry)
@@ -221,6 +248,7 @@ class LiveEvent:
         an edit needs a reason; once the ceremony has started (the final lock) an edit waits for the
         host to reopen the results. What changed is journalled with the reason (app/domain/
         definition_changes.py)."""
+        self.refuse_if_archived()
         new_event = parse_event(source)
         reason = reason.strip() if isinstance(reason, str) else ""
         async with self._lock:

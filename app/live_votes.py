@@ -66,6 +66,7 @@ class AudienceVote:
     async def cast(self, voter: str, address: str, vote: Vote) -> dict[str, Any]:
         """The ack fields for one vote, after it is committed; DomainError when refused."""
         try:
+            self.live.refuse_if_archived()
             key, choice = read_ballot(self.live.event, self.live.state.vote, vote.choice, vote.project)
             ack = await self.intake.accept(VoteRow(voter, vote.id, key, choice, vote.ticket, address, at=0.0))
         except DomainError as refusal:

@@ -147,7 +147,9 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, assets: StaticAssets | None = None) -> Starlette:
+    """One event's app. `assets`: the compressed static files, shared by a season's events (app/season/)
+    instead of compressed once per event."""
     install_log_redaction()
 
     @contextlib.asynccontextmanager
@@ -188,7 +190,8 @@ def create_app(settings: Settings) -> Starlette:
                 await hub.close()
                 gc_policy.uninstall()
 
-    assets = StaticAssets(STATIC_DIR)  # compressed once, long-cached under one version (app/assets.py)
+    if assets is None:
+        assets = StaticAssets(STATIC_DIR)  # compressed once, long-cached under one version (app/assets.py)
     app = RoadshowApp(
         routes=[
             *pages.routes,
@@ -207,7 +210,7 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret,
-                session_cookie="roadshow_session",
+                session_cookie=settings.session_cookie,
                 same_site="strict",
                 https_only=settings.secure_cookies,
                 max_age=7 * 24 * 3600,

@@ -13,6 +13,23 @@ const PING_EVERY_MS = 10_000;
 const DEAD_AFTER_MS = 20_000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
+const CLOSE_RELOAD = 4300; // app/season/dispatch.py: "load this page again" (docs/protocol.md)
+
+// Where this page's event lives: "" for a server of one event, "/e/<slug>" for an event of a season
+// folder (the server writes it on <html data-base>). Every fetch, link and socket path goes through url().
+const ROOT = typeof document !== "undefined" && document.documentElement ? document.documentElement.dataset || {} : {};
+const BASE = (ROOT.base || "").replace(/\/$/, "");
+
+/** `path` (from the event's root, e.g. "/host/setup/save") below this page's prefix. */
+export function url(path) {
+  return BASE + path;
+}
+
+/** A key suffix for browser storage that tells one event of a season from another ("" alone). */
+export function eventKey(key) {
+  const event = ROOT.event || "";
+  return event ? `${key}@${event}` : key;
+}
 
 function newId() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -100,7 +117,7 @@ export class LiveConnection {
   // ------------------------------------------------------------------ internals
   _url() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    return `${scheme}//${location.host}${this.options.path}`;
+    return `${scheme}//${location.host}${url(this.options.path)}`;
   }
 
   _connect() {
@@ -135,6 +152,12 @@ export class LiveConnection {
     ws.onclose = (event) => {
       if (ws !== this.ws) return;
       this.ws = null;
+      if (event.code === CLOSE_RELOAD) {
+        // the season's live event changed under this short URL (/board): load the page again
+        this.stopped = true;
+        location.reload();
+        return;
+      }
       if (event.code === 4401 || event.code === 4403) {
         this.stopped = true;
         this._setStatus("unauthorized");

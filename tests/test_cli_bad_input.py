@@ -76,7 +76,10 @@ def test_password_on_a_missing_database_creates_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["serve", "{dir}"], "is a directory"),
+        # a folder is a season (app/season/): refused like an event when it cannot listen, nothing created
+        (["serve", "{dir}", "--port", "70000"], "not a valid port"),
+        (["serve", "{dir}", "--public-url", "ftp://x"], "--public-url"),
+        (["serve", "{dir}", "--ssl-certfile", "{missing}", "--ssl-keyfile", "{missing}"], "does not exist"),
         (["serve", "{junk}"], "not an event database"),
         (["serve", "{missing}"], "does not exist"),
         (["serve", "{dir}/event.toml"], "does not exist"),
@@ -92,7 +95,7 @@ def test_password_on_a_missing_database_creates_nothing(tmp_path: Path) -> None:
         (["backup", "{junk}", "{dir}/copy.db"], "not an event database"),
         (["backup", "{missing}", "{dir}/copy.db"], "does not exist"),
         (["backup", "{event_db}", "{dir}"], "is a directory"),
-        (["password", "{dir}", "--password", "x"], "is a directory"),
+        (["password", "{dir}/missing.db", "--password", "x"], "does not exist"),
         (["password", "{junk}", "--password", "x"], "not an event database"),
         (["export", "{junk}", "--toml", "{dir}/x.toml"], "not an event database"),
         (["export", "{dir}", "--toml", "{dir}/x.toml"], "is a directory"),

@@ -107,6 +107,7 @@ def icc(matrix: np.ndarray) -> dict[str, IccResult]:
 
 def _quantile(df1: float, df2: float) -> float:
     from scipy import stats  # lazily: see the note at the imports
+
     return float(stats.f.ppf(1 - (1 - CONFIDENCE) / 2, df1, df2))
 
 
@@ -120,6 +121,7 @@ def _f_based(
     """ICC(1,·) (ms_error = MSW, df2 = n (k - 1)) and ICC(3,·) (ms_error = MSE, df2 = (n - 1)(k - 1)):
     both intervals follow from the F ratio MSR / ms_error and its quantiles (McGraw & Wong 1996)."""
     from scipy import stats  # lazily: see the note at the imports
+
     df1 = n - 1
     f = _div(msr, ms_error)
     p = float(stats.f.sf(f, df1, df2)) if not math.isnan(f) else math.nan
@@ -137,6 +139,7 @@ def _two_way_random(msr: float, msc: float, mse: float, n: int, k: int) -> dict[
     """ICC(2,1) and ICC(2,k): the interval uses Satterthwaite's approximate degrees of freedom `v`
     for the denominator (McGraw & Wong 1996, Table 7, case 2A)."""
     from scipy import stats  # lazily: see the note at the imports
+
     df1, df2 = n - 1, (n - 1) * (k - 1)
     f = _div(msr, mse)
     p = float(stats.f.sf(f, df1, df2)) if not math.isnan(f) else math.nan
@@ -171,6 +174,7 @@ def kendall_w(matrix: np.ndarray) -> KendallW:
     W = 12 S / (m² (n³ - n) - m Σ T),  S = Σ_i (R_i - m (n + 1) / 2)²,  T = Σ (t³ - t) per judge,
     chi² = m (n - 1) W with n - 1 degrees of freedom."""
     from scipy import stats  # lazily: see the note at the imports
+
     x = np.asarray(matrix, dtype=float)
     n, m = x.shape
     if n < 2 or m < 2:

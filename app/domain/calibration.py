@@ -158,6 +158,7 @@ def _judge_row(
     within_sd: float,
 ) -> JudgeCalibration:
     from scipy import stats  # lazily: see the note at the imports
+
     own = [cells[(p, judge)] for p in projects if (p, judge) in cells]
     gaps = [
         clean[(p, judge)] - float(np.mean(others))

@@ -102,6 +102,7 @@ def ranking_tau(a: Standings, b: Standings) -> float:
     """Kendall's tau-b between two rankings over the projects ranked in both (NaN below 2 projects
     or when one ranking is all ties)."""
     from scipy import stats  # lazily: see the note at the imports
+
     ranks_a, ranks_b = ranks_of(a), ranks_of(b)
     common = [pid for pid in ranks_a if pid in ranks_b]
     if len(common) < 2:

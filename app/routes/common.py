@@ -6,7 +6,7 @@ import hmac
 from typing import Any
 
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import i18n
 from ..live import LiveEvent
@@ -39,22 +39,50 @@ def render(
     language = choose_language(request)
     env = request.app.state.templates[language]
     nonce = request.scope.get("state", {}).get("csp_nonce", "")
+    prefix = url_base(request)
+    assets = getattr(request.app.state, "assets", None)
     base = {
         "request": request,
+        # every link a template writes starts with it: "" alone, "/e/<slug>" in a season (app/season/)
+        "base": prefix,
+        # the event's own prefix, whatever address the page was opened under: browser-stored keys use it
+        "event_key": event_prefix(request),
         "lang": language,
         "html_lang": "zh-Hans" if language == "zh" else "en",
         "nonce": nonce,
         "js_strings": i18n.js_strings(language, page),
         "path": request.url.path,
     }
+    if assets is not None:  # the versioned file URLs, below this request's prefix
+        base["asset_url"] = lambda name: prefix + assets.url(name)
     live: LiveEvent | None = getattr(request.app.state, "live", None)
     if live is not None:
         base["event"] = live.event
+        base["archived"] = live.archived  # a season's finished event: pages say it is read-only
     html = env.get_template(name).render(base | context)
     response = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang") and i18n.normalize_language(request.query_params.get("lang")):
         response.set_cookie(LANG_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax")
     return response
+
+
+def url_base(conn: HTTPConnection) -> str:
+    """The prefix this request came in under (ASGI root_path): "" for a server of one event, "/e/<slug>"
+    for an event of a season folder, "" again for the season's live event on its short URLs. Every
+    link, redirect, fetch and socket a page makes starts with it, so the page stays where it was opened."""
+    root: str = conn.scope.get("root_path", "")
+    return root.rstrip("/")
+
+
+def event_prefix(conn: HTTPConnection) -> str:
+    """The event's own, permanent prefix ("" alone, "/e/<slug>" in a season): printed links and QR
+    codes use it, so a judge's link keeps opening this event after another one becomes the live one."""
+    return str(getattr(conn.app.state.settings, "url_prefix", "") or "")
+
+
+def redirect(conn: HTTPConnection, path: str) -> RedirectResponse:
+    """A 303 to one of this event's pages (`path` from the event's root, e.g. "/host/login")."""
+    return RedirectResponse(url_base(conn) + path, status_code=303)
 
 
 def is_host(conn: HTTPConnection) -> bool:

@@ -14,21 +14,21 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import documents
 from ..eventfile_export import event_to_toml
 from ..spreadsheets import XLSX_MEDIA_TYPE, event_workbook, template_workbook
 from ..store import anchor_of
-from .common import is_host, live_event, render
+from .common import is_host, live_event, redirect, render
 
 NO_STORE = {"cache-control": "no-store"}
 
 
 def _deny(request: Request) -> Response | None:
     if not is_host(request):
-        return RedirectResponse("/host/login", status_code=303)
+        return redirect(request, "/host/login")
     return None
 
 

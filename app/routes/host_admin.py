@@ -14,22 +14,24 @@ from pathlib import Path
 import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from .. import i18n
 from ..audit_chain import Anchor, Verdict, parse_head
 from ..chain_check import verify_database
+from ..domain.errors import DomainError
 from ..domain.text import csv_cell
 from ..live import LiveEvent
 from ..store import JournalEntry
-from .common import is_host, live_event, render, same_origin
+from .common import choose_language, is_host, live_event, redirect, render, same_origin
 
 NO_STORE = {"cache-control": "no-store"}
 
 
 def _deny(request: Request) -> Response | None:
     if not is_host(request):
-        return RedirectResponse("/host/login", status_code=303)
+        return redirect(request, "/host/login")
     return None
 
 
@@ -42,10 +44,14 @@ async def reissue(request: Request) -> Response:
     judge = request.path_params["judge"]
     if live.event.judge(judge) is None:
         return JSONResponse({"ok": False, "error": "no such judge"}, status_code=404)
-    await live.revoke_link(judge)
+    try:
+        await live.revoke_link(judge)
+    except DomainError as exc:  # archived: read-only
+        error = i18n.translate_error(choose_language(request), exc.as_dict())
+        return JSONResponse({"ok": False, "error": error}, status_code=409)
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"ok": True, "judge": judge})
-    return RedirectResponse("/host#links", status_code=303)
+    return redirect(request, "/host#links")
 
 
 async def backup_now(request: Request) -> Response:

@@ -19,12 +19,15 @@ from ..voter_ids import VOTER_COOKIE, VOTER_COOKIE_AGE, VoterIds
 from .common import (
     client_address,
     constant_time_equal,
+    event_prefix,
     is_host,
     live_event,
     no_store,
+    redirect,
     render,
     request_origin,
     same_origin,
+    url_base,
 )
 
 
@@ -41,9 +44,9 @@ async def board(request: Request) -> Response:
         "board.html",
         {
             "audience": audience,
-            "join_qr": _qr_svg(public_base(request) + "/board?audience=1", 6),
+            "join_qr": _qr_svg(_hall_base(request) + "/board?audience=1", 6),
             # typed in the corner of every scene: a phone opening /board gets the audience layout
-            "join_url": (public_base(request) + "/board").split("://", 1)[-1],
+            "join_url": (_hall_base(request) + "/board").split("://", 1)[-1],
             # the page is gzipped (below): it must hold no text a visitor chooses next to the voter id
             # (BREACH), so a ticket slip's `?ticket=` is read by the page's script, not rendered here
             "voter": voter,
@@ -109,7 +112,7 @@ async def pin_login(request: Request) -> Response:
     judge_id = live.judge_for_pin(number, pin)
     if judge_id is None:
         return render(request, "pin.html", context | {"state": "failed"}, status_code=401)
-    return no_store(RedirectResponse(f"/judge/{live.token_for(judge_id)}", status_code=303))
+    return no_store(RedirectResponse(f"{event_prefix(request)}/judge/{live.token_for(judge_id)}", status_code=303))
 
 
 _ASCII_NUMBER = re.compile(r"[0-9]{1,4}")
@@ -139,7 +142,7 @@ def _judge_cards(request: Request, qr_scale: int) -> list[dict[str, object]]:
 
 async def host(request: Request) -> Response:
     if not is_host(request):
-        return RedirectResponse("/host/login", status_code=303)
+        return redirect(request, "/host/login")
     base = public_base(request)
     context = {"judges": _judge_cards(request, 3), "board_url": f"{base}/board", "pin_url": f"{base}/j"}
     return render(request, "host.html", context, page="host")
@@ -148,7 +151,7 @@ async def host(request: Request) -> Response:
 async def host_links(request: Request) -> Response:
     """A printable sheet of every judge's personal QR code."""
     if not is_host(request):
-        return RedirectResponse("/host/login", status_code=303)
+        return redirect(request, "/host/login")
     base = public_base(request)
     judges = _judge_cards(request, 5)
     return render(request, "links.html", {"judges": judges, "pin_url": f"{base}/j"})
@@ -161,7 +164,8 @@ async def login(request: Request) -> Response:
         key = request.query_params.get("key")
         if key and constant_time_equal(key, settings.host_login_key):
             _log_in(request, live.host_epoch)
-            return RedirectResponse("/host", status_code=303)
+            # a season's event list opens an event's documents this way too (app/season/pages.py)
+            return redirect(request, "/host/documents" if request.query_params.get("next") == "documents" else "/host")
         return render(request, "login.html", {"failed": bool(key), "locked": False})
     if not same_origin(request):
         return render(request, "login.html", {"failed": True, "locked": False}, status_code=403)
@@ -173,7 +177,7 @@ async def login(request: Request) -> Response:
     stored = await live.store.get_meta("host_password_hash")
     if stored and await limits.check_password(password, stored):
         _log_in(request, live.host_epoch)
-        return RedirectResponse("/host", status_code=303)
+        return redirect(request, "/host")
     return render(request, "login.html", {"failed": True, "locked": False}, status_code=401)
 
 
@@ -188,13 +192,21 @@ async def logout(request: Request) -> Response:
         if is_host(request):
             await end_host_sessions(live_event(request))
         request.session.clear()
-    return RedirectResponse("/", status_code=303)
+    return redirect(request, "/")
 
 
 def public_base(request: Request) -> str:
-    """The base of the links and QR codes this page hands out (one rule for all: app/links.py)."""
+    """The base of the links and QR codes this page hands out (one rule for all: app/links.py), with the
+    event's permanent prefix in a season: a printed judge link keeps opening this event."""
     settings = request.app.state.settings
-    return links_base(settings.public_url, settings.lan_url, request_origin(request))
+    return links_base(settings.public_url, settings.lan_url, request_origin(request)) + event_prefix(request)
+
+
+def _hall_base(request: Request) -> str:
+    """The board's own join link: below the address the board was opened with, so the live event's
+    board on the season's short URL (/board) shows the short audience URL too."""
+    settings = request.app.state.settings
+    return links_base(settings.public_url, settings.lan_url, request_origin(request)) + url_base(request)
 
 
 @functools.lru_cache(maxsize=64)
@@ -206,7 +218,7 @@ def _qr_svg(url: str, scale: int) -> str:
 
 
 async def favicon(request: Request) -> Response:
-    return RedirectResponse("/static/favicon.svg", status_code=301)
+    return RedirectResponse(url_base(request) + "/static/favicon.svg", status_code=301)
 
 
 routes = [

@@ -30,7 +30,7 @@ from typing import Any
 import orjson
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import i18n
@@ -39,11 +39,11 @@ from ..domain.models import Event
 from ..eventfile import EventFileError, parse_event
 from ..eventfile_export import dump_toml, event_to_data, event_to_toml
 from ..i18n import N_
-from ..live import LOCKED_MESSAGES, LiveEvent, structure_changes
+from ..live import ARCHIVED_MESSAGE, LOCKED_MESSAGES, LiveEvent, structure_changes
 from ..spreadsheets import Problem
 from ..spreadsheets.bounds import MAX_UPLOAD_BYTES
 from ..spreadsheets.sandbox import CPU_SECONDS, MEMORY_LIMIT_BYTES, ImportBusy, ImportTooCostly, read_upload_isolated
-from .common import choose_language, is_host, live_event, render, same_origin
+from .common import choose_language, is_host, live_event, redirect, render, same_origin
 
 MAX_JSON_BYTES = 1024 * 1024  # a definition of hundreds of projects is a few hundred kB
 PREVIEW_TTL_SECONDS = 15 * 60
@@ -94,6 +94,8 @@ def _refuse(request: Request) -> Response | None:
         return _error(request, "unauthorized", N_("Not logged in as host, or the session expired: log in again."), 401)
     if not same_origin(request):
         return _error(request, "cross_site", N_("Cross-site request refused."), 403)
+    if live_event(request).archived:  # a season's finished event (app/season/): read-only
+        return _error(request, "archived", ARCHIVED_MESSAGE, 409)
     return None
 
 
@@ -257,7 +259,7 @@ async def _apply(request: Request, source: str, connection: str, reason: str = "
 # ----------------------------------------------------------------------------------------- routes
 async def setup_page(request: Request) -> Response:
     if not is_host(request):
-        return RedirectResponse("/host/login", status_code=303)
+        return redirect(request, "/host/login")
     return render(
         request,
         "setup.html",

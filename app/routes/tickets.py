@@ -4,12 +4,12 @@ them as QR slips, like the judge cards. Host only; issuing is a same-origin POST
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import i18n
 from ..domain.errors import DomainError
-from .common import choose_language, is_host, live_event, render, same_origin
+from .common import choose_language, is_host, live_event, redirect, render, same_origin
 from .pages import _qr_svg, public_base
 
 SLIPS_PER_PAGE = 100  # slips rendered by one print page (?page=2 for the next): each is an inline SVG (~10 ms)
@@ -27,19 +27,20 @@ async def issue(request: Request) -> Response:
     form = await request.form()
     count = str(form.get("count", "")).strip()
     try:
+        live.refuse_if_archived()
         codes = await live.votes.issue_tickets(int(count) if count.isascii() and count.isdigit() else 0)
     except DomainError as exc:
         return JSONResponse({"ok": False, "error": i18n.translate_error(choose_language(request), exc.as_dict())}, 400)
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"ok": True, "issued": len(codes), "codes": codes})
-    return RedirectResponse("/host/tickets", status_code=303)
+    return redirect(request, "/host/tickets")
 
 
 async def slips(request: Request) -> Response:
     """A printable sheet of ticket slips: a QR code that opens the vote with the code filled in, and
     the code to type."""
     if not is_host(request):
-        return RedirectResponse("/host/login", status_code=303)
+        return redirect(request, "/host/login")
     live = live_event(request)
     tickets = await live.votes.tickets() if live.votes is not None else []
     page = request.query_params.get("page", "1")

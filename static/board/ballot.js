@@ -7,12 +7,12 @@
 // this phone's counted vote), vote-star-<projectId>-<n>, vote-ticket (the ticket code input), vote-status
 // (data-state = idle | sending | saved | error | offline | closed).
 
-import { h, t } from "../live.js";
+import { eventKey, h, t } from "../live.js";
 import { app, ctx } from "./page.js";
 
-const MINE_KEY = "roadshow-vote-mine"; // {ballot key: choice} acknowledged by the server
-const VOTER_KEY = "roadshow-voter";
-const TICKET_KEY = "roadshow-vote-ticket";
+const MINE_KEY = eventKey("roadshow-vote-mine"); // {ballot key: choice} acknowledged by the server
+const VOTER_KEY = eventKey("roadshow-voter"); // each event of a season signs its own voter ids
+const TICKET_KEY = eventKey("roadshow-vote-ticket");
 
 const panel = document.getElementById("vote-panel");
 let status = { state: "idle", text: "" };

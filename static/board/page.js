@@ -1,13 +1,13 @@
 // What every board module shares: the page's elements, the live view and what is on screen now, and
 // small formatting helpers. board.js owns the connection and sets ctx.view / ctx.shown.
 
-import { h } from "../live.js";
+import { eventKey, h } from "../live.js";
 import { SCENES, moveOf } from "./state.js";
 
 export const CATEGORY_COLOURS = 6; // .cat-0 … .cat-5 in board.css
 export const app = document.getElementById("app");
 export const AUDIENCE = app.dataset.audience === "1";
-export const OUTBOX_KEY = "roadshow-vote-outbox"; // a voting phone's unacknowledged votes (board/ballot.js)
+export const OUTBOX_KEY = eventKey("roadshow-vote-outbox"); // a voting phone's unacknowledged votes (board/ballot.js)
 export const panels = Object.fromEntries(SCENES.map((name) => [name, document.getElementById(`scene-${name}`)]));
 const motionQuery = window.matchMedia("(prefers-reduced-motion: reduce)");
 export const reducedMotion = () => motionQuery.matches;

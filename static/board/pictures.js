@@ -6,12 +6,12 @@
 //
 // Stable hooks (data-testid): board-picture (data-slot), board-logo, board-sponsors.
 
-import { h } from "../live.js";
+import { h, url as under } from "../live.js";
 
 /** An <img> for a picture URL from the view, or null when there is none. */
 export function picture(url, cls, testid, slot) {
   if (typeof url !== "string" || !url.startsWith("/media/")) return null; // only our own pictures
-  return h("img", { class: cls, src: url, alt: "", decoding: "async", "data-testid": testid, "data-slot": slot || null });
+  return h("img", { class: cls, src: under(url), alt: "", decoding: "async", "data-testid": testid, "data-slot": slot || null });
 }
 
 /** The project's picture of the view's project `id`, for a scene. */

@@ -4,7 +4,7 @@
 // reveal needs the number of skipped projects typed in (or the confirmation held down). Dialogs stay
 // in step with the live state.
 
-import { t } from "../live.js";
+import { t, url } from "../live.js";
 import {
   ui,
   run,
@@ -172,7 +172,7 @@ export async function closeScoring() {
  */
 function watchOutliers(pid) {
   let found = [];
-  fetch(`/host/api/judging/outliers?project=${encodeURIComponent(pid)}`, { cache: "no-store" })
+  fetch(url(`/host/api/judging/outliers?project=${encodeURIComponent(pid)}`), { cache: "no-store" })
     .then((response) => (response.ok ? response.json() : { outliers: [] }))
     .then((body) => {
       found = body.outliers || [];

@@ -1,7 +1,7 @@
 // Shared state of the host console (static/host.js): the live connection, the local UI state, small
 // helpers every module uses, and the screen state of the moment (static/host/state.js, pure).
 
-import { LiveConnection, strings, t, h } from "../live.js";
+import { LiveConnection, eventKey, strings, t, h } from "../live.js";
 import { hostScreen } from "./state.js";
 
 export const S = strings();
@@ -34,7 +34,7 @@ const render = () => hooks.render();
 
 export const live = new LiveConnection({
   path: "/ws/host",
-  outboxKey: "roadshow-outbox-host",
+  outboxKey: eventKey("roadshow-outbox-host"), // a season's events each keep their own
   onView: (view) => {
     ui.view = view;
     render();

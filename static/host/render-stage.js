@@ -1,7 +1,7 @@
 // The stage column of the host console: connection status, now / next, both timers, the scoring
 // buttons and the judges table, the projector scene buttons. Reads the screen state (state.js).
 
-import { t, h, timerRemaining, formatClock } from "../live.js";
+import { t, h, timerRemaining, formatClock, url } from "../live.js";
 import {
   $,
   ui,
@@ -27,7 +27,7 @@ export function renderStatus() {
   el.dataset.status = ui.status;
   el.replaceChildren();
   if (ui.status === "unauthorized") {
-    el.append(t("unauthorized"), " ", h("a", { href: "/host/login" }, t("log_in_again")));
+    el.append(t("unauthorized"), " ", h("a", { href: url("/host/login") }, t("log_in_again")));
   } else {
     const text = { online: "online", connecting: "connecting", reconnecting: "reconnecting", offline: "host_offline" };
     el.textContent = t(text[ui.status] || "connecting");

@@ -1,7 +1,7 @@
 // The setup area's shared state and small helpers: the one `state` object every module reads and edits,
 // element lookup, the translated client checks, the status line and JSON fetches.
 
-import { h, t } from "../live.js";
+import { h, t, url } from "../live.js";
 import { payload } from "./model.js";
 import { checkModel } from "./validate.js";
 
@@ -48,10 +48,10 @@ export function setStatus(message, { onUndo = null, error = false } = {}) {
 }
 
 /** GET or POST as the logged-in host; { status: 0 } when the network failed, body null when it is no JSON. */
-export async function fetchJson(url, options = {}) {
+export async function fetchJson(path, options = {}) {
   let response;
   try {
-    response = await fetch(url, { credentials: "same-origin", ...options, headers: { accept: "application/json", ...(options.headers || {}) } });
+    response = await fetch(url(path), { credentials: "same-origin", ...options, headers: { accept: "application/json", ...(options.headers || {}) } });
   } catch (err) {
     return { status: 0, body: null };
   }

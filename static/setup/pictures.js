@@ -6,7 +6,7 @@
 // Stable hooks (data-testid): picture-<slot> (one row; data-has = true | false), picture-file-<slot>,
 // picture-remove-<slot>, picture-error-<slot>.
 
-import { h, t } from "../live.js";
+import { h, t, url } from "../live.js";
 
 const list = document.getElementById("pictures-list");
 
@@ -16,8 +16,8 @@ function label(item) {
   return `${t(item.kind === "judge" ? "picture_judge" : "picture_project")}: ${item.name}`;
 }
 
-async function send(url, body, contentType) {
-  const response = await fetch(url, {
+async function send(path, body, contentType) {
+  const response = await fetch(url(path), {
     method: "POST",
     body,
     headers: contentType ? { "content-type": contentType } : {},
@@ -82,7 +82,7 @@ function row(item) {
 
 async function load() {
   if (!list) return;
-  const response = await fetch("/host/setup/media.json", { credentials: "same-origin" });
+  const response = await fetch(url("/host/setup/media.json"), { credentials: "same-origin" });
   if (!response.ok) return;
   const { slots } = await response.json();
   list.replaceChildren(...slots.map(row));

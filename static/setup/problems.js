@@ -2,7 +2,7 @@
 // save tried) and the server's (by field, e.g. `projects[3].category`), as a message under each input
 // and as the summary above the form whose entries jump to their field.
 
-import { h, strings, t } from "../live.js";
+import { h, strings, t, url } from "../live.js";
 import { state, byId, hooks, validate } from "./context.js";
 import { str } from "./model.js";
 import { LISTS, colLabel, rowLabel } from "./lists.js";
@@ -116,7 +116,7 @@ function renderSummary() {
       actions.append(h("button", { type: "button", class: "btn", onclick: () => hooks.reload(true) }, t("reload")));
     }
     if (state.serverError.code === "unauthorized") {
-      actions.append(h("a", { class: "btn", href: "/host/login" }, t("log_in")));
+      actions.append(h("a", { class: "btn", href: url("/host/login") }, t("log_in")));
     }
     return;
   }

@@ -2,7 +2,7 @@
 // of what was loaded (a save over a newer definition is refused) and the edit reason; the server's
 // problems come back by field and are shown next to their inputs.
 
-import { h, t } from "../live.js";
+import { h, t, url } from "../live.js";
 import { state, byId, validate, isDirty, setStatus, fetchJson } from "./context.js";
 import { str, toModel, payload } from "./model.js";
 import { renderAll, refreshDirty } from "./render.js";
@@ -55,7 +55,7 @@ export async function reload(confirmFirst = false) {
   error.replaceChildren(
     status === 401 ? t("unauthorized") : t("load_failed"),
     " ",
-    status === 401 ? h("a", { href: "/host/login" }, t("log_in")) : h("button", { type: "button", class: "btn btn-small", onclick: () => reload() }, t("retry")),
+    status === 401 ? h("a", { href: url("/host/login") }, t("log_in")) : h("button", { type: "button", class: "btn btn-small", onclick: () => reload() }, t("retry")),
   );
   byId("loading").hidden = true;
   return false;

@@ -1,0 +1,68 @@
+"""New events in a season folder: blank (the starter of `roadshow new`), a copy of an existing event
+(its definition: projects, judges, rubric, awards; no scores, no pictures; new judge links and PINs),
+from a spreadsheet (the setup area's import), or the next round of a finished event (app/rounds.py).
+
+Each writes `<slug>.db` in the folder and nothing else; a name that is taken or not a valid slug is
+refused before anything is written (docs/event-file.md, "Folder layout").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..domain.errors import DomainError
+from ..domain.text import clean_line
+from ..eventfile import EventFileError, parse_event
+from ..eventfile_export import dump_toml, event_to_data, event_to_toml
+from ..i18n import N_
+from ..setup import prepare
+from ..spreadsheets import example_event
+from .folder import MAX_SLUG_LENGTH, valid_slug
+
+MAX_TITLE_LENGTH = 200  # the event file's own limit for a title (docs/security.md)
+
+
+def new_database(folder: Path, slug: str, taken: set[str]) -> Path:
+    """Where a new event `slug` goes; DomainError if the slug is not valid or already used."""
+    if not valid_slug(slug):
+        raise DomainError(
+            "bad_slug",
+            N_(
+                "The address must be 1 to {limit} lower-case letters, digits, “-” or “_”, starting with a "
+                "letter or digit."
+            ),
+            limit=MAX_SLUG_LENGTH,
+        )
+    db = folder / f"{slug}.db"
+    if slug in taken or db.exists() or db.with_suffix(".toml").exists():
+        raise DomainError("slug_taken", N_("An event with the address {slug} already exists."), slug=slug)
+    return db
+
+
+def clean_title(raw: object) -> str:
+    title = clean_line(raw) if isinstance(raw, str) else None
+    if not title or len(title) > MAX_TITLE_LENGTH:
+        raise DomainError("bad_title", N_("The title must be text of 1 to {limit} characters."), limit=MAX_TITLE_LENGTH)
+    return title
+
+
+def retitled(source: str, title: str) -> str:
+    """The event definition `source` (TOML) with another title, checked as every event file is."""
+    data = event_to_data(parse_event(source, stored=True))
+    data["event"]["title"] = title
+    text = dump_toml(data)
+    parse_event(text)  # raises EventFileError: the same checks as `roadshow check`
+    return text
+
+
+def blank_definition(title: str) -> str:
+    return retitled(event_to_toml(example_event()), title)
+
+
+async def create_database(db: Path, definition: str) -> None:
+    """Write the new event's database (a new session secret, new judge links and PINs)."""
+    try:
+        await prepare(db, definition)
+    except EventFileError:
+        db.unlink(missing_ok=True)
+        raise
