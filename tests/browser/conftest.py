@@ -72,12 +72,18 @@ def mini_web(mini_server: RunningServer) -> RunningServer:
     return mini_server
 
 
+def _with_url(msg) -> str:
+    """A console error's text, and the file it is about when it has one ("Failed to load resource: … @ URL")."""
+    url = (msg.location or {}).get("url")
+    return f"{msg.text} @ {url}" if url else msg.text
+
+
 class ConsoleWatch:
     """Collects console errors and CSP violations of a page, so a test can assert there were none."""
 
     def __init__(self, page) -> None:
         self.errors: list[str] = []
-        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        page.on("console", lambda msg: self.errors.append(_with_url(msg)) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
 

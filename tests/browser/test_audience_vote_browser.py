@@ -120,12 +120,24 @@ def test_twenty_phones_vote_and_the_board_reveals_the_peoples_choice(browser, ti
     assert board.locator(tid("board-pc-p1")).get_attribute("data-rank") == "1"
     board.wait_for_timeout(2600)  # the bars have grown
     board.screenshot(path=str(shots / "vote-board-reveal.png"))
-    phones[2][1].locator(tid("board-people-choice")).wait_for()
+    for _, phone_page, _, _ in phones:  # every phone shows the reveal (its module and styles loaded at the reveal)
+        phone_page.locator(tid("board-people-choice")).wait_for()
 
     for _, _, console, _ in phones:
-        assert console.errors == []
+        assert _not_retried(console.errors) == []
     assert host_console.errors == [] and board_console.errors == []
     for context, *_ in phones:
         context.close()
     host_ctx.close()
     board_ctx.close()
+
+
+# Loaded at the reveal (static/board/lazy.js). Twenty phones behind one address open more keep-alive
+# connections than the server keeps idle for one address (app/connections.py), so a phone may send a
+# request on a connection the server has just closed, and Chromium logs the failed load; lazy.js asks
+# again, and the scene is asserted above to be on every phone, so that one message is not a failure.
+LAZY_AT_REVEAL = ("/board/vote.js", "/css/board-vote.css")
+
+
+def _not_retried(errors: list[str]) -> list[str]:
+    return [e for e in errors if not (e.startswith("Failed to load resource") and e.endswith(LAZY_AT_REVEAL))]
