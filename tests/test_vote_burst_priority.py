@@ -1,0 +1,129 @@
+"""Judges first during a burst of audience votes (docs/performance.md, "Audience vote burst"): a batch of
+votes is written in one trip to the SQLite thread and all or nothing, its acknowledgements are handed
+out a chunk at a time with a judge's command let in between, and a burst of votes is frozen out of the
+collector's way like a storm of connections. Nothing here is about time."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app import gc_policy, vote_intake
+from app.domain.models import AudienceRules
+from app.store import Store
+from app.vote_intake import VoteAck, VoteIntake
+from app.vote_store import BATCH_KIND, VOTE_INSERT, VoteRow, VoteStore
+from tests.test_gc_policy import policy  # noqa: F401 - the collector policy installed for a test
+
+
+def vote(i: int) -> VoteRow:
+    return VoteRow(f"v{i}", f"id{i}", "event", "p1", None, f"10.0.{i // 250}.{i % 250}", at=0.0)
+
+
+async def test_a_batch_is_one_trip_to_the_writer_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with Store.open(tmp_path / "v.db") as store:
+        votes = VoteStore(store)
+        await votes.load()
+        trips: list[str] = []
+        queue = store.connection._execute
+
+        async def counted(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+            trips.append(getattr(fn, "__name__", repr(fn)))
+            return await queue(fn, *args, **kwargs)
+
+        monkeypatch.setattr(store.connection, "_execute", counted)
+        stored, refused = await votes.commit([vote(i) for i in range(300)], 1.0, lambda row: True)
+        monkeypatch.undo()
+        assert len(stored) == 300 and refused == []
+        # BEGIN, the 300 rows, the journal's anchor and COMMIT in one call on the writer thread: a
+        # judge's score waiting for the writer waits for one trip, not four.
+        assert trips == ["_write_batch_in_thread"]
+        [anchor] = [e for e in await store.journal() if e.kind == BATCH_KIND]
+        assert anchor.data["first"] == 1 and anchor.data["last"] == 300
+        assert (await store.verify()).ok
+
+
+async def test_a_batch_that_fails_writes_nothing_and_the_chain_goes_on(tmp_path: Path) -> None:
+    async with Store.open(tmp_path / "v.db") as store:
+        await store.append("host", "note", {"n": 1})
+        tail = store.anchor
+
+        def prepare(seq: int) -> tuple[str, list[tuple[object, ...]], dict[str, object]]:
+            row = (1, "v", "id", "event", '"p1"', None, "10.0.0.1", 0.0, seq)
+            return VOTE_INSERT, [row, row], {"first": 1, "last": 2, "count": 2}  # the same seq twice
+
+        with pytest.raises(sqlite3.IntegrityError):
+            await store.write_batch(prepare, "audience", BATCH_KIND, 1.0)
+        assert store.anchor == tail  # nothing journalled
+        async with store.connection.execute("SELECT COUNT(*) FROM votes") as cur:
+            assert (await cur.fetchone())[0] == 0
+        entry = await store.append("host", "note", {"n": 2})
+        assert entry.seq == tail.length + 1
+        assert (await store.verify()).ok
+
+
+async def test_acknowledgements_go_out_in_chunks_with_commands_first_in_between(tmp_path: Path) -> None:
+    acked_when_yielding: list[int] = []
+    acks: list[VoteAck] = []
+
+    async with Store.open(tmp_path / "v.db") as store:
+
+        async def judges_first() -> None:
+            # What Hub.yield_to_commands lets through: record how far the batch's acks have got.
+            acked_when_yielding.append(len(acks))
+            await asyncio.sleep(0)
+
+        intake = VoteIntake(
+            VoteStore(store), AudienceRules(enabled=True), lambda rows: len(rows), lambda row: True, judges_first
+        )
+        await intake.load()
+
+        async def one(i: int) -> None:
+            acks.append(await intake.accept(vote(i)))
+
+        n = 3 * vote_intake.ACK_CHUNK + 10  # one batch (queued at once), four chunks of acks
+        await asyncio.gather(*(one(i) for i in range(n)))
+        await intake.stop()
+    assert len(acks) == n and intake.batches == 1
+    # once before the commit (nothing acknowledged yet), then between chunks: each time, the votes of
+    # the earlier chunks at most have been woken, so a command let in there waits for one chunk, not 202.
+    assert acked_when_yielding[0] == 0
+    between = acked_when_yielding[1:]
+    assert len(between) == 3
+    assert all(count <= (k + 1) * vote_intake.ACK_CHUNK for k, count in enumerate(between))
+    assert between[-1] < n
+
+
+@pytest.mark.usefixtures("policy")
+async def test_a_burst_of_votes_is_frozen_like_a_storm_of_connections(tmp_path: Path) -> None:
+    stats = gc_policy.STATS  # the fixture installed it
+    async with Store.open(tmp_path / "v.db") as store:
+        intake = VoteIntake(VoteStore(store), AudienceRules(enabled=True), lambda rows: 0, lambda row: True, _no_wait)
+        await intake.load()
+        task = asyncio.create_task(
+            gc_policy.freeze_after_storms(lambda: gc_policy.arrivals(0, intake.accepted), lambda: 0)
+        )
+        try:
+            await asyncio.sleep(0.05)
+            freezes, frozen_before = stats.freezes, gc.get_freeze_count()
+            n = gc_policy.FREEZE_BATCH * gc_policy.VOTES_PER_ARRIVAL  # no connection arrives
+            await asyncio.gather(*(intake.accept(vote(i)) for i in range(n)))
+            for _ in range(100):
+                await asyncio.sleep(0.01)
+                if stats.freezes > freezes:
+                    break
+            assert stats.freezes > freezes
+            assert gc.get_freeze_count() >= frozen_before + 4 * n  # the voters' records are out of the way
+        finally:
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            await intake.stop()
+
+
+async def _no_wait() -> None:
+    await asyncio.sleep(0)
