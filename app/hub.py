@@ -147,7 +147,7 @@ class DirectSocket:
 
 
 class _Topic:
-    __slots__ = ("name", "pending", "pump", "seq", "sizes", "subscribers", "wake")
+    __slots__ = ("name", "pending", "pump", "send_seconds", "seq", "sizes", "subscribers", "wake")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -157,6 +157,7 @@ class _Topic:
         self.wake = asyncio.Event()
         self.pump: asyncio.Task[None] | None = None
         self.sizes: deque[int] = deque(maxlen=8)  # the sizes of the last frames sent
+        self.send_seconds = 0.0  # how long the last fan-out took, yields to commands included
 
 
 class Hub:
@@ -194,6 +195,11 @@ class Hub:
     def subscriber_count(self, name: str) -> int:
         topic = self._topics.get(name)
         return len(topic.subscribers) if topic else 0
+
+    def send_seconds(self, name: str) -> float:
+        """How long the topic's last fan-out took, start to finish (0.0 before the first)."""
+        topic = self._topics.get(name)
+        return topic.send_seconds if topic else 0.0
 
     def subscribers(self) -> list[Subscriber]:
         """Every subscriber of every topic (a copy: safe to iterate across awaits)."""
@@ -311,8 +317,9 @@ class Hub:
                 if error is not None:
                     dropped += 1
                     self._drop(topic, subscriber, error)
+        finished = time.monotonic()
+        topic.send_seconds = finished - started
         if len(subscribers) > 1:
-            finished = time.monotonic()
             self.fanouts.append(
                 (topic.name, seq, started, finished, len(subscribers), direct, len(awaited), dropped, len(frame))
             )

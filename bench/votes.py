@@ -108,9 +108,16 @@ def bench_event(folder: Path) -> Path:
 class VoteServer(RunningServer):
     module = "bench.vote_server"
 
-    def collector(self) -> dict[str, Any]:
-        """The server's garbage-collection statistics (app/gc_policy.py), and resets their longest."""
-        return dict(httpx.get(f"{self.base}/_bench/stats?reset_longest=1", timeout=10).json()["gc"])
+    def stats(self) -> dict[str, Any]:
+        """The server's statistics (the collector's: app/gc_policy.py; the hub's fan-outs), and resets
+        the collector's longest passes."""
+        return dict(httpx.get(f"{self.base}/_bench/stats?reset_longest=1", timeout=10).json())
+
+
+def fanouts_between(after: dict[str, Any], since: float) -> dict[str, Any]:
+    """The audience fan-outs (to more than one socket) that started since `since` (monotonic)."""
+    board = [f for f in after["fanouts"] if f[0] == "board" and f[2] >= since]
+    return {"count": len(board), "send_loop_ms": ms([f[3] - f[2] for f in board])}
 
 
 def collections_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -208,12 +215,12 @@ async def measured_run(folder: Path, n: int, window: float, workers: VoterWorker
     async with hall(folder, n, "burst", workers) as (server, judges):
         idle = await judges_score(judges, window)
         pid = server.proc.pid  # type: ignore[union-attr]
-        before, gc_before = proc_usage(pid), server.collector()
-        load_before = os.getloadavg()[0]
+        before, stats_before = proc_usage(pid), server.stats()
+        load_before, started = os.getloadavg()[0], time.monotonic()
         calls = asyncio.ensure_future(workers.call("burst", burst_args(workers, n, window)))
         during = await judges_score(judges, window + 0.2)
         sent, acked, refused = merge(await calls)
-        after, gc_after = proc_usage(pid), server.collector()
+        after, stats_after = proc_usage(pid), server.stats()
     return {
         "voters": n,
         "workers": len(workers.pipes),
@@ -225,7 +232,8 @@ async def measured_run(folder: Path, n: int, window: float, workers: VoterWorker
         "server_cpu_s": round(after["cpu_s"] - before["cpu_s"], 2),
         "server_rss_mb": round(after["rss_mb"], 1),
         "server_peak_mb": round(after["peak_mb"], 1),
-        "server_gc_burst": collections_between(gc_before, gc_after),
+        "server_gc_burst": collections_between(stats_before["gc"], stats_after["gc"]),
+        "audience_fanouts_burst": fanouts_between(stats_after, started),
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 

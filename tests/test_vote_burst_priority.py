@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app import gc_policy, vote_intake
+from app import gc_policy, live_votes, vote_intake
 from app.domain.models import AudienceRules
+from app.hub import Hub
 from app.store import Store
 from app.vote_intake import VoteAck, VoteIntake
 from app.vote_store import BATCH_KIND, VOTE_INSERT, VoteRow, VoteStore
@@ -127,3 +128,45 @@ async def test_a_burst_of_votes_is_frozen_like_a_storm_of_connections(tmp_path: 
 
 async def _no_wait() -> None:
     await asyncio.sleep(0)
+
+
+@pytest.mark.parametrize(
+    ("last_fanout", "interval"),
+    [
+        (0.0, 0.5),  # before the first fan-out, and a small hall: twice a second
+        (0.03, 0.5),  # 1,000 phones (~30 ms a fan-out)
+        (0.12, 1.2),  # 10,000 phones (~120 ms): the counter's fan-outs stay at 10% of the loop
+        (0.3, 3.0),  # a loaded machine
+        (2.0, 5.0),  # never less often than every 5 s while votes arrive
+    ],
+)
+def test_the_vote_counter_is_published_less_often_to_a_large_hall(last_fanout: float, interval: float) -> None:
+    assert live_votes.count_interval(last_fanout) == pytest.approx(interval)
+
+
+class _Phone:
+    def __init__(self) -> None:
+        self.got: list[bytes] = []
+
+    async def send(self, data: bytes) -> None:
+        self.got.append(data)
+        await asyncio.sleep(0.001)  # an awaited send that takes a moment
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        pass
+
+
+async def test_the_hub_records_how_long_a_topics_last_fan_out_took() -> None:
+    hub = Hub()
+    phones = [_Phone() for _ in range(3)]
+    for phone in phones:
+        hub.add("board", phone)
+    assert hub.send_seconds("board") == 0.0 and hub.send_seconds("nobody") == 0.0
+    hub.publish("board", {"vote": {"count": 1}})
+    for _ in range(200):
+        await asyncio.sleep(0.005)
+        if all(p.got for p in phones) and hub.send_seconds("board") > 0:
+            break
+    assert all(p.got for p in phones)
+    assert hub.send_seconds("board") > 0  # the fan-out above, awaited sends included
+    await hub.close()
