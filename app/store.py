@@ -405,7 +405,13 @@ class Store(MediaTable):
             entry, journal_row = self._next_entry(actor, kind, data, None, None, at)
             # aiosqlite runs every call on its one thread; `_execute` queues a plain function there
             # (the statements below then run back to back, without returning to the loop in between).
-            await self._conn._execute(_write_batch_in_thread, self._conn._conn, sql, rows, journal_row)
+            try:
+                await self._conn._execute(_write_batch_in_thread, self._conn._conn, sql, rows, journal_row)
+            except BaseException:
+                # Rolled back; or cancelled (shut-down) while the thread went on and may have committed:
+                # the tail is read again (queued after the batch), as `transaction()` does.
+                await self._load_tail()
+                raise
             self._last_seq, self._last_hash = entry.seq, entry.hash
             return entry
 

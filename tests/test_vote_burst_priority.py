@@ -8,11 +8,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from app import gc_policy, live_votes, vote_intake
+from app import store as store_module
 from app.domain.models import AudienceRules
 from app.hub import Hub
 from app.store import Store
@@ -170,3 +173,32 @@ async def test_the_hub_records_how_long_a_topics_last_fan_out_took() -> None:
     assert all(p.got for p in phones)
     assert hub.send_seconds("board") > 0  # the fan-out above, awaited sends included
     await hub.close()
+
+
+async def test_a_batch_cancelled_while_it_commits_leaves_the_chain_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shut-down cancels the intake while the SQLite thread is writing its batch: the thread commits
+    anyway, and the journal's tail must follow what is on disk, or the next row would break the chain."""
+    started = threading.Event()
+    write = store_module._write_batch_in_thread
+
+    def slow_write(*args: object) -> None:
+        started.set()
+        time.sleep(0.2)  # the commit still in progress when the cancellation arrives
+        write(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "_write_batch_in_thread", slow_write)
+    async with Store.open(tmp_path / "v.db") as store:
+        votes = VoteStore(store)
+        await votes.load()
+        task = asyncio.create_task(votes.commit([vote(i) for i in range(5)], 1.0, lambda row: True))
+        while not started.is_set():
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        entry = await store.append("host", "note", {"after": "cancel"})
+        assert [e.kind for e in await store.journal()][-2:] == [BATCH_KIND, "note"]
+        assert entry.seq == len(await store.journal())
+        assert (await store.verify()).ok
