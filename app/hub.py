@@ -178,6 +178,7 @@ class Hub:
         self._no_priority.set()
         self.dropped = 0  # subscribers dropped for not reading (exposed for tests and metrics)
         self.arrivals = 0  # subscribers ever added: a reconnect storm counts in full (app/gc_policy.py)
+        self.frames = 0  # frames received from subscribers (app/routes/live.py; app/gc_policy.py counts them too)
         # The last fan-outs to more than one subscriber (the audience), for metrics and the benchmark:
         # (topic, seq, started, finished, recipients, direct, awaited, dropped, bytes), monotonic seconds.
         self.fanouts: deque[tuple[str, int, float, float, int, int, int, int, int]] = deque(maxlen=history)

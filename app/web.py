@@ -171,8 +171,8 @@ def create_app(settings: Settings) -> Starlette:
             gc_policy.install()
             votes = live_event.votes
 
-            def arrived() -> int:  # connections, and audience votes (app/gc_policy.py)
-                return gc_policy.arrivals(hub.arrivals, votes.intake.accepted if votes is not None else 0)
+            def arrived() -> int:  # connections, their frames, audience votes (app/gc_policy.py)
+                return gc_policy.arrivals(hub.arrivals, hub.frames, votes.intake.accepted if votes is not None else 0)
 
             freezer = gc_policy.freeze_after_storms(arrived, hub.connected)
             tasks.append(asyncio.create_task(freezer, name="gc-freeze"))

@@ -109,7 +109,7 @@ async def test_a_burst_of_votes_is_frozen_like_a_storm_of_connections(tmp_path: 
         intake = VoteIntake(VoteStore(store), AudienceRules(enabled=True), lambda rows: 0, lambda row: True, _no_wait)
         await intake.load()
         task = asyncio.create_task(
-            gc_policy.freeze_after_storms(lambda: gc_policy.arrivals(0, intake.accepted), lambda: 0)
+            gc_policy.freeze_after_storms(lambda: gc_policy.arrivals(0, votes=intake.accepted), lambda: 0)
         )
         try:
             await asyncio.sleep(0.05)
@@ -202,3 +202,42 @@ async def test_a_batch_cancelled_while_it_commits_leaves_the_chain_whole(
         assert [e.kind for e in await store.journal()][-2:] == [BATCH_KIND, "note"]
         assert entry.seq == len(await store.journal())
         assert (await store.verify()).ok
+
+
+@pytest.mark.parametrize(
+    ("connections", "frames", "votes", "counted"),
+    [
+        (64, 0, 0, 64),  # a storm of connections
+        (0, 320, 0, 64),  # a hall's pings: ~10 objects each, a connection's ~55
+        (0, 0, 512, 64),  # a burst of votes: ~6.3 objects each
+        (10, 4, 7, 10),  # what does not yet make a whole arrival does not count
+    ],
+)
+def test_frames_and_votes_count_towards_a_freeze(connections: int, frames: int, votes: int, counted: int) -> None:
+    assert gc_policy.arrivals(connections, frames, votes) == counted
+
+
+@pytest.mark.usefixtures("policy")
+async def test_a_hall_that_keeps_pinging_is_frozen_without_new_connections() -> None:
+    stats = gc_policy.STATS  # the fixture installed it
+    frames = [0]
+    waiting = []  # what each frame leaves alive until the next one (the receive loop's waiter)
+    task = asyncio.create_task(gc_policy.freeze_after_storms(lambda: gc_policy.arrivals(0, frames[0]), lambda: 0))
+    try:
+        await asyncio.sleep(0.05)
+        freezes, frozen_before = stats.freezes, gc.get_freeze_count()
+        for _ in range(gc_policy.FREEZE_BATCH * gc_policy.FRAMES_PER_ARRIVAL):
+            waiting.append({"waiter": [asyncio.get_running_loop().create_future()]})
+            frames[0] += 1
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if stats.freezes > freezes:
+                break
+        assert stats.freezes > freezes
+        assert gc.get_freeze_count() >= frozen_before + 2 * len(waiting)  # out of the collector's way
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        for item in waiting:
+            item["waiter"][0].cancel()
