@@ -14,10 +14,10 @@ binary frame, and offers that frame to every subscriber:
 - Any other subscriber (another server, a test double) answers None and gets the ordinary awaited
   `send()`, with `send_timeout`, after the direct pass.
 
-The direct pass yields every `slice_seconds` (0.5 ms) to the process' other threads (the SQLite thread
-committing a judge's score) and to the event loop's other tasks, so a judge's command and its
-acknowledgement never wait for a whole audience fan-out. Acknowledgements never go through the hub:
-they are written straight to the judge's own socket.
+The direct pass yields every `slice_seconds` (0.5 ms) to the event loop's other tasks, and while a
+command is being handled to the process' other threads (the SQLite thread committing a judge's score)
+too, so a judge's command and its acknowledgement never wait for a whole audience fan-out.
+Acknowledgements never go through the hub: they are written straight to the judge's own socket.
 """
 
 from __future__ import annotations
@@ -239,11 +239,15 @@ class Hub:
                 self._no_priority.set()
 
     async def yield_to_commands(self) -> None:
-        """Called between slices of background work (a fan-out, the deferred rankings): let the other
-        threads of this process run (sched_yield releases the GIL and the CPU, e.g. to the SQLite thread
-        committing a judge's score), then the other tasks of the event loop; and while a command is
-        being handled (priority()), wait for it, at most PRIORITY_PAUSE."""
-        _sched_yield()
+        """Called between slices of background work (a fan-out, the deferred rankings, a vote batch's
+        acks): let the other tasks of the event loop run; and while a command is being handled
+        (priority()), first let the other threads of this process run (sched_yield releases the GIL
+        and the CPU to the SQLite thread committing the command), then wait for the command, at most
+        PRIORITY_PAUSE. sched_yield only then: on a machine with other busy processes (the projector's
+        browser on the host's laptop) it gives the CPU away for a whole time slice, and a 10,000-viewer
+        fan-out made ~200 such calls (docs/performance.md, "Audience vote burst")."""
+        if self._priority:
+            _sched_yield()
         await asyncio.sleep(0)
         if self._priority:
             with contextlib.suppress(TimeoutError):

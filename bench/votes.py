@@ -67,6 +67,7 @@ JUDGES = ("j1", "j2", "j3")
 HANDSHAKES_AT_ONCE = 30
 JUDGE_EVERY = 0.15  # seconds between two of a judge's scores (within a judge link's 10 commands a second)
 VOTERS_PER_WORKER = 2500
+SETTLE = 3.0  # seconds after the host's commands (fan-outs to the whole hall) before the judges' idle phase
 
 
 def pct(values: list[float], q: float) -> float:
@@ -180,6 +181,7 @@ async def hall(folder: Path, n: int, label: str, workers: VoterWorkers) -> Async
         await workers.call("connect", [{"port": server.port, "voters": s, "at_once": at_once} for s in shares])
         judges = await prepare(server)
         quiet_client_gc()  # this process: the judges' clients
+        await asyncio.sleep(SETTLE)  # the host's changes reach the whole hall before "idle" starts
         yield server, judges
     finally:
         for judge in judges:

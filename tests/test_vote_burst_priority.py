@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from app import gc_policy, live_votes, vote_intake
+from app import hub as hub_module
 from app import store as store_module
 from app.domain.models import AudienceRules
 from app.hub import Hub
@@ -241,3 +242,21 @@ async def test_a_hall_that_keeps_pinging_is_frozen_without_new_connections() -> 
             await task
         for item in waiting:
             item["waiter"][0].cancel()
+
+
+async def test_background_work_gives_the_cpu_away_only_while_a_command_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """sched_yield hands the CPU to every other process of the machine for a time slice: between the
+    slices of a fan-out it is only worth it while a judge's command is being handled (its commit runs
+    on the SQLite thread and needs the GIL)."""
+    yields: list[int] = []
+    monkeypatch.setattr(hub_module, "_sched_yield", lambda: yields.append(1))
+    hub = Hub()
+    for _ in range(10):
+        await hub.yield_to_commands()
+    assert yields == []
+    with hub.priority():
+        waiting = asyncio.create_task(hub.yield_to_commands())
+        await asyncio.sleep(0)  # the background work starts its yield
+    await waiting
+    assert yields == [1]
+    await hub.close()
