@@ -14,10 +14,10 @@ binary frame, and offers that frame to every subscriber:
 - Any other subscriber (another server, a test double) answers None and gets the ordinary awaited
   `send()`, with `send_timeout`, after the direct pass.
 
-The direct pass yields every `slice_seconds` (0.5 ms) to the process' other threads (the SQLite thread
-committing a judge's score) and to the event loop's other tasks, so a judge's command and its
-acknowledgement never wait for a whole audience fan-out. Acknowledgements never go through the hub:
-they are written straight to the judge's own socket.
+The direct pass yields every `slice_seconds` (0.5 ms) to the event loop's other tasks, and while a
+command is being handled to the process' other threads (the SQLite thread committing a judge's score)
+too, so a judge's command and its acknowledgement never wait for a whole audience fan-out.
+Acknowledgements never go through the hub: they are written straight to the judge's own socket.
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ class DirectSocket:
 
 
 class _Topic:
-    __slots__ = ("name", "pending", "pump", "seq", "sizes", "subscribers", "wake")
+    __slots__ = ("name", "pending", "pump", "send_seconds", "seq", "sizes", "subscribers", "wake")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -157,6 +157,7 @@ class _Topic:
         self.wake = asyncio.Event()
         self.pump: asyncio.Task[None] | None = None
         self.sizes: deque[int] = deque(maxlen=8)  # the sizes of the last frames sent
+        self.send_seconds = 0.0  # how long the last fan-out took, yields to commands included
 
 
 class Hub:
@@ -177,6 +178,7 @@ class Hub:
         self._no_priority.set()
         self.dropped = 0  # subscribers dropped for not reading (exposed for tests and metrics)
         self.arrivals = 0  # subscribers ever added: a reconnect storm counts in full (app/gc_policy.py)
+        self.frames = 0  # frames received from subscribers (app/routes/live.py; app/gc_policy.py counts them too)
         # The last fan-outs to more than one subscriber (the audience), for metrics and the benchmark:
         # (topic, seq, started, finished, recipients, direct, awaited, dropped, bytes), monotonic seconds.
         self.fanouts: deque[tuple[str, int, float, float, int, int, int, int, int]] = deque(maxlen=history)
@@ -194,6 +196,11 @@ class Hub:
     def subscriber_count(self, name: str) -> int:
         topic = self._topics.get(name)
         return len(topic.subscribers) if topic else 0
+
+    def send_seconds(self, name: str) -> float:
+        """How long the topic's last fan-out took, start to finish (0.0 before the first)."""
+        topic = self._topics.get(name)
+        return topic.send_seconds if topic else 0.0
 
     def subscribers(self) -> list[Subscriber]:
         """Every subscriber of every topic (a copy: safe to iterate across awaits)."""
@@ -232,11 +239,15 @@ class Hub:
                 self._no_priority.set()
 
     async def yield_to_commands(self) -> None:
-        """Called between slices of background work (a fan-out, the deferred rankings): let the other
-        threads of this process run (sched_yield releases the GIL and the CPU, e.g. to the SQLite thread
-        committing a judge's score), then the other tasks of the event loop; and while a command is
-        being handled (priority()), wait for it, at most PRIORITY_PAUSE."""
-        _sched_yield()
+        """Called between slices of background work (a fan-out, the deferred rankings, a vote batch's
+        acks): let the other tasks of the event loop run; and while a command is being handled
+        (priority()), first let the other threads of this process run (sched_yield releases the GIL
+        and the CPU to the SQLite thread committing the command), then wait for the command, at most
+        PRIORITY_PAUSE. sched_yield only then: on a machine with other busy processes (the projector's
+        browser on the host's laptop) it gives the CPU away for a whole time slice, and a 10,000-viewer
+        fan-out made ~200 such calls (docs/performance.md, "Audience vote burst")."""
+        if self._priority:
+            _sched_yield()
         await asyncio.sleep(0)
         if self._priority:
             with contextlib.suppress(TimeoutError):
@@ -311,8 +322,9 @@ class Hub:
                 if error is not None:
                     dropped += 1
                     self._drop(topic, subscriber, error)
+        finished = time.monotonic()
+        topic.send_seconds = finished - started
         if len(subscribers) > 1:
-            finished = time.monotonic()
             self.fanouts.append(
                 (topic.name, seq, started, finished, len(subscribers), direct, len(awaited), dropped, len(frame))
             )

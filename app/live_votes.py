@@ -26,7 +26,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("roadshow.votes")
 
-COUNT_INTERVAL = 0.5  # the board's vote counter is published at most this often (latest wins)
+COUNT_INTERVAL = 0.5  # the board's vote counter is published at most this often (latest wins) ...
+COUNT_LOOP_SHARE = 0.1  # ... and, with a large audience, so that its fan-outs take at most this share of the loop
+COUNT_INTERVAL_MAX = 5.0  # ... but at least this often while votes arrive
+
+
+def count_interval(last_fanout_seconds: float) -> float:
+    """Seconds until the next publication of the vote counter, given how long the last fan-out to the
+    board's sockets took. Every publication goes to every phone of the hall: at 10,000 phones a
+    fan-out is ~120 ms of the event loop (docs/performance.md), and twice a second that would be a
+    quarter of it during a vote burst, time the judges' commands and the votes' acks wait for."""
+    return min(COUNT_INTERVAL_MAX, max(COUNT_INTERVAL, last_fanout_seconds / COUNT_LOOP_SHARE))
+
+
 MAX_TICKETS = 10_000  # tickets in one event (docs/security.md)
 MAX_TICKETS_AT_ONCE = 2_000  # tickets issued by one request
 WATCH_REFUSALS = ("ticket_spent", "ticket_unknown", "address_cap", "rate_limited", "vote_limit")
@@ -93,7 +105,8 @@ class AudienceVote:
     def _schedule(self) -> None:
         """Publish the counter and the host's watch panel in a moment: one update for many votes."""
         if self._pending is None:
-            self._pending = asyncio.get_running_loop().call_later(COUNT_INTERVAL, self._publish)
+            delay = count_interval(self.live.hub.send_seconds(self.live.topic_for("board", None)))
+            self._pending = asyncio.get_running_loop().call_later(delay, self._publish)
 
     def _publish(self) -> None:
         self._pending = None

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 VOTE_COLUMNS = "seq, voter, vote_id, key, choice, ticket, address, at"
+VOTE_INSERT = f"INSERT INTO votes ({VOTE_COLUMNS}, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 BATCH_KIND = "votes_committed"
 AUDIENCE_ACTOR = "audience"
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed from a paper slip
@@ -87,30 +88,29 @@ class VoteStore:
         self, rows: list[VoteRow], at: float, keep: Callable[[VoteRow], bool]
     ) -> tuple[list[VoteRow], list[VoteRow]]:
         """Store the `rows` that `keep` accepts (ids not seen before: the intake checks) and their
-        anchor in one transaction; (stored with their seq, refused). `keep` runs once the writer is
-        held, so nothing journalled can come between its answer and the commit (the window's close)."""
-        async with self.store.transaction() as conn:
-            refused = [r for r in rows if not keep(r)]
-            rows = [r for r in rows if keep(r)] if refused else rows
-            if not rows:
-                return [], refused
-            batch = self.store.next_seq
-            stored = [
-                VoteRow(r.voter, r.vote_id, r.key, r.choice, r.ticket, r.address, r.at, self._last + 1 + i)
-                for i, r in enumerate(rows)
-            ]
-            values = [r.as_tuple() for r in stored]
-            await conn.executemany(
-                f"INSERT INTO votes ({VOTE_COLUMNS}, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(*v, batch) for v in values],
+        anchor in one transaction, in one trip to the writer thread (Store.write_batch); (stored with
+        their seq, refused). `keep` runs once the writer is held, so nothing journalled can come
+        between its answer and the commit (the window's close)."""
+        refused: list[VoteRow] = []
+        stored: list[VoteRow] = []
+
+        def prepare(batch: int) -> tuple[str, list[tuple[Any, ...]], dict[str, Any]] | None:
+            kept: list[VoteRow] = []
+            for r in rows:
+                (kept if keep(r) else refused).append(r)
+            if not kept:
+                return None
+            first = self._last + 1
+            stored.extend(
+                VoteRow(r.voter, r.vote_id, r.key, r.choice, r.ticket, r.address, r.at, first + i)
+                for i, r in enumerate(kept)
             )
-            data = {
-                "first": stored[0].seq,
-                "last": stored[-1].seq,
-                "count": len(stored),
-                "sha256": batch_digest(values),
-            }
-            await self.store.append_in_transaction(AUDIENCE_ACTOR, BATCH_KIND, data, at)
+            values = [r.as_tuple() for r in stored]
+            data = {"first": first, "last": stored[-1].seq, "count": len(stored), "sha256": batch_digest(values)}
+            return VOTE_INSERT, [(*v, batch) for v in values], data
+
+        if await self.store.write_batch(prepare, AUDIENCE_ACTOR, BATCH_KIND, at) is None:
+            return [], refused
         self._last = stored[-1].seq
         return stored, refused
 

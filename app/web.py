@@ -175,7 +175,12 @@ def create_app(settings: Settings, assets: StaticAssets | None = None) -> Starle
                 tasks.append(asyncio.create_task(live.close_idle(hub, settings.idle_timeout), name="close-idle"))
             # The loaded event out of the collector's way, then each hall of connections (app/gc_policy.py)
             gc_policy.install()
-            freezer = gc_policy.freeze_after_storms(lambda: hub.arrivals, hub.connected)
+            votes = live_event.votes
+
+            def arrived() -> int:  # connections, their frames, audience votes (app/gc_policy.py)
+                return gc_policy.arrivals(hub.arrivals, hub.frames, votes.intake.accepted if votes is not None else 0)
+
+            freezer = gc_policy.freeze_after_storms(arrived, hub.connected)
             tasks.append(asyncio.create_task(freezer, name="gc-freeze"))
             try:
                 yield

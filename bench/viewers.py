@@ -25,7 +25,7 @@ from array import array
 from multiprocessing.connection import Connection
 from typing import Any
 
-from bench.wsclient import WsClient, connect
+from bench.wsclient import WsClient, connect, quiet_client_gc
 
 UPDATE_PREFIX = b'{"type":"update","seq":'
 SNAPSHOT_PREFIX = b'{"type":"snapshot","seq":'
@@ -197,6 +197,7 @@ class Worker:
 
         t0 = time.monotonic()
         results = await asyncio.gather(*(one(v) for v in new))
+        quiet_client_gc()  # this worker's sockets out of its own collector's way (bench/wsclient.py)
         return {"connected": sum(results), "elapsed": time.monotonic() - t0, "failures": dict(self.failures)}
 
     async def cmd_blip(self, args: dict[str, Any]) -> dict[str, Any]:

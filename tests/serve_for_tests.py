@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import uvicorn
+from starlette.applications import Starlette
 
 from app.cli import UVICORN_OPTIONS
 from app.config import Settings
@@ -21,7 +22,8 @@ from app.setup import demo_event_text, prepare
 from app.web import create_app
 
 
-def main() -> None:
+def app_from_argv() -> tuple[Starlette, int]:
+    """The app for DB PORT PASSWORD [EVENT_FILE] (the event created on first start), and its port."""
     db, port, password = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     text = Path(sys.argv[4]).read_text(encoding="utf-8") if len(sys.argv) > 4 else demo_event_text()
     prepared = asyncio.run(prepare(db, text, host_password=password))
@@ -32,13 +34,21 @@ def main() -> None:
         idle_timeout=float(os.environ.get("ROADSHOW_IDLE_TIMEOUT", "20")),
         send_timeout=float(os.environ.get("ROADSHOW_SEND_TIMEOUT", "10")),
     )
+    return create_app(settings), port
+
+
+def serve(app: Starlette, port: int) -> None:
     uvicorn.run(
-        create_app(settings),
+        app,
         host="127.0.0.1",
         port=port,
         log_level="warning",
         **(UVICORN_OPTIONS | {"timeout_graceful_shutdown": 2}),
     )
+
+
+def main() -> None:
+    serve(*app_from_argv())
 
 
 if __name__ == "__main__":

@@ -94,6 +94,8 @@ def stop_process(proc: subprocess.Popen[bytes]) -> None:
 
 
 class RunningServer:
+    module = "tests.serve_for_tests"  # what `python -m` runs (the vote benchmark's adds statistics)
+
     def __init__(
         self,
         db_path: Path,
@@ -128,7 +130,7 @@ class RunningServer:
             }
             | self.extra_env
         )
-        args = [sys.executable, "-m", "tests.serve_for_tests", str(self.db_path), str(self.port), self.password]
+        args = [sys.executable, "-m", self.module, str(self.db_path), str(self.port), self.password]
         if self.event_file:
             args.append(str(self.event_file))
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the subprocess' lifetime

@@ -191,6 +191,7 @@ async def _serve(websocket: WebSocket, role: str, judge: str | None, language: s
                 if message["type"] == "websocket.disconnect":
                     break
                 conn.last_seen = time.monotonic()
+                live.hub.frames += 1
                 frame = message.get("text") if message.get("text") is not None else message.get("bytes")
                 if frame is None:
                     continue
