@@ -4,9 +4,10 @@
 Every file of `static/` is read and gzip-compressed once, when the app is created, and served from
 memory: no per-request compression (Starlette's GZipMiddleware compresses every response again), no
 file system access or thread hop per request (StaticFiles). Stylesheets are served without their comments
-and spacing (rcssmin); the files in the repository keep them. Scripts are served as written: rjsmin (1.3)
-dropped a space inside a template literal nested in another one (`${a ? ` (${b})` : ""}`), which changed
-what the host saw, and a minifier that can change a string is not worth its bytes.
+and spacing (rcssmin); the files in the repository keep them. Scripts are served without the lines that
+are only a comment, every other line as written: a minifier (rjsmin 1.3) dropped a space inside a
+template literal nested in another one (`${a ? ` (${b})` : ""}`), which changed what the host saw, and a
+minifier that can change a string is not worth its bytes.
 
 One version for the whole tree: `VERSION` is a hash of every file's path and contents, and the pages
 name their assets `/static/v/<version>/board.js` (the `asset_url()` Jinja global). Those URLs are cached
@@ -59,11 +60,50 @@ def _content_type(path: Path) -> str:
 
 
 def served_body(name: str, body: bytes) -> bytes:
-    """What is sent for the file `name` of static/: a stylesheet without comments and spacing, anything
-    else (scripts included: see above) as it is."""
+    """What is sent for the file `name` of static/: a stylesheet without comments and spacing, a script
+    without its whole-line comments, anything else as it is."""
     if name.endswith(".css"):
         return rcssmin.cssmin(body.decode("utf-8")).encode("utf-8")
+    if name.endswith((".js", ".mjs")):
+        return without_comment_lines(body.decode("utf-8")).encode("utf-8")
     return body
+
+
+def without_comment_lines(script: str) -> str:
+    """`script` without the lines that are only a comment (`// …`, or a `/* … */` block whose first line
+    starts with `/*` and whose last line ends with `*/`); every other line exactly as written.
+
+    Deliberately not a minifier (see the module's docstring): it needs no JavaScript grammar to be
+    right, because a line can begin inside a string, template literal or block comment only if one
+    spans lines, and such a file is sent as written: a line with an odd number of backticks (a
+    template literal may span it), a line ending in a backslash (a continued string), or a `/*` or
+    `*/` anywhere but a comment line's start and end (a block comment that starts after code)."""
+    lines = script.split("\n")
+    if any(line.count("`") % 2 or line.rstrip().endswith("\\") for line in lines):
+        return script
+    kept: list[str] = []
+    in_block = False
+    for line in lines:
+        text = line.strip()
+        if in_block:
+            if "*/" in text:
+                if not text.endswith("*/") or text.count("*/") != 1:
+                    return script
+                in_block = False
+            elif "/*" in text:
+                return script
+            continue
+        if text.startswith("//"):
+            continue
+        if text.startswith("/*"):
+            if text.count("/*") != 1 or text.count("*/") > 1 or ("*/" in text and not text.endswith("*/")):
+                return script
+            in_block = not text.endswith("*/")
+            continue
+        if "/*" in line or "*/" in line:
+            return script
+        kept.append(line)
+    return script if in_block else "\n".join(kept)
 
 
 def _load(directory: Path) -> tuple[dict[str, Asset], str]:

@@ -119,15 +119,52 @@ def test_a_page_that_may_vote_is_within_the_same_budget(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_stylesheets_are_served_without_comments_and_spacing_and_scripts_as_written() -> None:
+def test_stylesheets_are_served_without_comments_and_spacing_and_scripts_without_comment_lines() -> None:
     sheet = (STATIC_DIR / "css" / "board.css").read_bytes()
     assert b"/* Projector board" in sheet and b"/*" not in served_body("css/board.css", sheet)
     assert served_body("favicon.svg", b"<svg/>  ") == b"<svg/>  "  # other files as they are
     # a minifier dropped the space before "(" in this nested template literal: "初赛 #1(86.90)"
     nested = b"const p = `${round} #${rank}${composite == null ? \"\" : ` (${composite})`}`;\n"
     assert served_body("host/render-results.js", nested) == nested
-    for path in STATIC_DIR.rglob("*.js"):
-        assert served_body(path.relative_to(STATIC_DIR).as_posix(), path.read_bytes()) == path.read_bytes()
+    for path in STATIC_DIR.rglob("*.js"):  # only whole comment lines go; every other line as written
+        script = path.read_text(encoding="utf-8")
+        served = served_body(path.name, script.encode()).decode()
+        assert served.split("\n") == _code_lines(script)
+    board = (STATIC_DIR / "board.js").read_bytes()
+    assert b"// Projector board" in board and b"// Projector board" not in served_body("board.js", board)
+
+
+def _code_lines(script: str) -> list[str]:
+    """`script`'s lines but those inside a comment that is whole lines (the files of static/ keep their
+    `/* … */` blocks to lines of their own; the stripper sends any other file as written)."""
+    kept, block = [], False
+    for line in script.split("\n"):
+        text = line.strip()
+        if block or text.startswith("/*"):
+            block = not text.endswith("*/")
+        elif not text.startswith("//"):
+            kept.append(line)
+    return kept
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "const t = `a\n// not a comment: inside a template literal\nb`;\n",
+        'const s = "a\\\n// inside a continued string";\n',
+        "f(); /* a block that starts after code\n// still inside it\n*/ g();\n",
+        "/* one\n*/ g(); // code after the block's end\n",
+        "/* unclosed\n",
+    ],
+)
+def test_a_script_whose_comments_are_not_whole_lines_is_sent_as_written(script: str) -> None:
+    assert served_body("x.js", script.encode()) == script.encode()
+
+
+def test_comment_lines_go_and_everything_else_stays() -> None:
+    script = '/**\n * Docs.\n */\nexport const a = 1; // kept: after code\n  // gone\nconst u = "http://x";\n/* 1 */\n'
+    expected = 'export const a = 1; // kept: after code\nconst u = "http://x";\n'
+    assert served_body("x.js", script.encode()).decode() == expected
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
