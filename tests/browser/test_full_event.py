@@ -199,7 +199,9 @@ def test_a_whole_event_through_the_pages(browser, demo_web, shots, lang) -> None
     host.locator(tid("typed-input")).fill(str(len(DEMO.projects) - len(revealed_totals)))
     confirm(host)
     board.locator(f'{tid("board-scene")}[data-scene="ceremony"]').wait_for()
-    status = host.locator(tid("ceremony-status"))
+    # the status line can be drawn before the ceremony's steps reach the console (data-total="0" for a
+    # moment; seen once on a loaded machine): wait until it has them
+    status = host.locator(f'{tid("ceremony-status")}[data-total]:not([data-total="0"])')
     status.wait_for()
     steps = int(status.get_attribute("data-total") or "0")
     # top_projects: 6 at most, at most 2 per category, from the 3 scored → one step per team, its
