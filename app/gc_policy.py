@@ -11,10 +11,10 @@ storm) and stopped a judge's acknowledgement for that long.
 What Roadshow does about it:
 - after start-up (the event is loaded) it collects once and `gc.freeze()`s: those objects move to the
   permanent generation, which no collection walks;
-- `freeze_after_storms` runs for the server's lifetime: once FREEZE_BATCH connections have arrived
-  since the last freeze, it freezes again (every quarter of a second while connections keep
-  arriving), so a hall's connections are walked by at most a few young collections before they are
-  out of the way. Freezing is a list splice: it costs microseconds whatever the heap size;
+- `StormFreezer` runs for the server's lifetime: as soon as FREEZE_BATCH connections have arrived
+  since the last freeze (checked as each one is accepted, and every quarter of a second), it freezes
+  again, so a hall's connections are walked by at most a few young collections before they are out
+  of the way. Freezing is a list splice: it costs microseconds whatever the heap size;
 - the traffic of a connected hall counts like a storm too (FRAMES_PER_ARRIVAL frames, e.g. the page's
   pings, or VOTES_PER_ARRIVAL audience votes as one connection): what each frame leaves waiting for
   the next one, and the record each vote leaves for the event, are frozen in the same way instead of
@@ -29,7 +29,7 @@ What Roadshow does about it:
 
 What it costs: a frozen object that becomes unreachable is still freed by reference counting at once
 (most of a closed connection); only garbage in reference cycles among frozen objects stays until the
-next `gc.unfreeze()`. `freeze_after_storms` unfreezes and collects once the server has held far
+next `gc.unfreeze()`. `StormFreezer` unfreezes and collects once the server has held far
 fewer connections than at its last freeze for a minute (the audience has gone, not just blinked in a
 Wi-Fi blip: the pass is short then, since it walks only what is still alive), which returns those
 cycles. The benchmark measures what closed connections leave frozen.
@@ -56,7 +56,7 @@ log = logging.getLogger("roadshow.gc")
 # instead of 10, and still only once 25% more objects have survived into it since its last pass.
 THRESHOLDS = (700, 10, 100)
 FREEZE_BATCH = 64  # connections arrived since the last freeze that make the next one worth doing
-FREEZE_CHECK_SECONDS = 0.25  # how often freeze_after_storms looks (between storms: collects generation 0)
+FREEZE_CHECK_SECONDS = 0.25  # how often StormFreezer.run looks (between storms: collects generation 0)
 UNFREEZE_BELOW = 0.25  # unfreeze (and collect) once the connections stay below this share of the last freeze's
 UNFREEZE_AFTER = 60.0  # ... for this long (seconds): a reconnect storm empties the hall for a few seconds only
 SLOW_PASS_SECONDS = 0.1  # a pass longer than this is logged
@@ -74,7 +74,7 @@ VOTES_PER_ARRIVAL = 8
 
 
 def arrivals(connections: int, frames: int = 0, votes: int = 0) -> int:
-    """What freeze_after_storms counts: connections accepted since start-up, and the frames they sent
+    """What StormFreezer counts: connections accepted since start-up, and the frames they sent
     and the audience votes accepted, weighed by the objects they keep."""
     return connections + frames // FRAMES_PER_ARRIVAL + votes // VOTES_PER_ARRIVAL
 
@@ -153,30 +153,62 @@ def freeze() -> None:
     STATS.freezes += 1
 
 
+class StormFreezer:
+    """Freezes each storm of arrivals, and gives a departed hall's frozen garbage back.
+
+    `arrived()`: connections accepted since start-up, weighed with their frames and votes (`arrivals`; a
+    counter that only grows: a reconnect storm counts in full though the number connected stays the
+    same); `connected()`: connections open now.
+
+    Two triggers share one count. `on_arrival` runs synchronously as each connection is accepted (the
+    hub calls it): within a storm the hall is frozen every FREEZE_BATCH connections, so no young
+    generation ever holds more than about FREEZE_BATCH connections' objects. When a quarter-second
+    clock was the only trigger, a storm of ~5,000 connections a second filled the middle generation
+    with 30,000–59,000 objects between two ticks, and its passes took 17–40 ms of CPU, the longest
+    pause left in a judge's acknowledgement at 10,000 viewers (docs/performance.md). `run` is the
+    clock: it freezes what frames and votes brought, unfreezes once the hall has gone, and otherwise
+    collects the youngest generation."""
+
+    def __init__(self, arrived: Callable[[], int], connected: Callable[[], int]) -> None:
+        self._arrived = arrived
+        self._connected = connected
+        self._last_arrived = arrived()
+        self._at_freeze = connected()
+        self._low_since: float | None = None  # since when the hall has been mostly empty
+
+    def _freeze(self) -> None:
+        freeze()
+        self._last_arrived, self._at_freeze, self._low_since = self._arrived(), self._connected(), None
+
+    def on_arrival(self) -> None:
+        """After each accepted connection: freeze at once if a batch has arrived since the last freeze
+        (an integer comparison otherwise)."""
+        if self._arrived() - self._last_arrived >= FREEZE_BATCH:
+            self._freeze()
+
+    async def run(self) -> None:
+        """Runs for the server's lifetime, every FREEZE_CHECK_SECONDS."""
+        while True:
+            await asyncio.sleep(FREEZE_CHECK_SECONDS)
+            now, now_connected = time.monotonic(), self._connected()
+            emptied = self._at_freeze >= FREEZE_BATCH and now_connected < self._at_freeze * UNFREEZE_BELOW
+            self._low_since = (self._low_since or now) if emptied else None
+            if self._arrived() - self._last_arrived >= FREEZE_BATCH:
+                self._freeze()
+            elif self._low_since is not None and now - self._low_since >= UNFREEZE_AFTER:
+                # The hall has gone: what the closed connections left in cycles can go, and the pass
+                # walks only what is still alive, a fraction of what it was.
+                gc.unfreeze()
+                gc.collect()
+                STATS.unfreezes += 1
+                self._freeze()
+            else:
+                # Between storms, the youngest generation on a clock too, so it never holds more than a
+                # tick's objects (CPython's trigger lets it grow to tens of thousands while old objects
+                # die, e.g. while a hall's connections close).
+                gc.collect(0)
+
+
 async def freeze_after_storms(arrived: Callable[[], int], connected: Callable[[], int]) -> None:
-    """Runs for the server's lifetime. `arrived()`: connections accepted since start-up (a counter
-    that only grows: a reconnect storm counts in full though the number connected stays the same);
-    `connected()`: connections open now."""
-    last_arrived, at_freeze = arrived(), connected()
-    low_since: float | None = None  # since when the hall has been mostly empty
-    while True:
-        await asyncio.sleep(FREEZE_CHECK_SECONDS)
-        now, now_arrived, now_connected = time.monotonic(), arrived(), connected()
-        emptied = at_freeze >= FREEZE_BATCH and now_connected < at_freeze * UNFREEZE_BELOW
-        low_since = (low_since or now) if emptied else None
-        if now_arrived - last_arrived >= FREEZE_BATCH:
-            freeze()
-            last_arrived, at_freeze, low_since = now_arrived, now_connected, None
-        elif low_since is not None and now - low_since >= UNFREEZE_AFTER:
-            # The hall has gone: what the closed connections left in cycles can go, and the pass
-            # walks only what is still alive, a fraction of what it was.
-            gc.unfreeze()
-            gc.collect()
-            STATS.unfreezes += 1
-            freeze()
-            last_arrived, at_freeze, low_since = now_arrived, now_connected, None
-        else:
-            # Between storms, the youngest generation on a clock too, so it never holds more than a
-            # tick's objects (CPython's trigger lets it grow to tens of thousands while old objects
-            # die, e.g. while a hall's connections close).
-            gc.collect(0)
+    """The clock of a StormFreezer without the per-arrival trigger (see StormFreezer)."""
+    await StormFreezer(arrived, connected).run()

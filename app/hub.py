@@ -30,7 +30,7 @@ import socket
 import struct
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, Protocol
 
 import orjson
@@ -179,6 +179,8 @@ class Hub:
         self.dropped = 0  # subscribers dropped for not reading (exposed for tests and metrics)
         self.arrivals = 0  # subscribers ever added: a reconnect storm counts in full (app/gc_policy.py)
         self.frames = 0  # frames received from subscribers (app/routes/live.py; app/gc_policy.py counts them too)
+        # Called after each subscriber is added, inside the storm (app/gc_policy.py, StormFreezer.on_arrival)
+        self.on_arrival: Callable[[], None] | None = None
         # The last fan-outs to more than one subscriber (the audience), for metrics and the benchmark:
         # (topic, seq, started, finished, recipients, direct, awaited, dropped, bytes), monotonic seconds.
         self.fanouts: deque[tuple[str, int, float, float, int, int, int, int, int]] = deque(maxlen=history)
@@ -218,6 +220,8 @@ class Hub:
     def add(self, name: str, subscriber: Subscriber) -> None:
         self._topic(name).subscribers[subscriber] = None
         self.arrivals += 1
+        if self.on_arrival is not None:
+            self.on_arrival()
 
     def remove(self, name: str, subscriber: Subscriber) -> None:
         topic = self._topics.get(name)

@@ -180,8 +180,9 @@ def create_app(settings: Settings, assets: StaticAssets | None = None) -> Starle
             def arrived() -> int:  # connections, their frames, audience votes (app/gc_policy.py)
                 return gc_policy.arrivals(hub.arrivals, hub.frames, votes.intake.accepted if votes is not None else 0)
 
-            freezer = gc_policy.freeze_after_storms(arrived, hub.connected)
-            tasks.append(asyncio.create_task(freezer, name="gc-freeze"))
+            freezer = gc_policy.StormFreezer(arrived, hub.connected)
+            hub.on_arrival = freezer.on_arrival
+            tasks.append(asyncio.create_task(freezer.run(), name="gc-freeze"))
             try:
                 yield
             finally:

@@ -113,6 +113,19 @@ async def _never(*args: Any) -> None:
     await asyncio.Event().wait()
 
 
+class _NoFreezer:
+    """In place of gc_policy.StormFreezer for `--gc default`: never freezes, never collects."""
+
+    def __init__(self, *args: Any) -> None:
+        pass
+
+    def on_arrival(self) -> None:
+        pass
+
+    async def run(self) -> None:
+        await _never()
+
+
 def start_with_the_shells_open_files_limit() -> None:
     """The coordinator raised its own limit, which this process inherited: go back to the limit of the
     shell that started the benchmark (ROADSHOW_BENCH_NOFILE), so the server's own raise is what counts."""
@@ -143,7 +156,7 @@ def main() -> None:
     LiveEvent._later_step = _timed("live_refresh_later", LiveEvent._later_step)  # type: ignore[method-assign]
     if os.environ.get("ROADSHOW_BENCH_GC") == "default":  # for comparison: CPython's collector as it comes
         gc_policy.install = lambda: gc.callbacks.append(gc_policy.STATS.callback)  # statistics only
-        gc_policy.freeze_after_storms = _never  # type: ignore[assignment]
+        gc_policy.StormFreezer = _NoFreezer  # type: ignore[assignment,misc]
     app = create_app(settings)
     # Every benchmark viewer connects from 127.0.0.1: lift the per-address limits meant for a hall
     # of phones (app/admission.py, app/connections.py), and nothing else.

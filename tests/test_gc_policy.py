@@ -90,3 +90,43 @@ async def test_a_storm_of_connections_is_frozen_and_an_emptied_hall_is_collected
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+
+
+def test_a_storm_is_frozen_as_it_arrives_every_batch_of_connections(policy: gc_policy.GcStats) -> None:
+    """No clock involved: the hub calls on_arrival as each connection is accepted, and each batch of
+    FREEZE_BATCH arrivals is frozen at once, so the young generations never hold a storm's objects."""
+    arrived = [0]
+    hall: list[Node] = []
+    freezer = gc_policy.StormFreezer(lambda: arrived[0], lambda: len(hall))
+    freezes = policy.freezes
+    for _ in range(gc_policy.FREEZE_BATCH - 1):
+        hall.append(Node())
+        arrived[0] += 1
+        freezer.on_arrival()
+    assert policy.freezes == freezes  # one short of a batch
+    frozen_before = gc.get_freeze_count()
+    hall.append(Node())
+    arrived[0] += 1
+    freezer.on_arrival()
+    assert policy.freezes == freezes + 1
+    assert gc.get_freeze_count() >= frozen_before + gc_policy.FREEZE_BATCH  # the batch is frozen
+    for _ in range(3 * gc_policy.FREEZE_BATCH):
+        hall.append(Node())
+        arrived[0] += 1
+        freezer.on_arrival()
+    assert policy.freezes == freezes + 4  # one freeze per batch, no more
+
+
+async def test_the_hub_reports_each_arrival() -> None:
+    from app.hub import Hub
+
+    class Viewer:
+        pass
+
+    hub = Hub()
+    seen: list[int] = []
+    hub.on_arrival = lambda: seen.append(hub.arrivals)
+    hub.add("board", Viewer())
+    hub.add("board", Viewer())
+    assert seen == [1, 2]  # called after the subscriber is counted
+    assert hub.connected() == 2
