@@ -4,6 +4,7 @@ with the journal row that records it (media_set / media_removed), in one transac
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,21 @@ class MediaTable:
         async with self._conn.execute("SELECT mime, sha256, data FROM media WHERE slot = ?", (slot,)) as cur:
             row = await cur.fetchone()
         return (str(row["mime"]), str(row["sha256"]), bytes(row["data"])) if row else None
+
+    async def all_media(self) -> dict[str, Picture]:
+        """slot -> every stored picture whose bytes still match their digest (a copied event takes
+        them: app/season/creating.py)."""
+        from .media import Picture
+
+        async with self._conn.execute("SELECT slot, mime, width, height, sha256, data FROM media") as cur:
+            rows = await cur.fetchall()
+        pictures = {}
+        for row in rows:
+            data = bytes(row["data"])
+            if hashlib.sha256(data).hexdigest() == row["sha256"]:
+                picture = Picture(str(row["mime"]), int(row["width"]), int(row["height"]), data, str(row["sha256"]))
+                pictures[str(row["slot"])] = picture
+        return pictures
 
     async def media_digests(self) -> dict[str, str]:
         """slot -> sha256 of every stored picture."""

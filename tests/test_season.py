@@ -8,6 +8,8 @@ spreadsheet); an archived event refuses every change and keeps every export."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import shutil
 import sqlite3
 import subprocess
@@ -23,6 +25,14 @@ from app.spreadsheets.writing import event_workbook
 from tests.conftest import MINI_EVENT
 from tests.season_server import SeasonServer, cookie_header, run_to_ceremony, sheet
 from tests.server import ROOT, LiveClient
+
+
+def png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 40, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -126,12 +136,24 @@ def test_new_events_blank_copied_and_from_a_spreadsheet(season: SeasonServer) ->
         made = http.post("/events/new", data={"kind": "blank", "slug": "spring", "title": "春季初赛"})
         assert made.status_code == 303, made.text
         assert "春季初赛" in http.get("/e/spring/board").text
+        season.open_event(http, "semi")  # semi's host adds a logo and a project's picture
+        for slot in ("logo", "project:p1"):
+            added = http.post(f"/e/semi/host/setup/media/{slot}", content=png(), headers={"content-type": "image/png"})
+            assert added.status_code == 200, added.text
         copied = http.post("/events/new", data={"kind": "copy", "source": "semi", "slug": "semi-2", "title": "Copy"})
         assert copied.status_code == 303, copied.text
         semi, copy = season.tokens("semi"), season.tokens("semi-2")
         assert set(copy) == set(semi) and not set(copy.values()) & set(semi.values()), "new judge links"
-        with sqlite3.connect(season.folder / "semi-2.db") as conn:
+        with contextlib.closing(sqlite3.connect(season.folder / "semi-2.db")) as conn:
             assert conn.execute("SELECT count(*) FROM journal WHERE kind = 'score'").fetchone()[0] == 0
+            copied_pictures = dict(conn.execute("SELECT slot, sha256 FROM media").fetchall())
+            sources = [row[0] for row in conn.execute("SELECT data FROM journal WHERE kind = 'media_set'")]
+        with contextlib.closing(sqlite3.connect(season.folder / "semi.db")) as conn:
+            assert copied_pictures == dict(conn.execute("SELECT slot, sha256 FROM media").fetchall())
+        assert sorted(copied_pictures) == ["logo", "project:p1"], "the copy has the source's pictures"
+        assert all('"copy of semi"' in data for data in sources) and len(sources) == 2
+        logo = http.get("/e/semi-2/media/logo")
+        assert logo.status_code == 200 and logo.headers["content-type"] == "image/webp"
         workbook = event_workbook(load_event_file(MINI_EVENT))
         files = {"file": ("event.xlsx", workbook, "application/octet-stream")}
         sheet_made = http.post(

@@ -1,5 +1,5 @@
 """New events in a season folder: blank (the starter of `roadshow new`), a copy of an existing event
-(its definition: projects, judges, rubric, awards; no scores, no pictures; new judge links and PINs),
+(its definition: projects, judges, rubric, awards, and its pictures; no scores; new judge links and PINs),
 from a spreadsheet (the setup area's import), or the next round of a finished event (app/rounds.py).
 
 Each writes `<slug>.db` in the folder and nothing else; a name that is taken or not a valid slug is
@@ -15,8 +15,10 @@ from ..domain.text import clean_line
 from ..eventfile import EventFileError, parse_event
 from ..eventfile_export import dump_toml, event_to_data, event_to_toml
 from ..i18n import N_
+from ..media import Picture
 from ..setup import prepare
 from ..spreadsheets import example_event
+from ..store import Store
 from .folder import MAX_SLUG_LENGTH, valid_slug
 
 MAX_TITLE_LENGTH = 200  # the event file's own limit for a title (docs/security.md)
@@ -66,3 +68,17 @@ async def create_database(db: Path, definition: str) -> None:
     except EventFileError:
         db.unlink(missing_ok=True)
         raise
+
+
+async def copy_pictures(db: Path, pictures: dict[str, Picture], source_slug: str) -> list[str]:
+    """Store a copied event's pictures (logo, sponsors, projects', judges') in its new database, each
+    journalled as `media_set` with where it came from; the slots stored. The definition is the
+    source's, so every slot still names a project or judge of the copy."""
+    stored = []
+    async with Store.open(db) as store:
+        for slot, picture in sorted(pictures.items()):
+            size = {"bytes": len(picture.data), "width": picture.width, "height": picture.height}
+            data = {"slot": slot, "sha256": picture.sha256, **size, "source": f"copy of {source_slug}"}
+            await store.set_media(slot, picture, "system", None, data)
+            stored.append(slot)
+    return stored

@@ -22,6 +22,7 @@ from .. import i18n
 from ..domain.errors import DomainError
 from ..eventfile import EventFileError
 from ..i18n import N_
+from ..media import Picture
 from ..routes.common import choose_language, client_address, constant_time_equal, render, same_origin
 from ..routes.setup import _read_body, _replay
 from ..signin import SignInLimits
@@ -29,7 +30,7 @@ from ..spreadsheets import example_event
 from ..spreadsheets.bounds import MAX_UPLOAD_BYTES
 from ..spreadsheets.sandbox import ImportBusy, ImportTooCostly, read_upload_isolated
 from . import host_file
-from .creating import blank_definition, clean_title, create_database, new_database, retitled
+from .creating import blank_definition, clean_title, copy_pictures, create_database, new_database, retitled
 from .dispatch import Season
 from .folder import FolderEntry
 from .running import StartFailed, describe, start_event
@@ -188,6 +189,7 @@ async def create(request: Request) -> Response:
         name = upload.filename or "" if isinstance(upload, UploadFile) else ""
     finally:
         await form.close()
+    pictures: dict[str, Picture] = {}  # a copy's, from its source
     async with season.changing:  # one creation at a time: a slug is checked and taken in one step
         try:
             db = new_database(season.folder, fields["slug"].strip(), season.taken())
@@ -198,11 +200,14 @@ async def create(request: Request) -> Response:
                     raise DomainError("no_source", N_("Choose the event to copy."))
                 stored = await source.live.store.get_meta("event_toml") or ""
                 definition = retitled(stored, title)
+                pictures = await source.live.store.all_media()
             elif fields["kind"] == "spreadsheet":
                 definition = await _from_spreadsheet(name, data, title)
             else:
                 definition = blank_definition(title)
             await create_database(db, definition)
+            if fields["kind"] == "copy" and pictures:
+                await copy_pictures(db, pictures, fields["source"])
         except DomainError as exc:
             return _error(request, exc, 400, fields)
         except EventFileError as exc:
