@@ -22,7 +22,8 @@ from .audit_chain import Anchor
 from .domain.definition_changes import definition_changes
 from .domain.errors import DomainError, Refusal
 from .domain.models import Event
-from .domain.state import EVERYTHING, NOTHING, PRESENCE, Change, EventState, Touched, touched_by
+from .domain.state import Change, EventState
+from .domain.touched import EVERYTHING, NOTHING, PRESENCE, Touched, touched_by
 from .eventfile import parse_event
 from .hub import Hub
 from .i18n import N_

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from .domain.errors import DomainError
-from .domain.state import BALLOTS
+from .domain.touched import BALLOTS
 from .domain.votes import read_ballot
 from .protocol import Vote
 from .vote_intake import VoteIntake

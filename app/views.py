@@ -20,7 +20,8 @@ from .domain.media import media_url
 from .domain.models import Event, ScoringRules
 from .domain.numbers import NumberLike, apportion, from_units, shown, units
 from .domain.results import ProjectResult, Standings
-from .domain.state import EVERYTHING, EventState, Touched, awards_as_dicts
+from .domain.state import EventState, awards_as_dicts
+from .domain.touched import EVERYTHING, Touched
 from .round_views import carried_marked, project_path
 
 
@@ -432,7 +433,7 @@ def vote_section(state: EventState) -> dict[str, Any]:
 # whole events and checks that recomputing only these gives exactly what recomputing all would.
 _E = "event"
 SHARED_SECTIONS: dict[str, tuple[frozenset[str], Callable[[EventState], Any]]] = {
-    # the event's pictures come with it (a picture change touches everything: it is not in _ASPECTS_BY_KIND)
+    # the event's pictures come with it (a picture change touches everything: it is not in app/domain/touched.py)
     "event": (
         frozenset({_E}),
         lambda s: event_section(s.event) | {"logo": media_url(s, "logo"), "sponsors": media_url(s, "sponsors")},

@@ -13,7 +13,8 @@ from app.commentary_views import commentary_section, host_commentary_section, in
 from app.domain.commentary import MAX_BREAK_SECONDS, MAX_POINT_TEXT, MAX_POINTS, MAX_SHOWN_POINTS
 from app.domain.errors import DomainError
 from app.domain.models import Timing
-from app.domain.state import Change, EventState, touched_by
+from app.domain.state import Change, EventState
+from app.domain.touched import touched_by
 from app.views import board_sections, host_sections, judge_sections
 from tests.test_domain_state import do, make_event
 

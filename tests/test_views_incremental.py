@@ -18,7 +18,8 @@ import orjson
 import pytest
 
 from app.domain.errors import DomainError
-from app.domain.state import EVERYTHING, Change, touched_by
+from app.domain.state import Change
+from app.domain.touched import EVERYTHING, touched_by
 from app.hub import Hub
 from app.live import BOARD_TOPIC, HOST_TOPIC, LATER_STEPS, LiveEvent, judge_topic
 from app.protocol import Command
