@@ -8,7 +8,6 @@ inside each other's transactions. WAL with synchronous=FULL: a journal row is on
 from __future__ import annotations
 
 import asyncio
-import secrets
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
@@ -32,6 +31,7 @@ from .audit_chain import (
     definition_digest,
     entry_hash,
 )
+from .credentials_store import CredentialsTables, new_token
 from .media_store import MediaTable
 from .vote_store import check_vote_batches_at  # the votes' own table, anchored in the journal (006)
 
@@ -103,9 +103,10 @@ async def _refuse_foreign(conn: aiosqlite.Connection, path: str | Path) -> None:
 WAL_RESERVE_BYTES = 4 * 1024 * 1024  # Store.reserve_wal: about 1,000 pages, one automatic checkpoint
 
 
-class Store(MediaTable):
-    """Use `async with Store.open(path) as store:`; the connection closes on exit. Pictures:
-    MediaTable (app/media_store.py)."""
+class Store(CredentialsTables, MediaTable):
+    """Use `async with Store.open(path) as store:`; the connection closes on exit. Judges' tokens and
+    PINs, sign-in attempts: CredentialsTables (app/credentials_store.py); pictures: MediaTable
+    (app/media_store.py)."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._conn = conn
@@ -240,78 +241,6 @@ class Store(MediaTable):
         async with self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
             row = await cur.fetchone()
         return None if row is None else str(row["value"])
-
-    # ---------------------------------------------------------------- judges
-    async def judge_tokens(self) -> dict[str, str]:
-        async with self._conn.execute("SELECT judge, token FROM judge_tokens") as cur:
-            return {str(r["judge"]): str(r["token"]) for r in await cur.fetchall()}
-
-    async def ensure_judge_tokens(self, judge_ids: list[str]) -> dict[str, str]:
-        """Issue tokens for judges that have none (a judge added to the event later)."""
-        existing = await self.judge_tokens()
-        missing = [j for j in judge_ids if j not in existing]
-        if missing:
-            now = time.time()
-            async with self._write_lock:
-                await self._conn.executemany(
-                    "INSERT INTO judge_tokens (judge, token, issued_at) VALUES (?, ?, ?)",
-                    [(j, new_token(), now) for j in missing],
-                )
-        return await self.judge_tokens()
-
-    async def drop_judge_tokens(self, keep: list[str]) -> list[str]:
-        """Delete the token and PIN of every judge not in `keep` (removed from the event); returns who.
-        A judge added later under the same id is issued a new token and PIN (ensure_judge_tokens)."""
-        existing = await self.judge_tokens()
-        gone = [j for j in existing if j not in set(keep)]
-        if gone:
-            async with self._write_lock:
-                await self._conn.executemany("DELETE FROM judge_tokens WHERE judge = ?", [(j,) for j in gone])
-        return gone
-
-    async def reissue_token(self, judge: str) -> tuple[str, str]:
-        """Revoke a judge's link and PIN by issuing new ones; returns (token, pin)."""
-        token, pin = new_token(), new_pin()
-        async with self._write_lock:
-            await self._conn.execute(
-                "UPDATE judge_tokens SET token = ?, pin = ?, issued_at = ? WHERE judge = ?",
-                (token, pin, time.time(), judge),
-            )
-        return token, pin
-
-    async def judge_pins(self) -> dict[str, str]:
-        """Every judge's PIN, issuing one to judges that have none yet."""
-        async with self._conn.execute("SELECT judge, pin FROM judge_tokens") as cur:
-            rows = {str(r["judge"]): r["pin"] for r in await cur.fetchall()}
-        missing = [j for j, pin in rows.items() if not pin]
-        if missing:
-            async with self._write_lock:
-                for judge in missing:
-                    rows[judge] = new_pin()
-                    await self._conn.execute("UPDATE judge_tokens SET pin = ? WHERE judge = ?", (rows[judge], judge))
-        return {j: str(p) for j, p in rows.items()}
-
-    # ---------------------------------------------------------------- sign-in attempts
-    async def signin_attempts(self) -> list[tuple[str, float, float]]:
-        """Every saved PIN-attempt bucket: (key, tokens left, when last updated)."""
-        async with self._conn.execute("SELECT key, tokens, updated FROM signin_attempts") as cur:
-            return [(str(r["key"]), float(r["tokens"]), float(r["updated"])) for r in await cur.fetchall()]
-
-    async def save_signin_attempts(self, buckets: list[tuple[str, float, float]], older_than: float) -> None:
-        """Save buckets (key, tokens, updated) and drop the ones not touched since `older_than`."""
-        async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                await self._conn.executemany(
-                    "INSERT INTO signin_attempts (key, tokens, updated) VALUES (?, ?, ?) ON CONFLICT(key)"
-                    " DO UPDATE SET tokens = excluded.tokens, updated = excluded.updated",
-                    buckets,
-                )
-                await self._conn.execute("DELETE FROM signin_attempts WHERE updated < ?", (older_than,))
-                await self._conn.execute("COMMIT")
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
 
     # ---------------------------------------------------------------- other writers (app/vote_store.py)
     @property
@@ -502,14 +431,3 @@ class DuplicateCommand(StoreError):
         super().__init__(f"command {command_id!r} from {actor} was already applied")
         self.actor = actor
         self.command_id = command_id
-
-
-def new_pin() -> str:
-    """A 6-digit PIN: short enough to type, safe only because attempts are limited per client address
-    and per (address, judge number), across restarts (app/signin.py)."""
-    return f"{secrets.randbelow(10**6):06d}"
-
-
-def new_token() -> str:
-    """An unguessable judge token: 128 bits from the OS's CSPRNG, URL-safe."""
-    return secrets.token_urlsafe(16)
