@@ -1,5 +1,5 @@
 """The ceremony's reveal order (app/domain/ceremony.py) and what the board and the host are told of it
-(app/views.py ceremony_section): a team and its leader come on the same step where a team_leaders
+(app/results_views.py ceremony_section): a team and its leader come on the same step where a team_leaders
 award pairs with the team award; the leader award then has one recap step."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.domain.ceremony import ceremony_steps, companions, paired_awards, revealed_winners
-from app.views import ceremony_section
+from app.results_views import ceremony_section
 from tests.test_domain_state import do, fresh, scored_and_closed, skip
 
 

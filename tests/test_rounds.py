@@ -92,7 +92,7 @@ async def play_round(db: Path, totals: dict[str, int], ceremony: bool = True) ->
 
 async def results_of(db: Path) -> dict[str, dict]:
     async with live_event(db) as live:
-        from app.views import standings_payload
+        from app.results_views import standings_payload
 
         payload = standings_payload(live.state, live.state.standings(), explained=True)
     return {row["project"]: row for row in payload["overall"]}

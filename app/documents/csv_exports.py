@@ -14,8 +14,8 @@ from ..audit_chain import Anchor
 from ..domain.models import Event
 from ..domain.text import csv_cell
 from ..eventfile_export import seconds_to_minutes
+from ..results_views import rounded
 from ..store import JournalEntry
-from ..views import rounded
 from .formatting import fmt_score
 
 # the one formula-injection guard (app/domain/text.py), under the name this package has exported

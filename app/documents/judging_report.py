@@ -31,7 +31,7 @@ from ..domain.models import Event
 from ..domain.rule_compare import award_winners, compare_rules, ranks_of
 from ..domain.stability import rank_stability
 from ..domain.state import EventState
-from ..views import rounded
+from ..results_views import rounded
 
 STAT_DECIMALS = 4
 

@@ -10,8 +10,8 @@ from typing import Any
 from ..domain.media import media_url
 from ..domain.state import EventState
 from ..i18n import N_
+from ..results_views import rounded, standings_payload
 from ..round_views import round_section
-from ..views import rounded, standings_payload
 from .commentary import commentary_sessions
 from .formatting import NORMALIZE_LABELS, RULE_LABELS, fmt_fixed, fmt_score, local_time
 from .rounds_path import path_text

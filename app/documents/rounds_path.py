@@ -13,7 +13,7 @@ TIED_MARK = "="  # after a shared rank: "#3="
 
 
 def path_text(event: Event, row: dict[str, Any]) -> str:
-    """The path of the explained result `row` (views.explained_row); "" for an event that is not a
+    """The path of the explained result `row` (results_views.explained_row); "" for an event that is not a
     later round. A step without a rank (a project picked without a result) shows "–"."""
     if event.round is None or not row.get("path"):
         return ""

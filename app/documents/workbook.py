@@ -16,8 +16,8 @@ from openpyxl.styles import Font
 
 from ..audit_chain import Anchor
 from ..domain.state import EventState
+from ..results_views import explained_row, rounded, standings_payload
 from ..spreadsheets.styles import print_setup
-from ..views import explained_row, rounded, standings_payload
 from .commentary import add_comments_sheet
 from .formatting import FLAG_LABELS, KIND_LABELS, RULE_LABELS, STATUS_LABELS, fmt_score, local_time
 from .judging_report import judging_report

@@ -10,8 +10,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..domain.state import EventState
+from ..results_views import ceremony_section, standings_payload
 from ..round_views import round_section
-from ..views import ceremony_section, standings_payload, vote_section
+from ..views import vote_section
 from .common import is_host, live_event
 
 
