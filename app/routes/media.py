@@ -17,7 +17,7 @@ from ..domain.media import media_url, slot_exists
 from ..i18n import N_
 from ..media import MAX_UPLOAD_BYTES, MediaError, process, slot_kind
 from .common import is_host, live_event
-from .setup import NO_STORE, _error, _read_body, _refuse
+from .setup_common import NO_STORE, error_response, read_body, refuse_unless_host
 
 
 def _slot(request: Request) -> str | None:
@@ -26,19 +26,19 @@ def _slot(request: Request) -> str | None:
 
 
 async def upload(request: Request) -> Response:
-    if refused := _refuse(request):
+    if refused := refuse_unless_host(request):
         return refused
     slot = _slot(request)
     if slot is None:
-        return _error(request, "unknown_slot", N_("There is no such picture to set."), 404)
-    body = await _read_body(request, MAX_UPLOAD_BYTES)
+        return error_response(request, "unknown_slot", N_("There is no such picture to set."), 404)
+    body = await read_body(request, MAX_UPLOAD_BYTES)
     try:
         if body is None:
             raise MediaError("too_large", N_("The picture is larger than {mb} MB."), 413, mb=MAX_UPLOAD_BYTES // 2**20)
         kind = slot_kind(slot) or "project"
         picture = await run_in_threadpool(process, body, kind)
     except MediaError as exc:
-        return _error(request, exc.code, exc.message, exc.status, **exc.params)
+        return error_response(request, exc.code, exc.message, exc.status, **exc.params)
     live = live_event(request)
     await live.set_picture(slot, picture, connection="http:media")
     answer = {
@@ -52,11 +52,11 @@ async def upload(request: Request) -> Response:
 
 
 async def remove(request: Request) -> Response:
-    if refused := _refuse(request):
+    if refused := refuse_unless_host(request):
         return refused
     slot = _slot(request)
     if slot is None:
-        return _error(request, "unknown_slot", N_("There is no such picture to set."), 404)
+        return error_response(request, "unknown_slot", N_("There is no such picture to set."), 404)
     live = live_event(request)
     if slot in live.state.media:
         await live.set_picture(slot, None, connection="http:media")
@@ -84,7 +84,9 @@ async def picture(request: Request) -> Response:
 async def listing(request: Request) -> Response:
     """For the setup page: every picture slot of the event, what it is for, and its picture now."""
     if not is_host(request):
-        return _error(request, "unauthorized", N_("Not logged in as host, or the session expired: log in again."), 401)
+        return error_response(
+            request, "unauthorized", N_("Not logged in as host, or the session expired: log in again."), 401
+        )
     live = live_event(request)
     event = live.event
     slots = [("logo", "logo", ""), ("sponsors", "sponsors", "")]

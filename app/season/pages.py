@@ -24,7 +24,7 @@ from ..eventfile import EventFileError
 from ..i18n import N_
 from ..media import Picture
 from ..routes.common import choose_language, client_address, constant_time_equal, render, same_origin
-from ..routes.setup import _read_body, _replay
+from ..routes.setup_common import read_body, replay
 from ..signin import SignInLimits
 from ..spreadsheets import example_event
 from ..spreadsheets.bounds import MAX_UPLOAD_BYTES
@@ -174,12 +174,12 @@ async def create(request: Request) -> Response:
         return refused
     season = season_of(request)
     # read no further than the setup import does: the workbook and the multipart framing (docs/security.md)
-    body = await _read_body(request, MAX_UPLOAD_BYTES + 64 * 1024)
+    body = await read_body(request, MAX_UPLOAD_BYTES + 64 * 1024)
     if body is None:
         too_large = DomainError("too_large", N_("The file is larger than {mb} MB."), mb=MAX_UPLOAD_BYTES // 2**20)
         return _error(request, too_large, 413)
     try:
-        form = await _replay(request, body).form(max_files=1, max_fields=10)
+        form = await replay(request, body).form(max_files=1, max_fields=10)
     except Exception:
         return _error(request, DomainError("bad_request", N_("The request could not be read.")), 400)
     try:
