@@ -246,6 +246,12 @@ class LiveClient:
             if self._reader and self._reader.done() and not predicate(self.view):
                 raise AssertionError(f"connection closed (code {self.closed_code}) before the condition was met")
 
+    async def wait_closed(self, timeout: float = 10.0) -> int | None:
+        """Until the server has closed the connection; its close code."""
+        assert self._reader is not None
+        await asyncio.wait_for(asyncio.shield(self._reader), timeout)
+        return self.closed_code
+
     async def section(self, name: str, until: Callable[[Any], bool] = bool, timeout: float = 10.0) -> Any:
         """The section `name` once `until(section)` holds (by default: once it is non-empty).
 

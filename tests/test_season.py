@@ -185,7 +185,10 @@ async def test_an_archived_event_refuses_changes_and_keeps_its_exports(season: S
         refused = http.post("/events/semi/archive?lang=en")
         assert refused.status_code == 409, "not finished: not archived"
         await run_to_ceremony(season, http, "semi", {"p1": 90, "p2": 70})
+        console = await LiveClient(f"{season.ws_base}/e/semi/ws/host", cookie_header(http)).connect()
         assert http.post("/events/semi/archive").status_code == 303
+        await console.wait_closed()
+        assert console.closed_code == 4300, "an open console loads itself again and shows the archived banner"
         host = await LiveClient(
             f"{season.ws_base}/e/semi/ws/host", cookie_header(http) | {"Accept-Language": "zh"}
         ).connect()
@@ -215,9 +218,12 @@ async def test_an_archived_event_refuses_changes_and_keeps_its_exports(season: S
             assert http.get(f"/e/semi{path}").status_code == 200, path
         assert 'data-status="archived"' in http.get("/events").text
         assert 'data-testid="archived-banner"' in http.get("/e/semi/host/documents").text
-        # undo: reopened, the ceremony goes on
+        # undo: reopened; an open console is told to load itself again (it shows the event live again)
         assert http.post("/events/semi/reopen").status_code == 303
-        assert (await host.command("ceremony_step"))["ok"] is True
+        await host.wait_closed()
+        assert host.closed_code == 4300
+        host = await LiveClient(f"{season.ws_base}/e/semi/ws/host", cookie_header(http)).connect()
+        assert (await host.command("ceremony_step"))["ok"] is True, "the ceremony goes on"
         for client in (host, judge):
             await client.close()
 

@@ -4,6 +4,7 @@ a judge page) to the live event's app on the short URLs, or a "no live event" pa
 
 Switching the live event closes the board sockets that came in on the short URL with CLOSE_RELOAD:
 their pages load /board again and show the new live event (static/live.js). Per-event URLs never move.
+Archiving or reopening an event closes its host consoles the same way, so they show its new state.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 from .. import hostcheck
 from ..assets import StaticAssets
 from ..config import Settings
-from ..live import BOARD_TOPIC
+from ..live import BOARD_TOPIC, HOST_TOPIC
 from . import host_file
 from .folder import scan
 from .running import BrokenEvent, RunningEvent, StartFailed, start_event, stop_event
@@ -78,6 +79,14 @@ class Season:
         self.live_slug = slug
         if previous is not None and previous.slug != slug:
             await close_short_url_boards(previous)
+
+
+async def reload_host_consoles(running: RunningEvent, why: str) -> None:
+    """Close the event's host sockets with CLOSE_RELOAD: an open console loads itself again and shows
+    what changed (archived: the read-only banner and its controls refused; reopened: live again)."""
+    for subscriber in running.live.hub.subscribers_of(HOST_TOPIC):
+        with contextlib.suppress(Exception):
+            await subscriber.close(CLOSE_RELOAD, why)
 
 
 async def close_short_url_boards(running: RunningEvent) -> None:

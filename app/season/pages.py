@@ -31,7 +31,7 @@ from ..spreadsheets.bounds import MAX_UPLOAD_BYTES
 from ..spreadsheets.sandbox import ImportBusy, ImportTooCostly, read_upload_isolated
 from . import host_file
 from .creating import blank_definition, clean_title, copy_pictures, create_database, new_database, retitled
-from .dispatch import Season
+from .dispatch import Season, reload_host_consoles
 from .folder import FolderEntry
 from .running import StartFailed, describe, start_event
 
@@ -165,6 +165,7 @@ async def archive(request: Request) -> Response:
             409,
         )
     await running.live.set_archived(not reopen)
+    await reload_host_consoles(running, "the event was reopened" if reopen else "the event was archived")
     return _to_events(request, "reopened" if reopen else "archived")
 
 
