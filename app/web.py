@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import secrets
 import sqlite3
@@ -180,6 +181,7 @@ def create_app(settings: Settings, assets: StaticAssets | None = None) -> Starle
             def arrived() -> int:  # connections, their frames, audience votes (app/gc_policy.py)
                 return gc_policy.arrivals(hub.arrivals, hub.frames, votes.intake.accepted if votes is not None else 0)
 
+            tasks.append(asyncio.create_task(warm_document_modules(), name="warm-imports"))
             freezer = gc_policy.StormFreezer(arrived, hub.connected)
             hub.on_arrival = freezer.on_arrival
             tasks.append(asyncio.create_task(freezer.run(), name="gc-freeze"))
@@ -233,6 +235,24 @@ def create_app(settings: Settings, assets: StaticAssets | None = None) -> Starle
     app.state.assets = assets
     app.state.voter_ids = VoterIds(settings.secret)
     return app
+
+
+# Imported on first use by the routes that write documents and read spreadsheets (openpyxl, numpy:
+# most of a second), so the server listens sooner; imported in a thread just after start-up, so the
+# first download during the event does not hold the event loop for that long.
+DOCUMENT_MODULES = ("app.documents", "app.documents.judging_report", "app.spreadsheets.importing")
+
+
+async def warm_document_modules() -> None:
+    def import_all() -> None:
+        for name in DOCUMENT_MODULES:
+            importlib.import_module(name)
+
+    try:
+        await asyncio.to_thread(import_all)
+    except Exception:  # a broken install shows up at the first download, with its own error
+        log.warning("could not import the document modules ahead of use", exc_info=True)
+    gc_policy.freeze()  # what they built lives as long as the server: out of the collector's way
 
 
 async def _backup_loop(store: Store, settings: Settings) -> None:

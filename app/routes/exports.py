@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import datetime
+from types import ModuleType
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -17,13 +18,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import documents
+from .. import spreadsheets  # its names load on first use (app/spreadsheets/__init__.py)
 from ..eventfile_export import event_to_toml
-from ..spreadsheets import XLSX_MEDIA_TYPE, event_workbook, template_workbook
 from ..store import anchor_of
 from .common import is_host, live_event, redirect, render
 
 NO_STORE = {"cache-control": "no-store"}
+
+
+def documents() -> ModuleType:
+    """app.documents, imported on first use: with openpyxl and the judging statistics (numpy, scipy) it
+    takes most of a second to import, which every start of the server, a restart mid-event too, would
+    otherwise wait for."""
+    from .. import documents as module
+
+    return module
 
 
 def _deny(request: Request) -> Response | None:
@@ -48,10 +57,10 @@ def _download(request: Request, body: bytes | str, media_type: str, stem: str, s
 async def template_xlsx(request: Request) -> Response:
     if denied := _deny(request):
         return denied
-    body = await run_in_threadpool(template_workbook)
+    body = await run_in_threadpool(spreadsheets.template_workbook)
     return Response(
         body,
-        media_type=XLSX_MEDIA_TYPE,
+        media_type=spreadsheets.XLSX_MEDIA_TYPE,
         headers=NO_STORE | {"content-disposition": 'attachment; filename="roadshow-template.xlsx"'},
     )
 
@@ -59,8 +68,8 @@ async def template_xlsx(request: Request) -> Response:
 async def event_xlsx(request: Request) -> Response:
     if denied := _deny(request):
         return denied
-    body = await run_in_threadpool(event_workbook, live_event(request).event)
-    return _download(request, body, XLSX_MEDIA_TYPE, "event", "xlsx")
+    body = await run_in_threadpool(spreadsheets.event_workbook, live_event(request).event)
+    return _download(request, body, spreadsheets.XLSX_MEDIA_TYPE, "event", "xlsx")
 
 
 async def event_toml(request: Request) -> Response:
@@ -76,9 +85,9 @@ async def results_xlsx(request: Request) -> Response:
     if denied := _deny(request):
         return denied
     live = live_event(request)
-    state = documents.snapshot(live.state)
-    body = await run_in_threadpool(documents.results_workbook, state, time.time(), live.store.anchor)
-    return _download(request, body, XLSX_MEDIA_TYPE, "results", "xlsx")
+    state = documents().snapshot(live.state)
+    body = await run_in_threadpool(documents().results_workbook, state, time.time(), live.store.anchor)
+    return _download(request, body, spreadsheets.XLSX_MEDIA_TYPE, "results", "xlsx")
 
 
 async def scores_csv(request: Request) -> Response:
@@ -86,7 +95,7 @@ async def scores_csv(request: Request) -> Response:
         return denied
     live = live_event(request)
     entries = await live.store.journal()
-    text = documents.scores_csv(live.event, entries, anchor_of(entries))
+    text = documents().scores_csv(live.event, entries, anchor_of(entries))
     return _download(request, text, "text/csv; charset=utf-8", "scores", "csv")
 
 
@@ -94,14 +103,14 @@ async def event_inputs_csv(request: Request) -> Response:
     if denied := _deny(request):
         return denied
     live = live_event(request)
-    text = documents.event_inputs_csv(live.event, live.store.anchor)
+    text = documents().event_inputs_csv(live.event, live.store.anchor)
     return _download(request, text, "text/csv; charset=utf-8", "event-inputs", "csv")
 
 
 def _page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
     base = {
         "printed": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
-        "fmt": documents.fmt_score,
+        "fmt": documents().fmt_score,
         "anchor": live_event(request).store.anchor,  # printed on every page (docs/reliability.md)
     }
     return render(request, name, base | context, status_code=status_code)
@@ -111,7 +120,7 @@ async def documents_page(request: Request) -> Response:
     if denied := _deny(request):
         return denied
     live = live_event(request)
-    awards, final = documents.current_awards(live.state)
+    awards, final = documents().current_awards(live.state)
     return render(
         request,
         "documents.html",
@@ -126,7 +135,7 @@ async def print_scoresheets(request: Request) -> Response:
     judge = request.path_params.get("judge")
     if judge is not None and live.event.judge(judge) is None:
         return render(request, "error.html", {"error_kind": "not_found"}, status_code=404)
-    sheets = documents.judge_score_sheets(live.state, [judge] if judge else None)
+    sheets = documents().judge_score_sheets(live.state, [judge] if judge else None)
     return _page(request, "print/scoresheets.html", {"sheets": sheets})
 
 
@@ -134,7 +143,7 @@ async def print_results(request: Request) -> Response:
     if denied := _deny(request):
         return denied
     live = live_event(request)
-    context = documents.results_page(live.state)
+    context = documents().results_page(live.state)
     return _page(request, "print/results.html", context)
 
 
@@ -143,7 +152,7 @@ async def print_certificates(request: Request) -> Response:
         return denied
     live = live_event(request)
     award = request.query_params.get("award") or None
-    certificates, final = documents.certificates(live.state, award)
+    certificates, final = documents().certificates(live.state, award)
     return _page(
         request, "print/certificates.html", {"certificates": certificates, "final": final, "award_filter": award}
     )

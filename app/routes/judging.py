@@ -14,12 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import documents
-from ..documents.judging_charts import heat_map, leniency_bars, stability_bars
-from ..documents.judging_report import judging_report, project_outliers
 from ..live import LiveEvent
 from .common import is_host, live_event, render
-from .exports import NO_STORE, _deny, _page
+from .exports import NO_STORE, _deny, _page, documents
 
 
 async def _report(live: LiveEvent, app_state: Any) -> dict[str, Any]:
@@ -28,12 +25,16 @@ async def _report(live: LiveEvent, app_state: Any) -> dict[str, Any]:
     cached = getattr(app_state, "judging_report", None)
     if cached is not None and cached[0] == key:
         return cached[1]
-    report = await run_in_threadpool(judging_report, documents.snapshot(live.state))
+    from ..documents.judging_report import judging_report  # imported on first use (exports.documents)
+
+    report = await run_in_threadpool(judging_report, documents().snapshot(live.state))
     app_state.judging_report = (key, report)
     return report
 
 
 def _context(live: LiveEvent, report: dict[str, Any]) -> dict[str, Any]:
+    from ..documents.judging_charts import heat_map, leniency_bars, stability_bars
+
     event = live.event
     titles = {p.id: p.short_title or p.title for p in event.projects}
     names = {j.id: j.name for j in event.judges}
@@ -97,6 +98,8 @@ async def outliers_json(request: Request) -> Response:
     project = request.query_params.get("project", "")
     if live.event.project(project) is None:
         return JSONResponse({"error": "unknown_project"}, status_code=404, headers=NO_STORE)
+    from ..documents.judging_report import project_outliers
+
     return JSONResponse({"project": project, "outliers": project_outliers(live.state, project)}, headers=NO_STORE)
 
 

@@ -19,8 +19,6 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-import openpyxl
-
 from ..domain.text import clean_line
 from ..i18n import N_, Message
 from .layout import MAX_ROWS
@@ -41,6 +39,8 @@ def workbook_refusal(data: bytes) -> Message | None:
     """Why `data` will not be opened as a workbook, or None. Reads only the zip's directory."""
     if len(data) > MAX_UPLOAD_BYTES:
         return Message(N_("the file is larger than {mb} MB"), {"mb": MAX_UPLOAD_BYTES // _MIB})
+    import openpyxl  # on first use (app/spreadsheets/__init__.py)
+
     if not openpyxl.DEFUSEDXML:  # a dependency (pyproject.toml); never parse a workbook without it
         return Message(N_("workbooks cannot be read safely here: the defusedxml package is missing"))
     try:

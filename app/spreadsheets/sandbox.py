@@ -22,7 +22,6 @@ import sys
 from pathlib import Path
 
 from ..domain.models import Event
-from .importing import import_projects_csv, import_workbook
 from .preview import ImportPreview
 
 MEMORY_LIMIT_BYTES = 512 * 1024 * 1024  # the child's address space (Python and openpyxl take ~160 MB)
@@ -41,6 +40,7 @@ class ImportTooCostly(RuntimeError):
 
 def read_upload(kind: str, name: str, data: bytes, base: Event) -> tuple[ImportPreview, str | None]:
     """(preview, note). `kind` is "xlsx" or "csv"; note is "gb18030" when a CSV was not UTF-8."""
+    from .importing import import_projects_csv, import_workbook  # openpyxl: on first use
     if kind == "csv":
         note = None
         try:
@@ -94,6 +94,9 @@ async def read_upload_isolated(kind: str, name: str, data: bytes, base: Event) -
 
 def _child() -> None:
     memory, cpu = int(sys.argv[1]), int(sys.argv[2])
+    # Everything the reading needs is imported before the limits: the limits are for the upload, and
+    # numpy's OpenBLAS reserves address space per core as it loads (more than a small limit allows).
+    from . import importing  # noqa: F401
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))  # SIGXCPU at the soft limit ends the child
     kind, name, data, base = pickle.loads(sys.stdin.buffer.read())
