@@ -34,18 +34,10 @@ class MediaTable:
 
     async def all_media(self) -> dict[str, Picture]:
         """slot -> every stored picture whose bytes still match their digest (a copied event takes
-        them: app/season/creating.py)."""
-        from .media import Picture
-
+        them: app/season/creating.py); the digests are checked in a worker thread."""
         async with self._conn.execute("SELECT slot, mime, width, height, sha256, data FROM media") as cur:
-            rows = await cur.fetchall()
-        pictures = {}
-        for row in rows:
-            data = bytes(row["data"])
-            if hashlib.sha256(data).hexdigest() == row["sha256"]:
-                picture = Picture(str(row["mime"]), int(row["width"]), int(row["height"]), data, str(row["sha256"]))
-                pictures[str(row["slot"])] = picture
-        return pictures
+            rows = [tuple(row) for row in await cur.fetchall()]
+        return await asyncio.to_thread(_intact_pictures, rows)
 
     async def media_digests(self) -> dict[str, str]:
         """slot -> sha256 of every stored picture."""
@@ -77,3 +69,14 @@ class MediaTable:
                 self._last_seq, self._last_hash = seq, head  # the journal row was rolled back with it
                 raise
             return entry
+
+
+def _intact_pictures(rows: list[tuple[Any, ...]]) -> dict[str, Picture]:
+    """(slot, mime, width, height, sha256, data) rows -> the pictures whose data matches its digest."""
+    from .media import Picture
+
+    pictures = {}
+    for slot, mime, width, height, sha256, data in rows:
+        if hashlib.sha256(bytes(data)).hexdigest() == sha256:
+            pictures[str(slot)] = Picture(str(mime), int(width), int(height), bytes(data), str(sha256))
+    return pictures

@@ -237,7 +237,7 @@ def vote_section(state: EventState) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- sections and what they read
-# Each section with the aspects of the state it reads (see Touched in app/domain/state.py): after a
+# Each section with the aspects of the state it reads (see Touched in app/domain/touched.py): after a
 # change the live service recomputes only the sections that read something the change touched. The
 # "event" aspect (a new definition) is read by every section. tests/test_views_incremental.py replays
 # whole events and checks that recomputing only these gives exactly what recomputing all would.

@@ -8,7 +8,7 @@ import importlib
 import logging
 import secrets
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -181,7 +181,8 @@ def create_app(settings: Settings, assets: StaticAssets | None = None) -> Starle
             def arrived() -> int:  # connections, their frames, audience votes (app/gc_policy.py)
                 return gc_policy.arrivals(hub.arrivals, hub.frames, votes.intake.accepted if votes is not None else 0)
 
-            tasks.append(asyncio.create_task(warm_document_modules(), name="warm-imports"))
+            warm = warm_document_modules(lambda: hub.arrivals)
+            tasks.append(asyncio.create_task(warm, name="warm-imports"))
             freezer = gc_policy.StormFreezer(arrived, hub.connected)
             hub.on_arrival = freezer.on_arrival
             tasks.append(asyncio.create_task(freezer.run(), name="gc-freeze"))
@@ -238,12 +239,25 @@ def create_app(settings: Settings, assets: StaticAssets | None = None) -> Starle
 
 
 # Imported on first use by the routes that write documents and read spreadsheets (openpyxl, numpy:
-# most of a second), so the server listens sooner; imported in a thread just after start-up, so the
-# first download during the event does not hold the event loop for that long.
+# most of a second), so the server listens sooner; imported in a thread soon after start-up, so the
+# first download during the event does not hold the event loop for that long. Not while phones are
+# connecting: a server restarted mid-event meets a storm of reconnections at once, and the import
+# would compete with it for the interpreter.
 DOCUMENT_MODULES = ("app.documents", "app.documents.judging_report", "app.spreadsheets.importing")
+WARM_AFTER_QUIET_SECONDS = 2.0  # no connection arrived for this long: the storm, if any, is over
+WARM_AT_THE_LATEST_SECONDS = 60.0  # ... or this long after start-up, whatever happens
 
 
-async def warm_document_modules() -> None:
+async def warm_document_modules(arrivals: Callable[[], int] = lambda: 0) -> None:
+    """Import DOCUMENT_MODULES in a worker thread once `arrivals()` (connections accepted so far) has
+    not moved for WARM_AFTER_QUIET_SECONDS, then freeze what they built."""
+    loop = asyncio.get_running_loop()
+    started, seen, quiet_since = loop.time(), arrivals(), loop.time()
+    while loop.time() - quiet_since < WARM_AFTER_QUIET_SECONDS and loop.time() - started < WARM_AT_THE_LATEST_SECONDS:
+        await asyncio.sleep(0.25)
+        if arrivals() != seen:
+            seen, quiet_since = arrivals(), loop.time()
+
     def import_all() -> None:
         for name in DOCUMENT_MODULES:
             importlib.import_module(name)

@@ -157,6 +157,7 @@ def main() -> None:
     if os.environ.get("ROADSHOW_BENCH_GC") == "default":  # for comparison: CPython's collector as it comes
         gc_policy.install = lambda: gc.callbacks.append(gc_policy.STATS.callback)  # statistics only
         gc_policy.StormFreezer = _NoFreezer  # type: ignore[assignment,misc]
+        gc_policy.freeze = lambda: None  # nor after the document modules are warmed (app/web.py)
     app = create_app(settings)
     # Every benchmark viewer connects from 127.0.0.1: lift the per-address limits meant for a hall
     # of phones (app/admission.py, app/connections.py), and nothing else.

@@ -153,7 +153,8 @@ export class LiveConnection {
       if (ws !== this.ws) return;
       this.ws = null;
       if (event.code === CLOSE_RELOAD) {
-        // the season's live event changed under this short URL (/board): load the page again
+        // the season changed what this page shows (docs/protocol.md, 4300): the live event under this short
+        // URL (/board), or this event was archived or reopened (its host console): load the page again
         this.stopped = true;
         location.reload();
         return;

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from app.domain.errors import DomainError
+from app.media import Picture, process
+from app.season import creating, host_file
 from app.season import folder as folder_module
-from app.season import host_file
-from app.season.creating import blank_definition, clean_title, new_database, retitled
+from app.season.creating import blank_definition, clean_title, create_database, new_database, retitled
 from app.season.folder import MAX_SLUG_LENGTH, scan, slug_for, valid_slug
 from app.security import verify_password
+from tests.conftest import MINI_EVENT
 
 
 def test_slugs_from_file_names() -> None:
@@ -87,3 +93,33 @@ def test_new_event_names_and_titles_are_checked(tmp_path: Path) -> None:
     assert clean_title("x" * 200) == "x" * 200
     assert 'title = "春季"' in blank_definition("春季")
     assert 'title = "Copy"' in retitled(blank_definition("春季"), "Copy")
+
+
+def _picture(color: tuple[int, int, int]) -> Picture:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(buffer, "PNG")
+    return process(buffer.getvalue(), "project")
+
+
+async def test_a_copy_takes_only_the_pictures_it_has_a_place_for(tmp_path: Path) -> None:
+    """A project removed from the source may have left its picture behind: it must not come back on
+    whoever gets that id in the copy."""
+    db = tmp_path / "copy.db"
+    pictures = {"logo": _picture((1, 2, 3)), "project:p1": _picture((4, 5, 6)), "project:gone": _picture((7, 8, 9))}
+    await create_database(db, MINI_EVENT.read_text(encoding="utf-8"), pictures, "semi")
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        stored = dict(conn.execute("SELECT slot, sha256 FROM media").fetchall())
+        journalled = [row[0] for row in conn.execute("SELECT data FROM journal WHERE kind = 'media_set'")]
+    assert stored == {"logo": pictures["logo"].sha256, "project:p1": pictures["project:p1"].sha256}
+    assert len(journalled) == 2 and all('"copy of semi"' in data for data in journalled)
+
+
+async def test_a_copy_that_fails_half_way_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(*args: object) -> list[str]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(creating, "copy_pictures", broken)
+    db = tmp_path / "copy.db"
+    with pytest.raises(sqlite3.OperationalError):
+        await create_database(db, MINI_EVENT.read_text(encoding="utf-8"), {"logo": _picture((1, 2, 3))}, "semi")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [], "the slug stays free"

@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.errors import DomainError
+from ..domain.media import slot_exists
 from ..domain.text import clean_line
-from ..eventfile import EventFileError, parse_event
+from ..eventfile import parse_event
 from ..eventfile_export import dump_toml, event_to_data, event_to_toml
 from ..i18n import N_
 from ..media import Picture
@@ -61,22 +62,33 @@ def blank_definition(title: str) -> str:
     return retitled(event_to_toml(example_event()), title)
 
 
-async def create_database(db: Path, definition: str) -> None:
-    """Write the new event's database (a new session secret, new judge links and PINs)."""
+async def create_database(
+    db: Path, definition: str, pictures: dict[str, Picture] | None = None, source: str = ""
+) -> None:
+    """Write the new event's database (a new session secret, new judge links and PINs), with a copied
+    event's `pictures` (from event `source`). Nothing is left behind if any of it fails: the slug
+    stays free."""
     try:
         await prepare(db, definition)
-    except EventFileError:
-        db.unlink(missing_ok=True)
+        if pictures:
+            await copy_pictures(db, pictures, source)
+    except BaseException:
+        for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
+            path.unlink(missing_ok=True)
         raise
 
 
 async def copy_pictures(db: Path, pictures: dict[str, Picture], source_slug: str) -> list[str]:
     """Store a copied event's pictures (logo, sponsors, projects', judges') in its new database, each
-    journalled as `media_set` with where it came from; the slots stored. The definition is the
-    source's, so every slot still names a project or judge of the copy."""
+    journalled as `media_set` with where it came from; the slots stored. Only the slots the copy has
+    a place for: a project or judge removed from the source may have left its picture behind, which
+    would otherwise come back on whoever gets that id in the copy."""
     stored = []
     async with Store.open(db) as store:
+        event = parse_event(await store.get_meta("event_toml") or "", stored=True)
         for slot, picture in sorted(pictures.items()):
+            if not slot_exists(event, slot):
+                continue
             size = {"bytes": len(picture.data), "width": picture.width, "height": picture.height}
             data = {"slot": slot, "sha256": picture.sha256, **size, "source": f"copy of {source_slug}"}
             await store.set_media(slot, picture, "system", None, data)

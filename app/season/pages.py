@@ -30,7 +30,7 @@ from ..spreadsheets import example_event
 from ..spreadsheets.bounds import MAX_UPLOAD_BYTES
 from ..spreadsheets.sandbox import ImportBusy, ImportTooCostly, read_upload_isolated
 from . import host_file
-from .creating import blank_definition, clean_title, copy_pictures, create_database, new_database, retitled
+from .creating import blank_definition, clean_title, create_database, new_database, retitled
 from .dispatch import Season, reload_host_consoles
 from .folder import FolderEntry
 from .running import StartFailed, describe, start_event
@@ -206,9 +206,7 @@ async def create(request: Request) -> Response:
                 definition = await _from_spreadsheet(name, data, title)
             else:
                 definition = blank_definition(title)
-            await create_database(db, definition)
-            if fields["kind"] == "copy" and pictures:
-                await copy_pictures(db, pictures, fields["source"])
+            await create_database(db, definition, pictures, fields["source"])
         except DomainError as exc:
             return _error(request, exc, 400, fields)
         except EventFileError as exc:

@@ -59,7 +59,7 @@ test("ceremony: no rank where it means nothing; the leader comes with the team",
 });
 
 test("ceremony: a team and its leader on the same card where the leader award pairs them", () => {
-  // the board's section (app/views.py): p2's team on stage, its leader revealed with it
+  // the board's section (app/results_views.py): p2's team on stage, its leader revealed with it
   const teams = { ...TEAMS, winners: TEAMS.winners.slice(1, 2) };
   const leaders = { id: "leaders", name: "优秀团队负责人", kind: "team_leaders", winners: [{ name: "王丽娟", project: "p2" }] };
   const current = { award: 0, winner: 0, with: [{ award: 1, winner: 0 }] };

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 
 import { stepContent, stepReveals } from "../host/ceremony-steps.js";
 
-// as host_ceremony sends them (app/views.py): teams t1, t2 with their leaders; the leaders' recap; a roll
+// as host_ceremony sends them (app/results_views.py): teams t1, t2 with their leaders; the leaders' recap; a roll
 const AWARDS = [
   { name: "优秀团队", kind: "top_projects", winners: [{ name: "T1", rank: 1 }, { name: "T2", rank: 2 }] },
   { name: "优秀负责人", kind: "team_leaders", winners: [{ name: "L1" }, { name: "L2" }] },

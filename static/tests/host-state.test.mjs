@@ -9,7 +9,7 @@ const ONLINE = { online: true, now: 1000, nowMs: 0 };
 /** A view with projects p1..p3 in the given phases; `current` names the one on stage. */
 function view(statuses, current = null, extra = {}) {
   if (extra.ceremony) {
-    // as the server sends it (app/views.py): the step count only in the host's own host_ceremony
+    // as the server sends it (app/results_views.py): the step count only in the host's own host_ceremony
     const { total_steps, ...board } = extra.ceremony;
     extra = { ...extra, ceremony: board, host_ceremony: { step: board.step, total_steps } };
   }
