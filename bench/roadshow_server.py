@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import importlib
 import os
 import resource
 import sys
@@ -43,7 +44,7 @@ from app.connections import GuardedHttpProtocol
 from app.live import LiveEvent
 from app.setup import prepare
 from app.store import Store
-from app.web import create_app
+from app.web import DOCUMENT_MODULES, create_app
 from bench.event import bench_event_text
 from bench.viewers import padding
 
@@ -158,6 +159,11 @@ def main() -> None:
         gc_policy.install = lambda: gc.callbacks.append(gc_policy.STATS.callback)  # statistics only
         gc_policy.StormFreezer = _NoFreezer  # type: ignore[assignment,misc]
         gc_policy.freeze = lambda: None  # nor after the document modules are warmed (app/web.py)
+    # The document modules (openpyxl, numpy) are imported by the server soon after start-up, once
+    # connections stop arriving (app/web.py); here before it, so the memory measured per viewer is the
+    # viewers' and not those modules'.
+    for name in DOCUMENT_MODULES:
+        importlib.import_module(name)
     app = create_app(settings)
     # Every benchmark viewer connects from 127.0.0.1: lift the per-address limits meant for a hall
     # of phones (app/admission.py, app/connections.py), and nothing else.

@@ -130,3 +130,31 @@ async def test_the_hub_reports_each_arrival() -> None:
     hub.add("board", Viewer())
     assert seen == [1, 2]  # called after the subscriber is counted
     assert hub.connected() == 2
+
+
+async def test_survivors_are_frozen_after_every_few_middle_generation_passes(policy: gc_policy.GcStats) -> None:
+    """Whatever made them (a storm's handshakes run long before their connections are registered),
+    what survives generation-1 passes is frozen after GEN1_PASSES_PER_FREEZE of them, so the oldest
+    generation never holds much that a full pass would walk."""
+    freezer = gc_policy.StormFreezer(lambda: 0, lambda: 0)
+    task = asyncio.create_task(freezer.run())
+    try:
+        await asyncio.sleep(0)  # run() registers its callback
+        assert freezer.after_pass in gc.callbacks
+        freezes = policy.freezes
+        survivors = [Node() for _ in range(HALL)]
+        for _ in range(gc_policy.GEN1_PASSES_PER_FREEZE - 1):
+            gc.collect(1)
+        await asyncio.sleep(0)
+        assert policy.freezes == freezes  # one pass short
+        gc.collect(1)
+        for _ in range(10):
+            await asyncio.sleep(0)  # the freeze is made from the event loop
+        assert policy.freezes == freezes + 1
+        assert len(gc.get_objects(2)) < HALL, "the survivors left the oldest generation for the permanent one"
+        assert survivors
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert freezer.after_pass not in gc.callbacks
