@@ -15,6 +15,9 @@ What Roadshow does about it:
   since the last freeze (checked as each one is accepted, and every quarter of a second), it freezes
   again, so a hall's connections are walked by at most a few young collections before they are out
   of the way. Freezing is a list splice: it costs microseconds whatever the heap size;
+- it also freezes at the end of every GEN1_PASSES_PER_FREEZE-th generation-1 pass (a gc callback),
+  whatever made the survivors: a reconnect storm's upgrade requests are handled long after their
+  connections were accepted, in one turn of the event loop;
 - the traffic of a connected hall counts like a storm too (FRAMES_PER_ARRIVAL frames, e.g. the page's
   pings, or VOTES_PER_ARRIVAL audience votes as one connection): what each frame leaves waiting for
   the next one, and the record each vote leaves for the event, are frozen in the same way instead of
