@@ -66,12 +66,9 @@ def _trusted_proxies(args: argparse.Namespace) -> list[str]:
     return [*from_env, *(args.trusted_proxy or [])]
 
 
-def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool, base_dir: Path | None = None) -> None:
-    """Listen, lock the database, open the event, then serve; the banner comes once it is serving.
-    The order matters: a busy port or a database served elsewhere stops before anything is created."""
-    from .web import create_app
-
-    tls = bool(args.ssl_certfile and args.ssl_keyfile)
+def check_serving_options(args: argparse.Namespace) -> tuple[bool, str | None]:
+    """(HTTPS on, the public URL) from `serve`'s options, or CliError: both TLS files or neither, each
+    an existing file; a valid --public-url. Checked before anything listens or is written."""
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise CliError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
     for pem in (args.ssl_certfile, args.ssl_keyfile):
@@ -81,6 +78,15 @@ def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool
         public = parse_public_url(args.public_url) if args.public_url else None
     except PublicUrlError as exc:
         raise CliError(str(exc)) from None
+    return bool(args.ssl_certfile and args.ssl_keyfile), public
+
+
+def _serve(args: argparse.Namespace, db: str, event_text: str | None, demo: bool, base_dir: Path | None = None) -> None:
+    """Listen, lock the database, open the event, then serve; the banner comes once it is serving.
+    The order matters: a busy port or a database served elsewhere stops before anything is created."""
+    from .web import create_app
+
+    tls, public = check_serving_options(args)
     new_database_place(db)
     try:
         sock = listen(args.host, args.port)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -64,10 +63,6 @@ class ConnectionGuard:
         self.trusted: frozenset[str] = frozenset()
         self.by_address: dict[str, dict[GuardedHttpProtocol, None]] = {}
         self.refused = 0  # connections closed by this guard (for tests and the benchmark)
-        # TCP connections accepted, and who to tell as each one is (app/gc_policy.py freezes storms of
-        # them: a connection's objects exist from here on, well before its websocket is registered)
-        self.accepted = 0
-        self.accept_hooks: list[Callable[[], None]] = []
 
     def max_connections(self) -> int:
         return max(16, open_files_limit() - CONNECTION_FD_RESERVE)
@@ -105,9 +100,6 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def connection_made(self, transport: Any) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self.address = self.client[0] if self.client else ""
-        self.guard.accepted += 1
-        for hook in self.guard.accept_hooks:
-            hook()
         self._deadline: asyncio.TimerHandle | None = None
         self._header_bytes = 0
         self._awaiting_headers = True

@@ -171,7 +171,7 @@ class StormFreezer:
     counter that only grows: a reconnect storm counts in full though the number connected stays the
     same); `connected()`: connections open now.
 
-    Two triggers share one count. `on_arrival` runs synchronously as each connection is accepted (the
+    Two triggers share one count. `on_arrival` runs synchronously as each connection is registered (the
     hub calls it): within a storm the hall is frozen every FREEZE_BATCH connections, so no young
     generation ever holds more than about FREEZE_BATCH connections' objects. When a quarter-second
     clock was the only trigger, a storm of ~5,000 connections a second filled the middle generation

@@ -22,7 +22,6 @@ from . import gc_policy, hostcheck, i18n
 from .admission import Admission
 from .assets import StaticAssets
 from .config import Settings
-from .connections import GuardedHttpProtocol
 from .hub import Hub
 from .live import LiveEvent
 from .routes import api, exports, host_admin, judging, live, media, pages, tickets
@@ -179,26 +178,18 @@ def create_app(settings: Settings, assets: StaticAssets | None = None) -> Starle
             gc_policy.install()
             votes = live_event.votes
 
-            guard = GuardedHttpProtocol.guard  # TCP connections as they are accepted (app/connections.py)
-
-            def connections() -> int:  # accepted, and registered as subscribers: storms show in both
-                return guard.accepted + hub.arrivals
-
             def arrived() -> int:  # connections, their frames, audience votes (app/gc_policy.py)
                 votes_accepted = votes.intake.accepted if votes is not None else 0
-                return gc_policy.arrivals(connections(), hub.frames, votes_accepted)
+                return gc_policy.arrivals(hub.arrivals, hub.frames, votes_accepted)
 
-            warm = warm_document_modules(connections)
+            warm = warm_document_modules(lambda: hub.arrivals)
             tasks.append(asyncio.create_task(warm, name="warm-imports"))
             freezer = gc_policy.StormFreezer(arrived, hub.connected)
             hub.on_arrival = freezer.on_arrival
-            guard.accept_hooks.append(freezer.on_arrival)
             tasks.append(asyncio.create_task(freezer.run(), name="gc-freeze"))
             try:
                 yield
             finally:
-                with contextlib.suppress(ValueError):
-                    guard.accept_hooks.remove(freezer.on_arrival)
                 for task in tasks:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):

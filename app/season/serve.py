@@ -20,7 +20,6 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount, Route
 
 from ..assets import StaticAssets
-from ..cli_files import CliError, existing_file
 from ..config import Settings
 from ..signin import SignInLimits
 from . import host_file, pages, round_form
@@ -70,20 +69,10 @@ def serve_folder(args: argparse.Namespace, folder: Path) -> None:
     from .. import i18n
     from ..admission import raise_open_files_limit
     from ..banner import announce, terminal_language
-    from ..cli import UVICORN_OPTIONS
-    from ..links import PublicUrlError, parse_public_url
+    from ..cli import UVICORN_OPTIONS, check_serving_options
     from ..serving import listen, run
 
-    try:
-        public = parse_public_url(args.public_url) if args.public_url else None
-    except PublicUrlError as exc:
-        raise CliError(str(exc)) from None
-    tls = bool(args.ssl_certfile and args.ssl_keyfile)
-    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
-        raise CliError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
-    for pem in (args.ssl_certfile, args.ssl_keyfile):
-        if pem:
-            existing_file(pem, "a PEM file")
+    tls, public = check_serving_options(args)
     sock = listen(args.host, args.port)  # first: a busy port stops before any file is written
     try:
         held, new_password = host_file.ensure_host(folder, getattr(args, "password", None))
