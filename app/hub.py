@@ -15,8 +15,8 @@ binary frame, and offers that frame to every subscriber:
   `send()`, with `send_timeout`, after the direct pass.
 
 The direct pass yields every `slice_seconds` (0.5 ms) to the event loop's other tasks, and while a
-command is being handled to the process' other threads (the SQLite thread committing a judge's score)
-too, so a judge's command and its acknowledgement never wait for a whole audience fan-out.
+database call is in flight to the SQLite thread too (app/gil_handoff.py), so a judge's command, its
+commit and its acknowledgement never wait for a whole audience fan-out.
 Acknowledgements never go through the hub: they are written straight to the judge's own socket.
 """
 
@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import socket
 import struct
 import time
@@ -35,12 +34,12 @@ from typing import Any, Protocol
 
 import orjson
 
+from . import gil_handoff
+
 log = logging.getLogger("roadshow.hub")
 
 PRIORITY_PAUSE = 0.05  # longest pause of a fan-out for a command (Hub.priority) before one more slice
 SEND_BUFFER = 64 * 1024  # SO_SNDBUF for each websocket (Linux doubles it: 128 KiB of kernel buffer)
-
-_sched_yield = getattr(os, "sched_yield", lambda: None)  # not on Windows
 
 # What Subscriber.offer() answers.
 WRITTEN = 1  # on its way (written to the socket, held until the snapshot is out, or the socket is already gone)
@@ -244,14 +243,11 @@ class Hub:
 
     async def yield_to_commands(self) -> None:
         """Called between slices of background work (a fan-out, the deferred rankings, a vote batch's
-        acks): let the other tasks of the event loop run; and while a command is being handled
-        (priority()), first let the other threads of this process run (sched_yield releases the GIL
-        and the CPU to the SQLite thread committing the command), then wait for the command, at most
-        PRIORITY_PAUSE. sched_yield only then: on a machine with other busy processes (the projector's
-        browser on the host's laptop) it gives the CPU away for a whole time slice, and a 10,000-viewer
-        fan-out made ~200 such calls (docs/performance.md, "Audience vote burst")."""
-        if self._priority:
-            _sched_yield()
+        acks): let the SQLite thread take the GIL if it has a call in flight (app/gil_handoff.py: a
+        busy loop would otherwise keep it from the thread committing a judge's score), and the other
+        tasks of the event loop run; while a command is being handled (priority()), then wait for it,
+        at most PRIORITY_PAUSE."""
+        gil_handoff.hand_over()
         await asyncio.sleep(0)
         if self._priority:
             with contextlib.suppress(TimeoutError):

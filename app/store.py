@@ -20,6 +20,7 @@ from typing import Any
 import aiosqlite
 import orjson
 
+from . import gil_handoff
 from .audit_chain import (
     CHAIN_RULE,
     DEFINITION_KINDS,
@@ -118,7 +119,7 @@ class Store(CredentialsTables, MediaTable):
     @classmethod
     @asynccontextmanager
     async def open(cls, path: str | Path) -> AsyncIterator[Store]:
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn = await gil_handoff.connect(path, isolation_level=None)  # counts its calls in flight
         try:
             conn.row_factory = sqlite3.Row
             await _refuse_foreign(conn, path)  # before WAL mode changes the file's header

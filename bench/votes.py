@@ -121,6 +121,44 @@ def fanouts_between(after: dict[str, Any], since: float) -> dict[str, Any]:
     return {"count": len(board), "send_loop_ms": ms([f[3] - f[2] for f in board])}
 
 
+def between(entries: list[list[float]], since: float, until: float) -> list[list[float]]:
+    return [e for e in entries if since <= e[0] < until]
+
+
+def server_side(timings: dict[str, Any], since: float, until: float) -> dict[str, Any]:
+    """Where the judges' commands spent their time inside the server between `since` and `until`
+    (monotonic): waiting for the event loop after their bytes arrived, and in total up to the ack
+    written; the durable append in them, the vote batches' trips to the SQLite thread, and the event
+    loop's lags over 2 ms (bench/vote_server.py)."""
+    commands = between(timings["judge_commands"], since, until)
+    lags = [lag for _, lag in between(timings["loop_lag"], since, until)]
+    return {
+        "judge_wait_ms": ms([handled - received for received, handled, _ in commands]),
+        "judge_total_ms": ms([done - received for received, _, done in commands]),
+        "judge_store_append_ms": ms([d for _, d in between(timings["store_append"], since, until)]),
+        "vote_write_batch_ms": ms([d for _, d in between(timings["vote_write_batch"], since, until)]),
+        "loop_lags_over_2ms": {"count": len(lags), "max_ms": round(1000 * max(lags, default=0.0), 1)},
+        "slowest_judge_commands": [slow_command(timings, c) for c in sorted(commands, key=lambda c: c[2] - c[0])[-3:]],
+    }
+
+
+def slow_command(timings: dict[str, Any], command: list[float]) -> dict[str, Any]:
+    """One judge command's time inside the server and what overlapped it (ms)."""
+    received, handled, done = command
+
+    def inside(name: str) -> list[float]:
+        return [round(1000 * d, 2) for t, d in timings[name] if t < done and t + d > received]
+
+    return {
+        "wait": round(1000 * (handled - received), 2),
+        "total": round(1000 * (done - received), 2),
+        "live_execute": inside("live_execute"),
+        "store_append": inside("store_append"),
+        "vote_write_batch": inside("vote_write_batch"),
+        "loop_lag": inside("loop_lag"),
+    }
+
+
 def collections_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {
         "passes": [b - a for a, b in zip(before["passes"], after["passes"], strict=True)],
@@ -180,6 +218,7 @@ async def hall(folder: Path, n: int, label: str, workers: VoterWorkers) -> Async
     try:
         await workers.call("connect", [{"port": server.port, "voters": s, "at_once": at_once} for s in shares])
         judges = await prepare(server)
+        server.stats()  # starts the server's loop-lag probe (bench/vote_server.py)
         quiet_client_gc()  # this process: the judges' clients
         await asyncio.sleep(SETTLE)  # the host's changes reach the whole hall before "idle" starts
         yield server, judges
@@ -215,14 +254,18 @@ def merge(results: list[dict[str, Any]]) -> tuple[dict[str, float], dict[str, fl
 
 async def measured_run(folder: Path, n: int, window: float, workers: VoterWorkers) -> dict[str, Any]:
     async with hall(folder, n, "burst", workers) as (server, judges):
+        idle_started = time.monotonic()
         idle = await judges_score(judges, window)
+        idle_ended = time.monotonic()
         pid = server.proc.pid  # type: ignore[union-attr]
         before, stats_before = proc_usage(pid), server.stats()
         load_before, started = os.getloadavg()[0], time.monotonic()
         calls = asyncio.ensure_future(workers.call("burst", burst_args(workers, n, window)))
         during = await judges_score(judges, window + 0.2)
+        burst_ended = time.monotonic()
         sent, acked, refused = merge(await calls)
         after, stats_after = proc_usage(pid), server.stats()
+    timings = stats_after["timings"]
     return {
         "voters": n,
         "workers": len(workers.pipes),
@@ -231,6 +274,8 @@ async def measured_run(folder: Path, n: int, window: float, workers: VoterWorker
         "vote_ack_ms": ms([acked[v] - sent[v] for v in acked if v in sent]),
         "judge_idle_ms": ms(idle),
         "judge_burst_ms": ms(during),
+        "server_side_idle": server_side(timings, idle_started, idle_ended),
+        "server_side_burst": server_side(timings, started, burst_ended),
         "server_cpu_s": round(after["cpu_s"] - before["cpu_s"], 2),
         "server_rss_mb": round(after["rss_mb"], 1),
         "server_peak_mb": round(after["peak_mb"], 1),

@@ -11,11 +11,11 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from app import gc_policy, live_votes, vote_intake
-from app import hub as hub_module
+from app import gc_policy, gil_handoff, live_votes, vote_intake
 from app import store as store_module
 from app.domain.models import AudienceRules
 from app.hub import Hub
@@ -244,19 +244,26 @@ async def test_a_hall_that_keeps_pinging_is_frozen_without_new_connections() -> 
             item["waiter"][0].cancel()
 
 
-async def test_background_work_gives_the_cpu_away_only_while_a_command_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """sched_yield hands the CPU to every other process of the machine for a time slice: between the
-    slices of a fan-out it is only worth it while a judge's command is being handled (its commit runs
-    on the SQLite thread and needs the GIL)."""
-    yields: list[int] = []
-    monkeypatch.setattr(hub_module, "_sched_yield", lambda: yields.append(1))
+async def test_background_work_hands_the_gil_over_only_while_a_database_call_is_in_flight(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Between the slices of a fan-out the loop sleeps for an instant only while the SQLite thread
+    has a call to run (app/gil_handoff.py): otherwise a busy loop keeps the GIL from it, and at any
+    other time the sleep would only slow the fan-out down."""
+    sleeps: list[float] = []
+    monkeypatch.setattr(gil_handoff, "time", SimpleNamespace(sleep=sleeps.append))
     hub = Hub()
     for _ in range(10):
         await hub.yield_to_commands()
-    assert yields == []
-    with hub.priority():
-        waiting = asyncio.create_task(hub.yield_to_commands())
-        await asyncio.sleep(0)  # the background work starts its yield
-    await waiting
-    assert yields == [1]
+    assert sleeps == [] and gil_handoff.in_flight() == 0
+    async with Store.open(tmp_path / "h.db") as store:
+        query = asyncio.ensure_future(store.get_meta("anything"))
+        await asyncio.sleep(0)  # submitted to the SQLite thread
+        assert gil_handoff.in_flight() == 1
+        await hub.yield_to_commands()
+        assert sleeps == [gil_handoff.HANDOFF_SECONDS]
+        assert await query is None
+        assert gil_handoff.in_flight() == 0
+        await hub.yield_to_commands()
+        assert len(sleeps) == 1
     await hub.close()

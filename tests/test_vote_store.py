@@ -71,6 +71,29 @@ async def test_many_votes_one_transaction_each_batch_anchored_in_the_journal(tmp
         assert not verdict.ok and "votes 1-500" in verdict.reason
 
 
+async def test_votes_arriving_one_by_one_are_committed_together_at_a_paced_rate(tmp_path: Path) -> None:
+    """A burst's votes arrive a few at a time: the writer starts a commit at most every COMMIT_EVERY,
+    so they share transactions instead of one fsync each, and the first vote after a quiet spell is
+    not held back for a batch."""
+    async with Store.open(tmp_path / "v.db") as store:
+        intake = intake_for(store)
+        await intake.load()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        pending = []
+        for i in range(60):
+            pending.append(asyncio.ensure_future(intake.accept(request(f"v{i}", address=f"10.1.0.{i}"))))
+            await asyncio.sleep(0.002)
+        await asyncio.gather(*pending)
+        elapsed = loop.time() - started
+        # at most one commit per COMMIT_EVERY (the first at once), whatever the machine's speed
+        assert intake.batches <= elapsed / vote_intake.COMMIT_EVERY + 1
+        assert intake.batches < 60
+        counts = [e.data["count"] for e in await store.journal() if e.kind == "votes_committed"]
+        assert sum(counts) == 60 and counts[0] == 1  # the first vote went alone, at once
+        await intake.stop()
+
+
 async def test_a_vote_resent_after_restart_is_stored_once(tmp_path: Path) -> None:
     async with Store.open(tmp_path / "v.db") as store:
         intake = intake_for(store)
