@@ -60,6 +60,7 @@ import orjson
 from bench.event import JUDGES, bench_event_text
 from bench.hall import OPEN_FILES_AT_START, ping_controls, storm_summary, storm_ticks
 from bench.hall import markdown as hall_markdown
+from bench.server_timings import server_side
 from bench.viewers import raise_nofile, worker_main
 from bench.wsclient import WsClient, connect
 
@@ -714,6 +715,7 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
 
     phase("latency")
     # ---- judges under load: B lands while A's fan-out is under way
+    ack_load_started = time.monotonic()
     await ack_pairs(run, "ack_load", plan.ack_ticks, delays, expected=n_connected)
     await asyncio.sleep(0.2)
     await run.collect()
@@ -724,7 +726,13 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
         # (start, duration) of each call; split by whether it started during a fan-out to the viewers
         big = [(f[2], f[3]) for f in stats["fanouts"] if f[0] == "board" and f[4] >= max(2, n_connected * 0.9)]
         out["score_path_ms"] = {}
+        out["server_side"] = server_side(stats["timings"], 0.0, math.inf)
+        out["server_side_ack_load"] = server_side(stats["timings"], ack_load_started, math.inf)
+        lags = [(round(t - ack_load_started, 3), round(1000 * d, 1)) for t, d in stats["timings"]["loop_lag"]]
+        out["loop_lags_ack_load"] = sorted((x for x in lags if x[0] >= 0), key=lambda x: -x[1])[:20]
         for name, values in stats["timings"].items():
+            if name in ("judge_commands", "loop_lag"):
+                continue  # in server_side
             during = [d for t, d in values if any(a <= t < b for a, b in big)]
             out["score_path_ms"][name] = summary_ms([d for _, d in values])
             out["score_path_ms"][name + "_during_fanout"] = summary_ms(during)

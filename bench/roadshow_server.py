@@ -12,9 +12,14 @@ ROADSHOW_BENCH_LOGIN_KEY. Two benchmark-only routes are added, on 127.0.0.1 only
 Like `roadshow serve`, the server raises its own open-files limit (app/admission.py) from whatever
 it was started with, and keeps the production idle timeout (20 s: the benchmark's viewers send the
 page's 10-second ping). `--warm` is the previous benchmark's condition: an idle timeout of an hour,
-for viewers that do not ping. LiveEvent.execute, Store.append,
-LiveEvent.refresh and LiveEvent._later_step are timed (two clock reads each) so the report can say
-where a score's time goes.
+for viewers that do not ping. `instrument()` (also used by bench/vote_server.py) times, in the
+benchmark server only, where a judge's score spends its time, so the report can tell the server's part
+of a judge's ack from the clients' (they share the machine): LiveEvent.execute, Store.append,
+Store.write_batch (a vote batch), LiveEvent.refresh and LiveEvent._later_step (two clock reads each);
+`judge_commands`: (received, handled, done) per command, when its frame's bytes reached the websocket
+protocol (data_received), when its handler started (the wait in between is the event loop's other
+ready work), when the ack was written; `loop_lag`: (at, lag) whenever a 1 ms sleep of a probe task
+overslept by more than 2 ms (bench/server_timings.py reads them).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import uvicorn
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from app import gc_policy
 from app.admission import raise_open_files_limit
@@ -42,6 +48,7 @@ from app.cli import UVICORN_OPTIONS
 from app.config import Settings
 from app.connections import GuardedHttpProtocol
 from app.live import LiveEvent
+from app.routes import live as live_routes
 from app.setup import prepare
 from app.store import Store
 from app.web import DOCUMENT_MODULES, create_app
@@ -59,6 +66,56 @@ TIMINGS: dict[str, deque[tuple[float, float]]] = {
     "live_refresh_later": deque(maxlen=4096),
 }
 OPEN_FILES: dict[str, int] = {}
+TIMINGS["vote_write_batch"] = deque(maxlen=4096)
+TIMINGS["judge_commands"] = deque(maxlen=4096)
+TIMINGS["loop_lag"] = deque(maxlen=4096)
+LAG_PROBE_SECONDS = 0.001
+LAG_REPORTED = 0.002
+
+
+def _stamp_received(original: Any) -> Any:
+    def data_received(self: Any, data: bytes) -> None:
+        self.bench_received = time.monotonic()
+        original(self, data)
+
+    return data_received
+
+
+def _timed_command(original: Any) -> Any:
+    async def run_command(live: Any, conn: Any, command: Any, language: str) -> None:
+        handled = time.monotonic()
+        protocol = getattr(conn._direct, "protocol", None)
+        received = getattr(protocol, "bench_received", handled)
+        await original(live, conn, command, language)
+        TIMINGS["judge_commands"].append((received, handled, time.monotonic()))
+
+    return run_command
+
+
+async def lag_probe() -> None:
+    while True:
+        t0 = time.monotonic()
+        await asyncio.sleep(LAG_PROBE_SECONDS)
+        lag = time.monotonic() - t0 - LAG_PROBE_SECONDS
+        if lag > LAG_REPORTED:
+            TIMINGS["loop_lag"].append((t0, lag))
+
+
+PROBES: set[asyncio.Task[None]] = set()
+
+
+def instrument() -> None:
+    """Time a judge's command inside the server (received, handled, acked), the durable appends, the
+    vote batches and LiveEvent's steps (TIMINGS); the loop-lag probe starts with the first /_bench/stats."""
+    WebSocketsSansIOProtocol.data_received = _stamp_received(WebSocketsSansIOProtocol.data_received)  # type: ignore[method-assign]
+    live_routes._run_command = _timed_command(live_routes._run_command)  # type: ignore[attr-defined]
+    LiveEvent.execute = _timed_async("live_execute", LiveEvent.execute)  # type: ignore[method-assign]
+    Store.append = _timed_async("store_append", Store.append)  # type: ignore[method-assign]
+    Store.write_batch = _timed_async("vote_write_batch", Store.write_batch)  # type: ignore[method-assign]
+    LiveEvent.refresh = _timed("live_refresh", LiveEvent.refresh)  # type: ignore[method-assign]
+    LiveEvent._later_step = _timed("live_refresh_later", LiveEvent._later_step)  # type: ignore[method-assign]
+
+
 
 
 def _timed_async(name: str, func: Any) -> Any:
@@ -87,6 +144,8 @@ def _timed(name: str, func: Any) -> Any:
 
 async def stats(request: Request) -> Response:
     hub = request.app.state.hub
+    if not PROBES:  # the event loop's lags from now on
+        PROBES.add(asyncio.get_running_loop().create_task(lag_probe()))
     timings = {name: list(values) for name, values in TIMINGS.items()}
     timings["gc_full"] = list(gc_policy.STATS.full)  # the garbage collector's full (generation 2) passes
     collector = gc_policy.STATS.as_dict()
@@ -151,10 +210,7 @@ def main() -> None:
         host_login_key=os.environ["ROADSHOW_BENCH_LOGIN_KEY"],
         **({"idle_timeout": 3600.0} if warm else {}),
     )
-    LiveEvent.execute = _timed_async("live_execute", LiveEvent.execute)  # type: ignore[method-assign]
-    Store.append = _timed_async("store_append", Store.append)  # type: ignore[method-assign]
-    LiveEvent.refresh = _timed("live_refresh", LiveEvent.refresh)  # type: ignore[method-assign]
-    LiveEvent._later_step = _timed("live_refresh_later", LiveEvent._later_step)  # type: ignore[method-assign]
+    instrument()
     if os.environ.get("ROADSHOW_BENCH_GC") == "default":  # for comparison: CPython's collector as it comes
         gc_policy.install = lambda: gc.callbacks.append(gc_policy.STATS.callback)  # statistics only
         gc_policy.StormFreezer = _NoFreezer  # type: ignore[assignment,misc]

@@ -33,6 +33,7 @@ RESYNC = b'{"type":"resync"}'
 SLOW_RCVBUF = 4096
 PING_EVERY = 10.0  # static/live.js: PING_EVERY_MS, checked on a 1-second tick (its heartbeat interval)
 PING_TICK = 1.0
+PING_SLOTS = 50  # the pages' 1-second ticks, spread over the second in this many slots (20 ms)
 
 
 def ping_frame() -> bytes:
@@ -155,18 +156,25 @@ class Worker:
                 await asyncio.sleep(0.2 + random.random() * 0.3)
 
     async def ping_like_the_page(self) -> None:
-        """Every second, each open viewer whose last ping is PING_EVERY old sends one, as static/live.js
-        does: the first at the first tick after connecting, then every 10 s, so the server's idle timeout
-        (20 s) applies to the benchmark's viewers as it does to phones. A viewer that stopped reading
-        (a phone asleep, a frozen tab) sends nothing."""
+        """Each open viewer whose last ping is PING_EVERY old sends one, as static/live.js does: the
+        page checks on a 1-second tick of its own (a timer started when it connected), sends the first
+        ping at its first tick, then one every 10 s, so the server's idle timeout (20 s) applies to the
+        benchmark's viewers as it does to phones. The pages' ticks are spread over the second by when
+        they connected; here viewer i ticks in slot i % PING_SLOTS of the second (until 3 December
+        2026 every viewer of a worker ticked at the same instant, which sent its ~250 due pings of
+        the second in one burst). A viewer that stopped reading (a phone asleep, a frozen tab) sends
+        nothing."""
+        slot_seconds = PING_TICK / PING_SLOTS
+        slot = 0
         while True:
-            await asyncio.sleep(PING_TICK)
+            await asyncio.sleep(slot_seconds)
             now = time.monotonic()
-            for viewer in self.viewers:
+            for viewer in self.viewers[slot::PING_SLOTS]:
                 client = viewer.client
                 if client is not None and client.open and viewer.reading and now - viewer.pinged >= PING_EVERY:
                     viewer.pinged = now
                     client.send(ping_frame())
+            slot = (slot + 1) % PING_SLOTS
 
     def rcvbuf(self, viewer: Viewer) -> int | None:
         return SLOW_RCVBUF if viewer.index < self.slow else None

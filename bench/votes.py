@@ -54,6 +54,7 @@ from app.store import Store
 from app.vote_intake import VoteIntake
 from app.vote_store import VoteRow, VoteStore
 from app.voter_ids import VoterIds
+from bench.server_timings import server_side
 from bench.viewers import raise_nofile
 from bench.voters import VoterWorkers
 from bench.wsclient import quiet_client_gc
@@ -119,44 +120,6 @@ def fanouts_between(after: dict[str, Any], since: float) -> dict[str, Any]:
     """The audience fan-outs (to more than one socket) that started since `since` (monotonic)."""
     board = [f for f in after["fanouts"] if f[0] == "board" and f[2] >= since]
     return {"count": len(board), "send_loop_ms": ms([f[3] - f[2] for f in board])}
-
-
-def between(entries: list[list[float]], since: float, until: float) -> list[list[float]]:
-    return [e for e in entries if since <= e[0] < until]
-
-
-def server_side(timings: dict[str, Any], since: float, until: float) -> dict[str, Any]:
-    """Where the judges' commands spent their time inside the server between `since` and `until`
-    (monotonic): waiting for the event loop after their bytes arrived, and in total up to the ack
-    written; the durable append in them, the vote batches' trips to the SQLite thread, and the event
-    loop's lags over 2 ms (bench/vote_server.py)."""
-    commands = between(timings["judge_commands"], since, until)
-    lags = [lag for _, lag in between(timings["loop_lag"], since, until)]
-    return {
-        "judge_wait_ms": ms([handled - received for received, handled, _ in commands]),
-        "judge_total_ms": ms([done - received for received, _, done in commands]),
-        "judge_store_append_ms": ms([d for _, d in between(timings["store_append"], since, until)]),
-        "vote_write_batch_ms": ms([d for _, d in between(timings["vote_write_batch"], since, until)]),
-        "loop_lags_over_2ms": {"count": len(lags), "max_ms": round(1000 * max(lags, default=0.0), 1)},
-        "slowest_judge_commands": [slow_command(timings, c) for c in sorted(commands, key=lambda c: c[2] - c[0])[-3:]],
-    }
-
-
-def slow_command(timings: dict[str, Any], command: list[float]) -> dict[str, Any]:
-    """One judge command's time inside the server and what overlapped it (ms)."""
-    received, handled, done = command
-
-    def inside(name: str) -> list[float]:
-        return [round(1000 * d, 2) for t, d in timings[name] if t < done and t + d > received]
-
-    return {
-        "wait": round(1000 * (handled - received), 2),
-        "total": round(1000 * (done - received), 2),
-        "live_execute": inside("live_execute"),
-        "store_append": inside("store_append"),
-        "vote_write_batch": inside("vote_write_batch"),
-        "loop_lag": inside("loop_lag"),
-    }
 
 
 def collections_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
