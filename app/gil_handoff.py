@@ -9,10 +9,11 @@ and every zero-timeout poll: each release resets that clock, the waiting thread 
 the GIL before the loop retakes it, and it waits again (CPython's "convoy effect", bpo-7946). A
 judge's score then waits for its commit for as long as the loop stays busy.
 
-Measured on this 2-core machine, one `SELECT 1` against a loop busy in 0.5 ms slices
-(docs/performance.md, "The SQLite thread and the GIL"): 1.4 s at p50 as it comes; 38 ms with
-`os.sched_yield()` at every slice boundary (what the hub did before); 1.4 ms with a 50 µs sleep at
-every slice boundary, which takes the loop off the CPU long enough for the thread to take the GIL.
+Measured on this 2-core machine by `python -m bench.gil_handoff` (one `SELECT 1` at a time against a
+loop busy in 0.5 ms slices; docs/performance.md, "Judges first, round two"): as it comes, one call
+took 17.9 s (asyncio's loop) and 46.7 s (uvloop); with `os.sched_yield()` at every slice boundary
+(what the hub did while a command was being handled) p50 0.8–1.1 s; with a 50 µs sleep at every
+slice boundary, which takes the loop off the CPU long enough for the thread to take the GIL, 1.3 ms.
 
 So database calls are counted while they are in flight (`TrackedConnection`, the connection every
 Store uses), and the loops that slice background work (`Hub.yield_to_commands`: the audience

@@ -24,7 +24,10 @@ twice: the intake's group commit, and a naive loop that commits each vote in its
 Fair to the server: the voters' sockets are in worker processes, the judges in this one, and every
 client process freezes its collector once its sockets are open and collects its oldest generations
 rarely (bench/wsclient.py, quiet_client_gc): a client's own full collection would otherwise stall its
-loop and be timed as the server's latency. The server keeps its shipped collector policy.
+loop and be timed as the server's latency. The server keeps its shipped collector policy. As in
+bench/fanout.py, the server (every thread of it) is pinned to the first CPU and the clients to the
+others, the judges' process at a higher priority (nice -10) than the voters' workers (`--no-pin`: not
+pinned; runs before 3 December 2026, 23:00 UTC were not).
 
 Voter ids are signed with the event's secret read from the database, exactly as the audience page
 signs them (app/voter_ids.py), instead of N page loads. The server's per-address socket limit is
@@ -54,6 +57,7 @@ from app.store import Store
 from app.vote_intake import VoteIntake
 from app.vote_store import VoteRow, VoteStore
 from app.voter_ids import VoterIds
+from bench.fanout import cpu_plan
 from bench.server_timings import server_side
 from bench.viewers import raise_nofile
 from bench.voters import VoterWorkers
@@ -149,10 +153,24 @@ async def judges_score(judges: list[Any], seconds: float) -> list[float]:
     return out
 
 
+SERVER_CPUS: set[int] | None = None  # main() pins the server here (bench/fanout.py's cpu_plan), or not at all
+
+
+def place(pid: int, cpus: set[int] | None) -> None:
+    """Every thread of process `pid` (its SQLite thread too) on `cpus`, at the ordinary priority (it
+    inherited the coordinator's raised one); threads it starts later inherit both."""
+    for tid in (int(t) for t in os.listdir(f"/proc/{pid}/task")):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, tid, 0)
+            if cpus:
+                os.sched_setaffinity(tid, cpus)
+
+
 def start_server(folder: Path, n: int, label: str) -> tuple[VoteServer, str]:
     env = {"ROADSHOW_PUBLIC_SOCKETS_PER_ADDRESS": str(n + 100), "ROADSHOW_IDLE_TIMEOUT": "3600"}
     server = VoteServer(folder / f"votes-{label}-{n}.db", bench_event(folder), extra_env=env)
     server.start()
+    place(server.proc.pid, SERVER_CPUS)  # type: ignore[union-attr]
     with contextlib.closing(sqlite3.connect(server.db_path)) as conn:
         secret = conn.execute("SELECT value FROM meta WHERE key = 'session_secret'").fetchone()[0]
     return server, secret
@@ -315,14 +333,27 @@ async def main() -> None:
     parser.add_argument("--window", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=0, help="voter processes (default: one per 2,500, at least 2)")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--no-pin", action="store_true", help="leave the server and the clients on every CPU")
     args = parser.parse_args()
     raise_nofile()
+    global SERVER_CPUS
+    cpus = cpu_plan(not args.no_pin)
+    if cpus["clients"]:
+        # As bench/fanout.py: the server on its own CPU; the voters' workers and this process (the three
+        # judges) on the others, this one at a higher priority so the judges' timings do not wait
+        # behind a worker busy with its voters' acks.
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(0, cpus["clients"])
+            os.setpriority(os.PRIO_PROCESS, 0, -10)
+        SERVER_CPUS = cpus["server"]
     command = "python -m bench.votes " + " ".join(sys.argv[1:])
-    report: dict[str, Any] = {"command": command, "window_s": args.window, "runs": []}
+    report: dict[str, Any] = {"command": command, "window_s": args.window, "pinning": cpus["note"], "runs": []}
     with tempfile.TemporaryDirectory(prefix="roadshow-votes-") as tmp:
         folder = Path(tmp)
         for n in args.voters:
             workers = VoterWorkers(args.workers or max(2, -(-n // VOTERS_PER_WORKER)))
+            for proc in workers.procs:
+                place(proc.pid, None)  # the ordinary priority: only the judges' process is raised
             try:
                 run = {"burst": await measured_run(folder, n, args.window, workers)}
                 run["crash"] = await crash_run(folder, n, args.window, workers)
