@@ -783,7 +783,7 @@ async def _run_phases(run: Run, out: dict[str, Any], cpus: dict[str, Any]) -> No
     final = await asyncio.get_running_loop().run_in_executor(None, server.get, "/_bench/stats")
     if "gc" in final:
         out["gc"], out["open_files"] = final["gc"], final.get("open_files")
-        out["storms"] = storm_summary(run, final["timings"].get("gc_full", []))
+        out["storms"] = storm_summary(run, final["timings"])
     phase("ack_idle_after")
 
 

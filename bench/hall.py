@@ -21,6 +21,7 @@ import math
 import resource
 from typing import TYPE_CHECKING, Any
 
+from bench.server_timings import server_side
 from bench.viewers import PING_EVERY, ping_frame
 
 if TYPE_CHECKING:
@@ -52,10 +53,13 @@ async def storm_ticks(run: Run, phase: str, count: int) -> None:
         await asyncio.sleep(0.02)
 
 
-def storm_summary(run: Run, gc_full: list[tuple[float, float]]) -> dict[str, Any]:
+def storm_summary(run: Run, timings: dict[str, Any]) -> dict[str, Any]:
     """Per storm phase: the last viewer's latency (the first fan-out alone, and p50/p99/max), the judges'
-    acknowledgements, and the collector's full passes that started during the phase."""
+    acknowledgements (each, in order, and inside the server: bench/server_timings.py), and the
+    collector's full passes that started during the phase."""
     from bench.fanout import summary_ms
+
+    gc_full = timings.get("gc_full", [])
 
     run.number_submissions()
     out: dict[str, Any] = {}
@@ -75,6 +79,8 @@ def storm_summary(run: Run, gc_full: list[tuple[float, float]]) -> dict[str, Any
             "first_last_viewer_ms": last[0] * 1e3 if last else math.nan,
             "last_viewer_ms": summary_ms(last),
             "ack_ms": summary_ms([s.acked - s.sent for s in subs]),
+            "acks_in_order_ms": [round((s.acked - s.sent) * 1e3, 2) for s in subs],
+            "in_server": server_side(timings, start, end) if "judge_commands" in timings else None,
             "gc_full_passes": len(during),
             "gc_full_longest_ms": max(during, default=0.0) * 1e3,
         }
