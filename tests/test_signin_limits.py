@@ -10,6 +10,7 @@ from collections import Counter
 import httpx
 import pytest
 
+from app.routes.common import MAX_PASSWORD_CHARS
 from app.setup import reset_host_password
 from app.signin import LOGIN_OVERALL, LOGIN_PER_ADDRESS, PIN_PER_ADDRESS_AND_JUDGE
 from tests.conftest import cookie_header, host_client
@@ -180,3 +181,18 @@ async def test_a_poll_that_races_a_logout_does_not_bring_the_old_sessions_back()
             await asyncio.sleep(0.01)
     finally:
         watcher.cancel()
+
+
+async def test_a_password_is_checked_on_its_first_200_characters(mini_server: RunningServer) -> None:
+    """docs/security.md: a login form's password is cut to MAX_PASSWORD_CHARS before the (costly)
+    check, so a megabyte typed into it costs no more than 200 characters."""
+    longest = "長" * MAX_PASSWORD_CHARS
+    await reset_host_password(mini_server.db_path, longest)
+    try:
+        async with client_from(mini_server, "127.0.0.9") as http:
+            assert (await http.post("/host/login", data={"password": longest})).status_code == 303
+            beyond = await http.post("/host/login", data={"password": longest + "x" * 100_000})
+            assert beyond.status_code == 303  # what follows the 200th character is not read
+            assert (await http.post("/host/login", data={"password": longest[:-1]})).status_code == 401
+    finally:
+        await reset_host_password(mini_server.db_path, mini_server.password)

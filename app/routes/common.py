@@ -130,3 +130,22 @@ def request_origin(conn: HTTPConnection) -> str:
 
 def constant_time_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+MAX_PASSWORD_CHARS = 200  # what a login form's password is cut to before it is checked (docs/security.md)
+
+
+async def password_sign_in(request: Request, template: str, password_hash: str | None) -> Response | None:
+    """The POST of a host login form (an event's, or a season's event list): the login page again for
+    a cross-site post (403), an address over its attempts (429, app/signin.py) or a wrong password
+    (401); None when the password matches `password_hash` (None: no password set, nothing matches)."""
+    if not same_origin(request):
+        return render(request, template, {"failed": True, "locked": False}, status_code=403)
+    limits = request.app.state.signin
+    if not limits.login_attempt(client_address(request)):
+        return render(request, template, {"failed": True, "locked": True}, status_code=429)
+    form = await request.form()
+    password = str(form.get("password", ""))[:MAX_PASSWORD_CHARS]
+    if password_hash and await limits.check_password(password, password_hash):
+        return None
+    return render(request, template, {"failed": True, "locked": False}, status_code=401)

@@ -23,6 +23,7 @@ from .common import (
     is_host,
     live_event,
     no_store,
+    password_sign_in,
     redirect,
     render,
     request_origin,
@@ -167,18 +168,11 @@ async def login(request: Request) -> Response:
             # a season's event list opens an event's documents this way too (app/season/pages.py)
             return redirect(request, "/host/documents" if request.query_params.get("next") == "documents" else "/host")
         return render(request, "login.html", {"failed": bool(key), "locked": False})
-    if not same_origin(request):
-        return render(request, "login.html", {"failed": True, "locked": False}, status_code=403)
-    limits: SignInLimits = request.app.state.signin
-    if not limits.login_attempt(client_address(request)):
-        return render(request, "login.html", {"failed": True, "locked": True}, status_code=429)
-    form = await request.form()
-    password = str(form.get("password", ""))[:200]
-    stored = await live.store.get_meta("host_password_hash")
-    if stored and await limits.check_password(password, stored):
-        _log_in(request, live.host_epoch)
-        return redirect(request, "/host")
-    return render(request, "login.html", {"failed": True, "locked": False}, status_code=401)
+    refused = await password_sign_in(request, "login.html", await live.store.get_meta("host_password_hash"))
+    if refused is not None:
+        return refused
+    _log_in(request, live.host_epoch)
+    return redirect(request, "/host")
 
 
 def _log_in(request: Request, epoch: str) -> None:

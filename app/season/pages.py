@@ -23,9 +23,8 @@ from ..domain.errors import DomainError
 from ..eventfile import EventFileError
 from ..i18n import N_
 from ..media import Picture
-from ..routes.common import choose_language, client_address, constant_time_equal, render, same_origin
+from ..routes.common import choose_language, constant_time_equal, password_sign_in, render, same_origin
 from ..routes.setup_common import read_body, replay
-from ..signin import SignInLimits
 from ..spreadsheets import example_event
 from ..spreadsheets.bounds import MAX_UPLOAD_BYTES
 from ..spreadsheets.sandbox import ImportBusy, ImportTooCostly, read_upload_isolated
@@ -60,17 +59,12 @@ async def login(request: Request) -> Response:
             _log_in(request, held.epoch)
             return _to_events(request)
         return render(request, "season_login.html", {"failed": bool(key), "locked": False})
-    if not same_origin(request):
-        return render(request, "season_login.html", {"failed": True, "locked": False}, status_code=403)
-    limits: SignInLimits = request.app.state.signin
-    if not limits.login_attempt(client_address(request)):
-        return render(request, "season_login.html", {"failed": True, "locked": True}, status_code=429)
-    form = await request.form()
-    password = str(form.get("password", ""))[:200]
-    if held and await limits.check_password(password, held.password_hash):
-        _log_in(request, held.epoch)
-        return _to_events(request)
-    return render(request, "season_login.html", {"failed": True, "locked": False}, status_code=401)
+    refused = await password_sign_in(request, "season_login.html", held.password_hash if held else None)
+    if refused is not None:
+        return refused
+    assert held is not None  # a matching password needs a stored one
+    _log_in(request, held.epoch)
+    return _to_events(request)
 
 
 def _log_in(request: Request, epoch: str) -> None:
