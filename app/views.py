@@ -15,10 +15,11 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from .commentary_views import commentary_section, host_commentary_section, interlude_section, my_points_section
+from .domain.awards import awards_as_dicts
 from .domain.media import media_url
 from .domain.models import Event
 from .domain.numbers import shown
-from .domain.state import EventState, awards_as_dicts
+from .domain.state import EventState
 from .domain.touched import EVERYTHING, Touched
 from .results_views import (
     ceremony_section,

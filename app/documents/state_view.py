@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.state import EventState, awards_as_dicts
+from ..domain.awards import awards_as_dicts
+from ..domain.state import EventState
 from ..domain.votes import VoteWindow
 
 

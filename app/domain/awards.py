@@ -25,7 +25,8 @@ from fractions import Fraction
 from itertools import groupby
 from typing import Any
 
-from .models import AwardRule, Event, Project
+from .models import AwardRule, Event, Project, ScoringRules
+from .numbers import shown
 from .results import Standings
 from .votes import people_choice
 
@@ -159,3 +160,30 @@ def _honour_roll(event: Event, rule: AwardRule, order: Sequence[str]) -> AwardRe
                 seen.add(name)
                 award.winners.append(_winner(project, name))
     return award
+
+
+def awards_as_dicts(awards: list[AwardResult], scoring: ScoringRules) -> list[dict[str, Any]]:
+    """The awards as JSON (the ceremony freezes this): each winner's composite rounded as shown."""
+    return [
+        {
+            "id": a.id,
+            "name": a.name,
+            "kind": a.kind,
+            "tie_at_cut": a.tie_at_cut,
+            **({"of": a.of} if a.kind == "team_leaders" else {}),  # pairs it with its teams (ceremony.py)
+            "winners": [
+                {
+                    "name": w.name,
+                    "project": w.project,
+                    "project_title": w.project_title,
+                    "team": w.team,
+                    "category": w.category,
+                    "rank": w.rank,
+                    "composite": shown(w.composite, scoring.decimals, scoring.rounding),
+                    "place": w.place,
+                }
+                for w in a.winners
+            ],
+        }
+        for a in awards
+    ]

@@ -1,6 +1,6 @@
 """The award ceremony's reveal order: which winners each host step brings onto the stage.
 
-The awards are the frozen dicts of `awards_as_dicts` (app/domain/state.py). A step is
+The awards are the frozen dicts of `awards_as_dicts` (app/domain/awards.py). A step is
 (award index, winner index), or (award index, -1) for an award shown whole in one step.
 
 - Awards come in file order. A ranked award counts down from its last listed winner to the first;

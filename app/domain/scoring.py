@@ -205,3 +205,35 @@ def zscore_adjust(
 
 def _fmt(number: float) -> str:
     return f"{number:g}"
+
+
+def journalled_sheet(event: Event, values: dict[str, Fraction]) -> dict[str, Any]:
+    """A sheet's values and total for the journal: JSON numbers whose text is the exact decimal
+    (every on-step score and weighted total has a short decimal expansion, so the float's shortest
+    text is that decimal and replays exactly)."""
+    return {
+        "values": {k: as_number(v) for k, v in values.items()},
+        "total": as_number(weighted_total(event, values)),
+    }
+
+
+def replayed_values(event: Event, stored: dict[str, Any]) -> dict[str, Fraction]:
+    """A journalled sheet's values as exact decimals. Rows written before exact arithmetic may hold a
+    value off the step by a float's error (20.0000004): it is taken as the nearest step, as it was
+    counted then. A criterion no longer in the rubric keeps its value as written."""
+    out: dict[str, Fraction] = {}
+    for cid, raw in stored.items():
+        value = exact(raw)
+        criterion = event.criterion(cid)
+        if criterion is not None and criterion.step > 0:
+            step = exact(criterion.step)
+            value = min(round(value / step) * step, exact(criterion.max))
+        out[cid] = value
+    return out
+
+
+def replayed_total(event: Event, data: dict[str, Any], values: dict[str, Fraction]) -> Fraction:
+    """The journalled total as written; recomputed only when replay moved a value onto the step."""
+    if all(exact(data["values"][cid]) == value for cid, value in values.items()):
+        return exact(data["total"])
+    return weighted_total(event, values)

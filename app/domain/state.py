@@ -11,10 +11,9 @@ Project phases:  pending -> presenting -> scoring <-> closed -> revealed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Literal
 
-from .awards import AwardResult, compute_awards
+from .awards import AwardResult, awards_as_dicts, compute_awards
 from .ceremony import ceremony_steps
 from .commentary import (
     COMMENTARY_HOST_COMMANDS,
@@ -30,10 +29,10 @@ from .errors import DomainError
 from .facts import Change, Timer
 from .final_lock import award_changes, clean_reason, reason_arg, refuse_when_locked
 from .media import MEDIA_KINDS, apply_media
-from .models import Event, ScoringRules
-from .numbers import as_number, exact, shown
+from .models import Event
+from .numbers import as_number
 from .results import ProjectResult, Standings, compute_results, rank
-from .scoring import ScoreSheet, validate_comment, validate_values, weighted_total
+from .scoring import ScoreSheet, journalled_sheet, replayed_total, replayed_values, validate_comment, validate_values
 from .stage import STAGE_KINDS, StageRules, StartRecord
 from .votes import VOTE_COMMANDS, VOTE_FACTS, VoteBook, VoteWindow, revealed_points
 
@@ -336,9 +335,8 @@ class EventState(StageRules, CommentaryRules):
             # The same sheet again (a double tap, a resend under a new id): nothing new to record, so
             # no new version and no "amended" for a judge who changed nothing.
             return []
-        return [
-            Change("score", {"project": pid, "judge": judge, **_journalled(self.event, values), "comment": comment})
-        ]
+        sheet = journalled_sheet(self.event, values)
+        return [Change("score", {"project": pid, "judge": judge, **sheet, "comment": comment})]
 
     def _decide_correct_score(self, args: dict[str, Any], now: float) -> list[Change]:
         """The host amends a judge's score after scoring closed, always with a reason."""
@@ -361,7 +359,7 @@ class EventState(StageRules, CommentaryRules):
                 {
                     "project": pid,
                     "judge": jid,
-                    **_journalled(self.event, values),
+                    **journalled_sheet(self.event, values),
                     "comment": comment,
                     "reason": reason,
                 },
@@ -452,12 +450,12 @@ class EventState(StageRules, CommentaryRules):
         elif kind in ("score", "correction"):
             key = (data["project"], data["judge"])
             previous_sheet = self.sheets.get(key)
-            values = _replayed_values(self.event, data["values"])
+            values = replayed_values(self.event, data["values"])
             self.sheets[key] = ScoreSheet(
                 project=data["project"],
                 judge=data["judge"],
                 values=values,
-                total=_replayed_total(self.event, data, values),
+                total=replayed_total(self.event, data, values),
                 given={cid: as_number(v) for cid, v in values.items()},
                 comment=data.get("comment", ""),
                 at=at,
@@ -500,62 +498,3 @@ class EventState(StageRules, CommentaryRules):
             timer.running, timer.started_at = False, None
         elif action == "reset":
             timer.running, timer.started_at, timer.elapsed_before = False, None, 0.0
-
-
-def _journalled(event: Event, values: dict[str, Fraction]) -> dict[str, Any]:
-    """A sheet's values and total for the journal: JSON numbers whose text is the exact decimal
-    (every on-step score and weighted total has a short decimal expansion, so the float's shortest
-    text is that decimal and replays exactly)."""
-    return {
-        "values": {k: as_number(v) for k, v in values.items()},
-        "total": as_number(weighted_total(event, values)),
-    }
-
-
-def _replayed_values(event: Event, stored: dict[str, Any]) -> dict[str, Fraction]:
-    """A journalled sheet's values as exact decimals. Rows written before exact arithmetic may hold a
-    value off the step by a float's error (20.0000004): it is taken as the nearest step, as it was
-    counted then. A criterion no longer in the rubric keeps its value as written."""
-    out: dict[str, Fraction] = {}
-    for cid, raw in stored.items():
-        value = exact(raw)
-        criterion = event.criterion(cid)
-        if criterion is not None and criterion.step > 0:
-            step = exact(criterion.step)
-            value = min(round(value / step) * step, exact(criterion.max))
-        out[cid] = value
-    return out
-
-
-def _replayed_total(event: Event, data: dict[str, Any], values: dict[str, Fraction]) -> Fraction:
-    """The journalled total as written; recomputed only when replay moved a value onto the step."""
-    if all(exact(data["values"][cid]) == value for cid, value in values.items()):
-        return exact(data["total"])
-    return weighted_total(event, values)
-
-
-def awards_as_dicts(awards: list[AwardResult], scoring: ScoringRules) -> list[dict[str, Any]]:
-    """The awards as JSON (the ceremony freezes this): each winner's composite rounded as shown."""
-    return [
-        {
-            "id": a.id,
-            "name": a.name,
-            "kind": a.kind,
-            "tie_at_cut": a.tie_at_cut,
-            **({"of": a.of} if a.kind == "team_leaders" else {}),  # pairs it with its teams (ceremony.py)
-            "winners": [
-                {
-                    "name": w.name,
-                    "project": w.project,
-                    "project_title": w.project_title,
-                    "team": w.team,
-                    "category": w.category,
-                    "rank": w.rank,
-                    "composite": shown(w.composite, scoring.decimals, scoring.rounding),
-                    "place": w.place,
-                }
-                for w in a.winners
-            ],
-        }
-        for a in awards
-    ]
