@@ -106,12 +106,15 @@ def without_comment_lines(script: str) -> str:
     return script if in_block else "\n".join(kept)
 
 
+NOT_SERVED = ("tests/",)  # the front-end unit tests (node --test) live beside the code, not on phones
+
+
 def _load(directory: Path) -> tuple[dict[str, Asset], str]:
     files: dict[str, Asset] = {}
     tree = hashlib.sha256()
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         name = path.relative_to(directory).as_posix()
-        if any(part.startswith(".") for part in name.split("/")):
+        if any(part.startswith(".") for part in name.split("/")) or name.startswith(NOT_SERVED):
             continue
         body = served_body(name, path.read_bytes())
         digest = hashlib.sha256(body).hexdigest()  # of what is sent: the ETag and the version follow it

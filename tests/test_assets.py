@@ -199,6 +199,8 @@ def test_the_version_is_one_hash_of_the_whole_tree(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.js").write_text("export const b = 1;\n")
     (tmp_path / ".hidden").write_text("not served")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "a.test.mjs").write_text("not served either: the front-end unit tests")
     first = StaticAssets(tmp_path)
     assert first.url("sub/b.js") == f"/static/v/{first.version}/sub/b.js"
     with pytest.raises(KeyError):
@@ -208,6 +210,9 @@ def test_the_version_is_one_hash_of_the_whole_tree(tmp_path: Path) -> None:
     second = StaticAssets(tmp_path)
     assert second.version != first.version  # one changed module: a new prefix for every file
     assert second.respond(_scope("/static/.hidden")).status_code == 404
+    assert second.respond(_scope("/static/tests/a.test.mjs")).status_code == 404
+    (tmp_path / "tests" / "a.test.mjs").write_text("changed")
+    assert StaticAssets(tmp_path).version == second.version  # nor part of the version
     assert second.respond(_scope("/static/../a.js")).status_code == 404
     assert second.respond(_scope(f"/static/v/{second.version}/a.js")).headers["cache-control"] == LONG_CACHE
     assert second.respond(_scope("/static/a.js", "DELETE")).status_code == 405
