@@ -21,6 +21,7 @@ from .config import Settings
 from .connections import KEEP_ALIVE_TIMEOUT, MAX_HEADER_BYTES, GuardedHttpProtocol, trust_proxies
 from .eventfile import EventFileError, load_event_file
 from .links import PublicUrlError, parse_public_url
+from .security import MAX_PASSWORD_CHARS
 from .serverlock import ServerLock, ServerRunning
 from .serving import listen, run
 from .setup import demo_event_text, prepare, read_event_source, reset_host_password
@@ -263,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    password = getattr(args, "password", None)
+    if password is not None and len(password) > MAX_PASSWORD_CHARS:
+        raise CliError(f"a host password has at most {MAX_PASSWORD_CHARS} characters (this one has {len(password)})")
     if args.command == "demo":
         _serve(args, args.db, demo_event_text(), demo=True)
         return 0

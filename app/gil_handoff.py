@@ -15,55 +15,43 @@ took 17.9 s (asyncio's loop) and 46.7 s (uvloop); with `os.sched_yield()` at eve
 (what the hub did while a command was being handled) p50 0.8–1.1 s; with a 50 µs sleep at every
 slice boundary, which takes the loop off the CPU long enough for the thread to take the GIL, 1.3 ms.
 
-So database calls are counted while they are in flight (`TrackedConnection`, the connection every
-Store uses), and the loops that slice background work (`Hub.yield_to_commands`: the audience
-fan-outs, the deferred rankings, the vote acks) call `hand_over()` at each slice boundary: a 50 µs
-sleep while a call is in flight, nothing otherwise.
+So the store's writes (a judge's or the host's command, a vote batch, a transaction) are counted while
+they wait for the SQLite thread (`waiting_for_a_write`), and the loops that slice background work
+(`Hub.yield_to_commands`: the audience fan-outs, the deferred rankings, the vote acks) call
+`hand_over()` at each slice boundary: a sleep of ~60 µs on Linux (HANDOFF_SECONDS plus the timer
+slack) while a write waits, nothing otherwise. Reads (exports, the audit page, a backup) are not
+counted: nothing on stage waits for them, and a long one would slow every fan-out while it runs.
+The count is process-wide like the GIL it is about, and only the event loop's thread touches it.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import contextlib
 import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
-import aiosqlite
+HANDOFF_SECONDS = 10e-6  # asked for; Linux adds its timer slack (50 µs): ~60 µs measured on this machine
 
-HANDOFF_SECONDS = 50e-6  # long enough for the waiting thread to wake and take the GIL (Linux's timer slack)
-
-_in_flight = 0  # database calls submitted to a SQLite thread and not yet answered (every connection)
+_waiting = 0  # the store's writes waiting for the SQLite thread now
 
 
-def in_flight() -> int:
-    return _in_flight
+def waiting() -> int:
+    return _waiting
+
+
+@contextlib.contextmanager
+def waiting_for_a_write() -> Iterator[None]:
+    """Around a write's trip to the SQLite thread (app/store.py)."""
+    global _waiting
+    _waiting += 1
+    try:
+        yield
+    finally:
+        _waiting -= 1
 
 
 def hand_over() -> None:
-    """At a slice boundary of background work on the event loop: while a database call is in flight,
-    sleep for an instant so that its thread can take the GIL; otherwise return at once."""
-    if _in_flight:
+    """At a slice boundary of background work on the event loop: while a write waits for the SQLite
+    thread, sleep for an instant so that the thread can take the GIL; otherwise return at once."""
+    if _waiting:
         time.sleep(HANDOFF_SECONDS)
-
-
-class TrackedConnection(aiosqlite.Connection):
-    """aiosqlite's connection, counting its calls in flight. Every call of aiosqlite (its cursors'
-    too) goes through `_execute`."""
-
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        global _in_flight
-        _in_flight += 1
-        try:
-            return await super()._execute(fn, *args, **kwargs)
-        finally:
-            _in_flight -= 1
-
-
-def connect(database: str | Path, **kwargs: Any) -> TrackedConnection:
-    """As `aiosqlite.connect(database, **kwargs)`, with a TrackedConnection."""
-
-    def connector() -> sqlite3.Connection:
-        return sqlite3.connect(str(database), **kwargs)
-
-    return TrackedConnection(connector, 64)

@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 
 
+MAX_PASSWORD_CHARS = 200  # a host password's length: set (app/cli.py) and checked (app/routes/common.py)
+
+
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)

@@ -119,7 +119,7 @@ class Store(CredentialsTables, MediaTable):
     @classmethod
     @asynccontextmanager
     async def open(cls, path: str | Path) -> AsyncIterator[Store]:
-        conn = await gil_handoff.connect(path, isolation_level=None)  # counts its calls in flight
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
             await _refuse_foreign(conn, path)  # before WAL mode changes the file's header
@@ -252,16 +252,18 @@ class Store(CredentialsTables, MediaTable):
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction on the one writer (BEGIN IMMEDIATE .. COMMIT, rolled back on any
-        error); `append_in_transaction` adds journal rows to it."""
-        async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-                await self._conn.execute("COMMIT")
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                await self._load_tail()
-                raise
+        error); `append_in_transaction` adds journal rows to it. Counted as a write waiting for the
+        SQLite thread until it is over (app/gil_handoff.py)."""
+        with gil_handoff.waiting_for_a_write():
+            async with self._write_lock:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                    await self._conn.execute("COMMIT")
+                except BaseException:
+                    await self._conn.execute("ROLLBACK")
+                    await self._load_tail()
+                    raise
 
     @property
     def next_seq(self) -> int:
@@ -283,9 +285,12 @@ class Store(CredentialsTables, MediaTable):
         connection: str | None = None,
         at: float | None = None,
     ) -> JournalEntry:
-        """Append one row, durably. Raises DuplicateCommand if (actor, command_id) was seen."""
-        async with self._write_lock:
-            return await self._append_unlocked(actor, kind, data, command_id, connection, at)
+        """Append one row, durably. Raises DuplicateCommand if (actor, command_id) was seen. A judge's
+        or the host's command waits for this: counted (app/gil_handoff.py) from the moment it waits
+        for the writer."""
+        with gil_handoff.waiting_for_a_write():
+            async with self._write_lock:
+                return await self._append_unlocked(actor, kind, data, command_id, connection, at)
 
     async def _append_unlocked(
         self,
@@ -327,23 +332,24 @@ class Store(CredentialsTables, MediaTable):
         COMMIT) holds the writer for four round trips between the event loop and the SQLite thread,
         each waiting for a busy loop and for the GIL; a judge's score waiting for the writer waited
         for all four (docs/performance.md, "Audience vote burst")."""
-        async with self._write_lock:
-            prepared = prepare(self._last_seq + 1)
-            if prepared is None:
-                return None
-            sql, rows, data = prepared
-            entry, journal_row = self._next_entry(actor, kind, data, None, None, at)
-            # aiosqlite runs every call on its one thread; `_execute` queues a plain function there
-            # (the statements below then run back to back, without returning to the loop in between).
-            try:
-                await self._conn._execute(_write_batch_in_thread, self._conn._conn, sql, rows, journal_row)
-            except BaseException:
-                # Rolled back; or cancelled (shut-down) while the thread went on and may have committed:
-                # the tail is read again (queued after the batch), as `transaction()` does.
-                await self._load_tail()
-                raise
-            self._last_seq, self._last_hash = entry.seq, entry.hash
-            return entry
+        with gil_handoff.waiting_for_a_write():  # a vote batch holds the writer a judge may be waiting for
+            async with self._write_lock:
+                prepared = prepare(self._last_seq + 1)
+                if prepared is None:
+                    return None
+                sql, rows, data = prepared
+                entry, journal_row = self._next_entry(actor, kind, data, None, None, at)
+                # aiosqlite runs every call on its one thread; `_execute` queues a plain function there
+                # (the statements below then run back to back, without returning to the loop in between).
+                try:
+                    await self._conn._execute(_write_batch_in_thread, self._conn._conn, sql, rows, journal_row)
+                except BaseException:
+                    # Rolled back; or cancelled (shut-down) while the thread went on and may have committed:
+                    # the tail is read again (queued after the batch), as `transaction()` does.
+                    await self._load_tail()
+                    raise
+                self._last_seq, self._last_hash = entry.seq, entry.hash
+                return entry
 
     @property
     def anchor(self) -> Anchor:

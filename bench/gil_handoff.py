@@ -4,14 +4,16 @@
 
 A background task keeps the loop busy the way an audience fan-out does: 0.5 ms of work, then
 `await asyncio.sleep(0)`, over and over. Meanwhile `SELECT 1` runs on a Store-style connection
-(gil_handoff.connect), one after the other, and each call's time is taken. Three ways of yielding
+(aiosqlite), one after the other, each counted as a write waiting for the thread
+(gil_handoff.waiting_for_a_write, as the store does), and each call's time is taken, and how many
+slices the busy task got through meanwhile (what the handoff costs the fan-out it interrupts). Three ways of yielding
 between the slices, in one process, one after the other:
 - `as it comes`: only `await asyncio.sleep(0)`;
 - `sched_yield`: `os.sched_yield()` first (what the hub did while a command was handled);
-- `hand_over`: `gil_handoff.hand_over()` first (what the hub does now: a 50 µs sleep while a call
-  is in flight).
+- `hand_over`: `gil_handoff.hand_over()` first (what the hub does now: a short sleep while a write
+  waits for the thread).
 A mode whose calls take too long stops after `--budget` seconds and says how many calls it made.
-Prints one line per mode (p50 / p99 / max in ms).
+Prints one line per mode (p50 / p99 / max in ms; slices of the busy task per second).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import asyncio
 import os
 import time
 from collections.abc import Callable
+
+import aiosqlite
 
 from app import gil_handoff
 
@@ -38,43 +42,51 @@ MODES: dict[str, Callable[[], None]] = {
 }
 
 
-async def measure(before_yield: Callable[[], None], queries: int, budget: float) -> list[float]:
+async def measure(before_yield: Callable[[], None], queries: int, budget: float) -> tuple[list[float], float]:
+    """The calls' times, and the busy task's slices per second while they ran."""
     stop = asyncio.Event()
+    slices = 0
 
     async def busy() -> None:
+        nonlocal slices
         while not stop.is_set():
             started = time.perf_counter()
             while time.perf_counter() - started < SLICE_SECONDS:
                 pass
+            slices += 1
             before_yield()
             await asyncio.sleep(0)
 
-    conn = await gil_handoff.connect(":memory:", isolation_level=None)
+    conn = await aiosqlite.connect(":memory:", isolation_level=None)
     worker = asyncio.create_task(busy())
     times: list[float] = []
-    deadline = time.perf_counter() + budget
+    began = time.perf_counter()
+    deadline = began + budget
     try:
         while len(times) < queries and time.perf_counter() < deadline:
             started = time.perf_counter()
-            await conn.execute("SELECT 1")
+            with gil_handoff.waiting_for_a_write():
+                await conn.execute("SELECT 1")
             times.append(time.perf_counter() - started)
     finally:
+        rate = slices / (time.perf_counter() - began)
         stop.set()
         await worker
         await conn.close()
-    return times
+    return times, rate
 
 
-def line(name: str, times: list[float], queries: int) -> str:
+def line(name: str, times: list[float], queries: int, rate: float) -> str:
     ordered = sorted(times)
     if not ordered:
-        return f"{name:12}  no call finished"
+        return f"{name:12}  no call finished (busy task {rate:.0f} slices/s)"
 
     def at(q: float) -> float:
         return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
     done = "" if len(times) == queries else f"  (only {len(times)} of {queries} calls within the budget)"
-    return f"{name:12}  p50 {at(0.5):9.2f} ms  p99 {at(0.99):9.2f} ms  max {1000 * ordered[-1]:9.2f} ms{done}"
+    figures = f"p50 {at(0.5):9.2f} ms  p99 {at(0.99):9.2f} ms  max {1000 * ordered[-1]:9.2f} ms"
+    return f"{name:12}  {figures}  busy task {rate:6.0f} slices/s{done}"
 
 
 def main() -> None:
@@ -91,8 +103,8 @@ def main() -> None:
     busy = "a loop busy in 0.5 ms slices"
     print(f"{os.cpu_count()} CPUs, {args.loop} loop, {args.queries} calls of SELECT 1 against {busy}")
     for name, before_yield in MODES.items():
-        times = run(measure(before_yield, args.queries, args.budget))
-        print(line(name, times, args.queries), flush=True)  # type: ignore[arg-type]
+        times, rate = run(measure(before_yield, args.queries, args.budget))  # type: ignore[misc]
+        print(line(name, times, args.queries, rate), flush=True)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.cli import _build_parser, main
+from app.security import MAX_PASSWORD_CHARS
 from tests.conftest import MINI_EVENT
 from tests.test_cli import run, serve_and_read_banner, stop
 
@@ -160,3 +161,15 @@ def test_every_option_and_argument_is_documented_with_its_default() -> None:
         for action in sub._actions:
             shown = action.option_strings[0] if action.option_strings else action.dest
             assert shown in text
+
+
+def test_a_host_password_longer_than_the_login_checks_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/security.md: a login checks a password's first MAX_PASSWORD_CHARS characters, so no longer
+    one can be set (it could never log in): one line of error, and no database."""
+    db = tmp_path / "long.db"
+    assert main(["init", str(MINI_EVENT), "--db", str(db), "--password", "p" * (MAX_PASSWORD_CHARS + 1)]) == 2
+    assert f"at most {MAX_PASSWORD_CHARS} characters" in capsys.readouterr().err
+    assert not db.exists()
+    assert main(["init", str(MINI_EVENT), "--db", str(db), "--password", "p" * MAX_PASSWORD_CHARS]) == 0

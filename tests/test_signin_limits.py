@@ -10,7 +10,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from app.routes.common import MAX_PASSWORD_CHARS
+from app.security import MAX_PASSWORD_CHARS
 from app.setup import reset_host_password
 from app.signin import LOGIN_OVERALL, LOGIN_PER_ADDRESS, PIN_PER_ADDRESS_AND_JUDGE
 from tests.conftest import cookie_header, host_client
@@ -185,7 +185,7 @@ async def test_a_poll_that_races_a_logout_does_not_bring_the_old_sessions_back()
 
 async def test_a_password_is_checked_on_its_first_200_characters(mini_server: RunningServer) -> None:
     """docs/security.md: a login form's password is cut to MAX_PASSWORD_CHARS before the (costly)
-    check, so a megabyte typed into it costs no more than 200 characters."""
+    scrypt check; the longest password that can be set (app/cli.py) is that long."""
     longest = "長" * MAX_PASSWORD_CHARS
     await reset_host_password(mini_server.db_path, longest)
     try:

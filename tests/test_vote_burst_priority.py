@@ -6,6 +6,7 @@ collector's way like a storm of connections. Nothing here is about time."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import sqlite3
 import threading
@@ -244,26 +245,50 @@ async def test_a_hall_that_keeps_pinging_is_frozen_without_new_connections() -> 
             item["waiter"][0].cancel()
 
 
-async def test_background_work_hands_the_gil_over_only_while_a_database_call_is_in_flight(
+async def test_background_work_hands_the_gil_over_only_while_a_write_waits(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Between the slices of a fan-out the loop sleeps for an instant only while the SQLite thread
-    has a call to run (app/gil_handoff.py): otherwise a busy loop keeps the GIL from it, and at any
-    other time the sleep would only slow the fan-out down."""
+    """Between the slices of a fan-out the loop sleeps for an instant only while one of the store's
+    writes waits for the SQLite thread (app/gil_handoff.py): otherwise a busy loop keeps the GIL from
+    it, and at any other time the sleep would only slow the fan-out down. Reads do not count."""
     sleeps: list[float] = []
     monkeypatch.setattr(gil_handoff, "time", SimpleNamespace(sleep=sleeps.append))
     hub = Hub()
-    for _ in range(10):
-        await hub.yield_to_commands()
-    assert sleeps == [] and gil_handoff.in_flight() == 0
+    waiting_before = gil_handoff.waiting()
+    assert waiting_before == 0  # a count left over by any earlier write would be a leak
     async with Store.open(tmp_path / "h.db") as store:
-        query = asyncio.ensure_future(store.get_meta("anything"))
-        await asyncio.sleep(0)  # submitted to the SQLite thread
-        assert gil_handoff.in_flight() == 1
+        read = asyncio.ensure_future(store.get_meta("anything"))
+        await asyncio.sleep(0)  # submitted to the SQLite thread: not a write
+        await hub.yield_to_commands()
+        assert await read is None
+        assert sleeps == []
+        sleeps.clear()
+        write = asyncio.ensure_future(store.append("host", "note", {"n": 1}))
+        await asyncio.sleep(0)
+        assert gil_handoff.waiting() == waiting_before + 1
         await hub.yield_to_commands()
         assert sleeps == [gil_handoff.HANDOFF_SECONDS]
-        assert await query is None
-        assert gil_handoff.in_flight() == 0
-        await hub.yield_to_commands()
-        assert len(sleeps) == 1
+        await write
+        assert gil_handoff.waiting() == waiting_before
+        cancelled = asyncio.ensure_future(store.append("host", "note", {"n": 2}))
+        await asyncio.sleep(0)
+        cancelled.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await cancelled
+        assert gil_handoff.waiting() == waiting_before  # nobody waits for a cancelled write
+    await hub.close()
+
+
+async def test_background_work_pauses_while_a_command_is_handled() -> None:
+    """Hub.priority(): a fan-out's next slice waits until the command is handled (at most
+    PRIORITY_PAUSE), so a judge's command runs about as fast as with no audience."""
+    hub = Hub()
+    with hub.priority():
+        paused = asyncio.ensure_future(hub.yield_to_commands())
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not paused.done()  # still waiting for the command
+    await asyncio.wait_for(paused, timeout=30)  # released as soon as the command is done
+    with hub.priority():
+        await asyncio.wait_for(hub.yield_to_commands(), timeout=30)  # a command that takes too long: let go
     await hub.close()

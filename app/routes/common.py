@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import HTTPConnection, Request
@@ -10,6 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import i18n
 from ..live import LiveEvent
+from ..security import MAX_PASSWORD_CHARS
 
 LANG_COOKIE = "roadshow_lang"
 
@@ -132,13 +134,14 @@ def constant_time_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
-MAX_PASSWORD_CHARS = 200  # what a login form's password is cut to before it is checked (docs/security.md)
-
-
-async def password_sign_in(request: Request, template: str, password_hash: str | None) -> Response | None:
+async def password_sign_in(
+    request: Request, template: str, password_hash: Callable[[], Awaitable[str | None]]
+) -> Response | None:
     """The POST of a host login form (an event's, or a season's event list): the login page again for
     a cross-site post (403), an address over its attempts (429, app/signin.py) or a wrong password
-    (401); None when the password matches `password_hash` (None: no password set, nothing matches)."""
+    (401); None when the password matches the stored hash, which `password_hash()` reads only once
+    the attempt has passed those checks (None: no password set, nothing matches). A password longer
+    than MAX_PASSWORD_CHARS is cut to that length before the check: no password that long can be set."""
     if not same_origin(request):
         return render(request, template, {"failed": True, "locked": False}, status_code=403)
     limits = request.app.state.signin
@@ -146,6 +149,7 @@ async def password_sign_in(request: Request, template: str, password_hash: str |
         return render(request, template, {"failed": True, "locked": True}, status_code=429)
     form = await request.form()
     password = str(form.get("password", ""))[:MAX_PASSWORD_CHARS]
-    if password_hash and await limits.check_password(password, password_hash):
+    stored = await password_hash()
+    if stored and await limits.check_password(password, stored):
         return None
     return render(request, template, {"failed": True, "locked": False}, status_code=401)

@@ -168,7 +168,7 @@ async def login(request: Request) -> Response:
             # a season's event list opens an event's documents this way too (app/season/pages.py)
             return redirect(request, "/host/documents" if request.query_params.get("next") == "documents" else "/host")
         return render(request, "login.html", {"failed": bool(key), "locked": False})
-    refused = await password_sign_in(request, "login.html", await live.store.get_meta("host_password_hash"))
+    refused = await password_sign_in(request, "login.html", lambda: live.store.get_meta("host_password_hash"))
     if refused is not None:
         return refused
     _log_in(request, live.host_epoch)

@@ -59,7 +59,11 @@ async def login(request: Request) -> Response:
             _log_in(request, held.epoch)
             return _to_events(request)
         return render(request, "season_login.html", {"failed": bool(key), "locked": False})
-    refused = await password_sign_in(request, "season_login.html", held.password_hash if held else None)
+
+    async def stored() -> str | None:
+        return held.password_hash if held else None
+
+    refused = await password_sign_in(request, "season_login.html", stored)
     if refused is not None:
         return refused
     assert held is not None  # a matching password needs a stored one
