@@ -97,11 +97,20 @@ class VoteIntake:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="vote-intake")
 
     async def stop(self) -> None:
+        """Stop the writer. Votes still queued (waiting for the next batch) are refused "internal",
+        nothing stored: their phones keep them in their outboxes and send them again."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        queued: list[tuple[VoteRow, asyncio.Future[VoteAck]]] = []
+        while not self._queue.empty():
+            queued.append(self._queue.get_nowait())
+        self._forget(queued)
+        for _, future in queued:
+            if not future.done():
+                future.set_exception(DomainError("internal", "The server could not save this; please try again."))
 
     def _remember(self, row: VoteRow) -> None:
         voter = self._voters.setdefault(row.voter, _Voter())
@@ -191,6 +200,7 @@ class VoteIntake:
         last_commit = float("-inf")
         while True:
             batch = [await self._queue.get()]
+            committing = False
             try:
                 wait = last_commit + COMMIT_EVERY - loop.time()
                 if wait > 0:
@@ -198,9 +208,11 @@ class VoteIntake:
                 while len(batch) < MAX_BATCH and not self._queue.empty():
                     batch.append(self._queue.get_nowait())
                 await self._yield_first()  # a judge's command waiting goes first
-                last_commit = loop.time()
+                last_commit, committing = loop.time(), True
                 acks = await self._commit(batch)
             except asyncio.CancelledError:
+                if not committing:  # stopped before its commit: nothing stored, the ids may come again
+                    self._forget(batch)
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(

@@ -94,6 +94,29 @@ async def test_votes_arriving_one_by_one_are_committed_together_at_a_paced_rate(
         await intake.stop()
 
 
+async def test_votes_waiting_for_their_batch_when_the_intake_stops_are_refused_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A vote queued while the writer waits for its next batch (COMMIT_EVERY) gets an answer when the
+    intake stops: refused, nothing stored, its id free to be sent again; none waits forever."""
+    monkeypatch.setattr(vote_intake, "COMMIT_EVERY", 600.0)  # the next batch waits, however slow the machine
+    async with Store.open(tmp_path / "v.db") as store:
+        intake = intake_for(store)
+        await intake.load()
+        await intake.accept(request("v0", address="10.2.0.1"))  # commits at once; the next batch waits
+        waiting = [asyncio.ensure_future(intake.accept(request(f"v{i}", address=f"10.2.0.{i}"))) for i in (1, 2)]
+        for _ in range(3):
+            await asyncio.sleep(0)  # the writer has taken the first into its batch and waits for more
+        assert intake.waiting == 1
+        await intake.stop()
+        answers = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), timeout=30)
+        assert all(isinstance(a, DomainError) and a.code == "internal" for a in answers)
+        assert [e.data["count"] for e in await store.journal() if e.kind == "votes_committed"] == [1]
+        again = await intake.accept(request("v1", address="10.2.0.1"))  # the phone resends: stored once
+        assert not again.duplicate
+        await intake.stop()
+
+
 async def test_a_vote_resent_after_restart_is_stored_once(tmp_path: Path) -> None:
     async with Store.open(tmp_path / "v.db") as store:
         intake = intake_for(store)
