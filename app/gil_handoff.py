@@ -10,10 +10,10 @@ the GIL before the loop retakes it, and it waits again (CPython's "convoy effect
 judge's score then waits for its commit for as long as the loop stays busy.
 
 Measured on this 2-core machine by `python -m bench.gil_handoff` (one `SELECT 1` at a time against a
-loop busy in 0.5 ms slices; docs/performance.md, "Judges first, round two"): as it comes, one call
-took 17.9 s (asyncio's loop) and 46.7 s (uvloop); with `os.sched_yield()` at every slice boundary
-(what the hub did while a command was being handled) p50 0.8–1.1 s; with a 50 µs sleep at every
-slice boundary, which takes the loop off the CPU long enough for the thread to take the GIL, 1.3 ms.
+loop busy in 0.5 ms slices; docs/performance.md, "Judges first, round two"): as it comes, single calls
+took from seconds to minutes; with `os.sched_yield()` at every slice boundary (what the hub did while a
+command was being handled) p50 0.15–1 s; with a ~60 µs sleep at every slice boundary, which takes the
+loop off the CPU long enough for the thread to take the GIL, p50 1.2 ms.
 
 So the store's writes (a judge's or the host's command, a vote batch, a transaction) are counted while
 they wait for the SQLite thread (`waiting_for_a_write`), and the loops that slice background work
