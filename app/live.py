@@ -1,8 +1,8 @@
-"""The live event service: command handling (decode -> domain -> store -> hub) and the views.
+"""The live event service: command handling (decode -> domain -> store -> hub).
 
 One LiveEvent per running server. It owns the in-memory EventState, rebuilt from the journal at
 start-up and kept in step with every committed change; it publishes the sections that changed to the
-board, the host and each judge.
+board, the host and each judge (LiveViews, app/live_views.py).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-import orjson
-
 from .audit_chain import Anchor
 from .domain.definition_changes import definition_changes
 from .domain.errors import DomainError, Refusal
@@ -27,33 +25,17 @@ from .domain.touched import EVERYTHING, NOTHING, PRESENCE, Touched, touched_by
 from .eventfile import parse_event
 from .hub import Hub
 from .i18n import N_
+from .live_views import HOST_TOPIC, LiveViews
 from .live_votes import AudienceVote
 from .protocol import Command
 from .store import JournalEntry, Store
-from .views import (
-    HOST_OWN_SECTIONS,
-    RANKED_SECTIONS,
-    SHARED_SECTIONS,
-    Part,
-    board_sections,
-    host_sections,
-    judge_sections,
-)
 
 log = logging.getLogger("roadshow.live")
-
-BOARD_TOPIC = "board"
-HOST_TOPIC = "host"
-
 
 ARCHIVED_MESSAGE = (
     "This event is finished and archived, so it is read-only: nothing can be changed or scored. Its "
     "documents and exports still work; the host can reopen it from the event list."
 )
-
-
-def judge_topic(judge: str) -> str:
-    return f"judge:{judge}"
 
 
 def fold(state: EventState, entry: JournalEntry) -> None:
@@ -64,7 +46,9 @@ def fold(state: EventState, entry: JournalEntry) -> None:
         state.reveal_anchor = Anchor.of(entry.seq, entry.hash).as_dict()
 
 
-class LiveEvent:
+class LiveEvent(LiveViews):
+    """The views it publishes: LiveViews (app/live_views.py)."""
+
     def __init__(
         self,
         store: Store,
@@ -317,136 +301,6 @@ class LiveEvent:
             seen["activity"] = activity
             self.refresh(PRESENCE)
 
-    # ------------------------------------------------------------------ views
-    def host_sections(self) -> dict[str, Any]:
-        sections = host_sections(self.state, self.presence)
-        if self.votes is not None:
-            sections["vote_watch"] = self.votes.watch()
-        return sections
-
-    def publish_host(self, sections: dict[str, Any]) -> None:
-        """Sections of the host's own that the state does not hold (the vote's watch panel)."""
-        self._publish({HOST_TOPIC: sections})
-
-    def sections_for(self, role: str, judge: str | None = None) -> dict[str, Any]:
-        if role == "host":
-            return self.host_sections()
-        if role == "judge" and judge:
-            return judge_sections(self.state, judge)
-        return board_sections(self.state)
-
-    def snapshot(self, role: str, judge: str | None = None) -> bytes:
-        """The whole view of a role as one message. Assembled from the sections as last published
-        (already serialised), so a storm of reconnecting screens costs no recomputation."""
-        topic = self.topic_for(role, judge)
-        head = {"type": "snapshot", "seq": self.hub.seq(topic), "role": role, "server_now": time.time()}
-        published = self._published.get(topic)
-        if published is None:  # not a topic this event has (e.g. a judge removed by an edit)
-            return orjson.dumps(head | {"sections": self.sections_for(role, judge)})
-        body = b",".join(b'"%s":%s' % (name.encode(), encoded) for name, encoded in published.items())
-        return orjson.dumps(head)[:-1] + b',"sections":{' + body + b"}}"
-
-    @staticmethod
-    def topic_for(role: str, judge: str | None) -> str:
-        if role == "host":
-            return HOST_TOPIC
-        if role == "judge" and judge:
-            return judge_topic(judge)
-        return BOARD_TOPIC
-
-    def _sections(self, touched: Touched, part: Part = "all", host_own: bool = True) -> dict[str, dict[str, Any]]:
-        """Every topic's sections that read something `touched` (app/views.py says what each reads).
-        The board comes first: the pumps are woken in this order, and the audience is the one waiting."""
-        shared = board_sections(self.state, touched, part)
-        out: dict[str, dict[str, Any]] = {BOARD_TOPIC: shared}
-        for judge in self.event.judges:  # a judge added by an edit gets a topic; one removed keeps none
-            out[judge_topic(judge.id)] = judge_sections(self.state, judge.id, shared, touched, part)
-        out[HOST_TOPIC] = host_sections(self.state, self.presence, shared, touched, part) if host_own else dict(shared)
-        return out
-
-    def _remember(self, by_topic: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """Record what each topic now shows; return only the sections that differ from before. A
-        section shared by several topics (the same object) is serialised once."""
-        changed: dict[str, dict[str, Any]] = {}
-        encoded_by_id: dict[int, bytes] = {}
-        for topic, sections in by_topic.items():
-            last = self._published.setdefault(topic, {})
-            for name, value in sections.items():
-                encoded = encoded_by_id.get(id(value))
-                if encoded is None:
-                    encoded = encoded_by_id[id(value)] = orjson.dumps(value)
-                if last.get(name) != encoded:
-                    last[name] = encoded
-                    changed.setdefault(topic, {})[name] = value
-        return changed
-
-    def refresh(self, touched: Touched = EVERYTHING) -> None:
-        """Publish every section that changed: those that read what `touched` says changed are
-        recomputed and compared with what each topic last received. Now, the board's (the audience's)
-        sections; in a moment, in short steps after the command's acknowledgement has been written and
-        the board's fan-out has started, each role's own sections and then the rankings, together for
-        everything touched until then (app/views.py, Part)."""
-        self._publish(self._sections(touched, "now"))
-        self._later = touched if self._later is None else self._later | touched
-        if self._later_task is not None:
-            return  # the running task picks this up
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (a script using the service directly): all at once
-            for step in LATER_STEPS:
-                self._later_step(self._later, step)
-            self._later = None
-            return
-        self._later_task = loop.create_task(self._refresh_later(), name="refresh-later")
-
-    async def _refresh_later(self) -> None:
-        # Each step holds the event loop for well under a millisecond or two (30 judges, 18
-        # projects); between steps a judge's command goes first (Hub.yield_to_commands).
-        try:
-            while self._later is not None:
-                # Commands in flight go first, and what they touch joins this round.
-                await self.hub.yield_to_commands()
-                touched, self._later = self._later, None
-                for index, step in enumerate(LATER_STEPS):
-                    if index:
-                        await self.hub.yield_to_commands()
-                    self._later_step(touched, step)
-        except Exception:  # never leave the task slot taken: the next refresh starts a new one
-            log.exception("recomputing the rankings failed")
-        finally:
-            self._later_task = None
-
-    def _later_step(self, touched: Touched, step: str) -> None:
-        if step == "own":  # the host's and each judge's own sections
-            self._publish(self._sections(touched, "own"))
-            return
-        if not touched.aspects & RANKED_READS:
-            return
-        if step == "results":
-            self.state.results()  # the scores aggregated: the costly part, cached for the steps after
-        elif step == "shared":  # the board's (and so the host's copy of the) result and leaderboard
-            self._publish(self._sections(touched, "later", host_own=False))
-        else:  # one of the host's own ranked sections
-            reads, build = HOST_OWN_SECTIONS[step]
-            if reads & touched.aspects:
-                self._publish({HOST_TOPIC: {step: build(self.state, self.presence)}})
-
-    async def settled(self) -> None:
-        """Wait until the ranked sections are up to date (tests, shutdown)."""
-        while self._later_task is not None:
-            await asyncio.shield(self._later_task)
-
-    def _publish(self, by_topic: dict[str, dict[str, Any]]) -> None:
-        for topic, sections in self._remember(by_topic).items():
-            self.hub.publish(topic, sections)
-
-
-# The deferred recomputation, one step at a time (LiveEvent._refresh_later): each role's own sections,
-# then the ranked ones.
-LATER_STEPS = ("own", "results", "shared", "standings", "awards_preview", "final_lock")
-RANKED_READS: frozenset[str] = frozenset().union(
-    *(reads for name, (reads, _) in (SHARED_SECTIONS | HOST_OWN_SECTIONS).items() if name in RANKED_SECTIONS)
-)
 
 LOCKED_MESSAGES = {
     "rubric": N_("Scoring has started, so the rubric can no longer be changed."),

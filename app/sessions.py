@@ -14,7 +14,8 @@ import contextlib
 import logging
 import secrets
 
-from .live import HOST_TOPIC, LiveEvent
+from .live import LiveEvent
+from .live_views import HOST_TOPIC
 
 log = logging.getLogger("roadshow.sessions")
 

@@ -22,7 +22,8 @@ from app.domain.errors import DomainError
 from app.domain.numbers import apportion, exact, shown, to_decimals, units
 from app.domain.state import Change, EventState
 from app.eventfile import EventFileError, parse_event
-from app.live import BOARD_TOPIC, HOST_TOPIC, LiveEvent, judge_topic
+from app.live import LiveEvent
+from app.live_views import BOARD_TOPIC, HOST_TOPIC, judge_topic
 from app.protocol import Command, decode
 from app.routes.api import results_json
 from app.setup import demo_event_text

@@ -21,7 +21,8 @@ from app.domain.errors import DomainError
 from app.domain.state import Change
 from app.domain.touched import EVERYTHING, touched_by
 from app.hub import Hub
-from app.live import BOARD_TOPIC, HOST_TOPIC, LATER_STEPS, LiveEvent, judge_topic
+from app.live import LiveEvent
+from app.live_views import BOARD_TOPIC, HOST_TOPIC, LATER_STEPS, judge_topic
 from app.protocol import Command
 from app.setup import demo_event_text
 from app.store import Store

@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 from .. import hostcheck
 from ..assets import StaticAssets
 from ..config import Settings
-from ..live import BOARD_TOPIC, HOST_TOPIC
+from ..live_views import BOARD_TOPIC, HOST_TOPIC
 from . import host_file
 from .folder import scan
 from .running import BrokenEvent, RunningEvent, StartFailed, start_event, stop_event
