@@ -14,9 +14,9 @@ binary frame, and offers that frame to every subscriber:
 - Any other subscriber (another server, a test double) answers None and gets the ordinary awaited
   `send()`, with `send_timeout`, after the direct pass.
 
-The direct pass yields every `slice_seconds` (0.5 ms) to the event loop's other tasks, and while a
-database call is in flight to the SQLite thread too (app/gil_handoff.py), so a judge's command, its
-commit and its acknowledgement never wait for a whole audience fan-out.
+The direct pass yields every `slice_seconds` (0.5 ms) to the event loop's other tasks, and while one
+of the store's writes waits for the SQLite thread to that thread too (app/gil_handoff.py), so a
+judge's command, its commit and its acknowledgement never wait for a whole audience fan-out.
 Acknowledgements never go through the hub: they are written straight to the judge's own socket.
 """
 
@@ -243,8 +243,9 @@ class Hub:
 
     async def yield_to_commands(self) -> None:
         """Called between slices of background work (a fan-out, the deferred rankings, a vote batch's
-        acks): let the SQLite thread take the GIL if it has a call in flight (app/gil_handoff.py: a
-        busy loop would otherwise keep it from the thread committing a judge's score), and the other
+        acks): let the SQLite thread take the GIL while one of the store's writes waits for it
+        (app/gil_handoff.py: a busy loop would otherwise keep it from the thread committing a judge's
+        score), and the other
         tasks of the event loop run; while a command is being handled (priority()), then wait for it,
         at most PRIORITY_PAUSE."""
         gil_handoff.hand_over()

@@ -108,9 +108,7 @@ class VoteIntake:
         while not self._queue.empty():
             queued.append(self._queue.get_nowait())
         self._forget(queued)
-        for _, future in queued:
-            if not future.done():
-                future.set_exception(DomainError("internal", "The server could not save this; please try again."))
+        _not_saved(queued)
 
     def _remember(self, row: VoteRow) -> None:
         voter = self._voters.setdefault(row.voter, _Voter())
@@ -213,20 +211,12 @@ class VoteIntake:
             except asyncio.CancelledError:
                 if not committing:  # stopped before its commit: nothing stored, the ids may come again
                     self._forget(batch)
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(
-                            DomainError("internal", "The server could not save this; please try again.")
-                        )
+                _not_saved(batch)
                 raise
             except Exception:
                 log.exception("committing %d votes failed", len(batch))
                 self._forget(batch)
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(
-                            DomainError("internal", "The server could not save this; please try again.")
-                        )
+                _not_saved(batch)
                 continue
             await self._acknowledge(acks)
 
@@ -270,3 +260,10 @@ class VoteIntake:
             if voter is not None and voter.ids.get(row.vote_id) is not None:
                 del voter.ids[row.vote_id]
                 voter.stored -= 1
+
+
+def _not_saved(items: list[tuple[VoteRow, asyncio.Future[VoteAck]]]) -> None:
+    """Answer the votes not yet answered: not saved (their pages keep them and send them again)."""
+    for _, future in items:
+        if not future.done():
+            future.set_exception(DomainError("internal", "The server could not save this; please try again."))
