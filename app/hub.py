@@ -245,9 +245,8 @@ class Hub:
         """Called between slices of background work (a fan-out, the deferred rankings, a vote batch's
         acks): let the SQLite thread take the GIL while one of the store's writes waits for it
         (app/gil_handoff.py: a busy loop would otherwise keep it from the thread committing a judge's
-        score), and the other
-        tasks of the event loop run; while a command is being handled (priority()), then wait for it,
-        at most PRIORITY_PAUSE."""
+        score), and the other tasks of the event loop run; while a command is being handled
+        (priority()), then wait for it, at most PRIORITY_PAUSE."""
         gil_handoff.hand_over()
         await asyncio.sleep(0)
         if self._priority:
