@@ -32,27 +32,15 @@ from .media import MEDIA_KINDS, apply_media
 from .models import Event
 from .numbers import as_number
 from .results import ProjectResult, Standings, compute_results, rank
+from .running_order import HALL_LANGUAGES, SCENES, TIMER_ACTIONS, TIMERS, RunningOrderRules
 from .scoring import ScoreSheet, journalled_sheet, replayed_total, replayed_values, validate_comment, validate_values
 from .stage import STAGE_KINDS, StageRules, StartRecord
 from .votes import VOTE_COMMANDS, VOTE_FACTS, VoteBook, VoteWindow, revealed_points
 
-__all__ = ["Change", "EventState", "Timer"]  # Change and Timer live in facts.py; imported from here too
+# Change and Timer live in facts.py, the scenes, timers and hall languages in running_order.py; imported from here too
+__all__ = ["HALL_LANGUAGES", "SCENES", "TIMERS", "TIMER_ACTIONS", "Change", "EventState", "Timer"]
 
 ProjectStatus = Literal["pending", "presenting", "scoring", "closed", "revealed"]
-# commentary, break and thanks: app/domain/commentary.py (the board's stage scenes around the scoring)
-SCENES: tuple[str, ...] = (
-    "welcome",
-    "presenting",
-    "result",
-    "leaderboard",
-    "ceremony",
-    "commentary",
-    "break",
-    "thanks",
-    "people_choice",
-)
-TIMERS: tuple[str, ...] = ("presentation", "qa")
-TIMER_ACTIONS: tuple[str, ...] = ("start", "pause", "reset")
 
 HOST_COMMANDS: frozenset[str] = frozenset(
     {
@@ -79,7 +67,6 @@ HOST_COMMANDS: frozenset[str] = frozenset(
 # While the results are reopened after the ceremony started (app/domain/final_lock.py), the ceremony
 # waits for the awards to be re-decided.
 WAIT_WHILE_REOPENED: frozenset[str] = frozenset({"start_ceremony", "ceremony_step"})
-HALL_LANGUAGES: tuple[str, ...] = ("zh", "en")
 JUDGE_COMMANDS: frozenset[str] = frozenset({"submit_score"}) | COMMENTARY_JUDGE_COMMANDS
 
 
@@ -91,7 +78,7 @@ class Ceremony:
 
 
 @dataclass(slots=True)
-class EventState(StageRules, CommentaryRules):
+class EventState(StageRules, CommentaryRules, RunningOrderRules):
     event: Event
     order: list[str]
     status: dict[str, ProjectStatus]
@@ -210,93 +197,6 @@ class EventState(StageRules, CommentaryRules):
         if not isinstance(jid, str) or self.event.judge(jid) is None:
             raise DomainError("unknown_judge", "There is no such judge.")
         return jid
-
-    def _decide_reorder(self, args: dict[str, Any], now: float) -> list[Change]:
-        order = args.get("order")
-        if (
-            not isinstance(order, list)
-            or not all(isinstance(pid, str) for pid in order)
-            or sorted(map(str, order)) != sorted(self.order)
-            or len(set(order)) != len(order)
-        ):
-            raise DomainError("bad_order", "The new order must list every project exactly once.")
-        for index, pid in enumerate(self.order):
-            if self.status[pid] != "pending" and order[index] != pid:
-                raise DomainError("order_locked", "A project that has started cannot be moved.")
-        return [Change("order", {"order": list(order)})]
-
-    def _decide_timer(self, args: dict[str, Any], now: float) -> list[Change]:
-        timer, action = args.get("timer"), args.get("action")
-        if timer not in TIMERS or action not in TIMER_ACTIONS:
-            raise DomainError("bad_timer", "Unknown timer or timer action.")
-        if self.current is None:
-            raise DomainError("no_current", "No project is presenting.")
-        return [Change("timer", {"timer": timer, "action": action, "at": now})]
-
-    def _decide_open_scoring(self, args: dict[str, Any], now: float) -> list[Change]:
-        if self.current is None:
-            raise DomainError("no_current", "No project is presenting.")
-        if self.status[self.current] not in ("presenting", "closed"):
-            raise DomainError("bad_phase", "Scoring cannot be opened now.")
-        return [Change("open", {"project": self.current})]
-
-    def _decide_close_scoring(self, args: dict[str, Any], now: float) -> list[Change]:
-        if self.current is None or self.status[self.current] != "scoring":
-            raise DomainError("not_open", "Scoring is not open.")
-        return [Change("close", {"project": self.current})]
-
-    def _decide_reveal(self, args: dict[str, Any], now: float) -> list[Change]:
-        pid = self._project_arg(args) if "project" in args else self.current
-        if pid is None:
-            raise DomainError("no_current", "No project is presenting.")
-        if self.status[pid] != "closed":
-            raise DomainError("close_first", "Close scoring for this project before revealing it.")
-        if not self.submitted_judges(pid):
-            raise DomainError("no_scores", "No judge has scored this project yet.")
-        return [Change("reveal", {"project": pid})]
-
-    def _decide_recuse(self, args: dict[str, Any], now: float) -> list[Change]:
-        jid, pid = self._judge_arg(args), self._project_arg(args)
-        on = args.get("recused", True)
-        if not isinstance(on, bool):
-            raise DomainError("bad_args", "`recused` must be true or false.")
-        if self.status[pid] == "revealed":
-            raise DomainError("already_revealed", "The result of this project has been revealed.")
-        refuse_when_locked(self.ceremony is not None, self.reopened)
-        reason = clean_reason(args.get("reason"))
-        if ((jid, pid) in self.recused) == on:
-            return []
-        if not reason:
-            raise DomainError("reason_required", "A recusal needs a reason.")
-        return [Change("recuse", {"judge": jid, "project": pid, "recused": on, "reason": reason})]
-
-    def _decide_scene(self, args: dict[str, Any], now: float) -> list[Change]:
-        scene = args.get("scene")
-        if scene not in SCENES:
-            raise DomainError("bad_scene", "Unknown scene.")
-        if scene == "result" and not self.revealed:
-            raise DomainError("nothing_revealed", "No result has been revealed yet.")
-        if scene == "ceremony" and self.ceremony is None:
-            raise DomainError("no_ceremony", "The award ceremony has not started.")
-        if scene == "people_choice" and self.vote.revealed is None:
-            raise DomainError("vote_not_revealed", "The audience vote has not been revealed yet.")
-        if scene == "presenting" and self.current is None:
-            raise DomainError("no_current", "No project is presenting.")
-        if scene == "commentary" and self.commentary is None:
-            raise DomainError("no_commentary", "No commentary is on.")
-        if scene == "break" and self.interlude is None:
-            raise DomainError("no_break", "No break has been set: start one with its length.")
-        return [Change("scene", {"scene": scene})]
-
-    def _decide_hall(self, args: dict[str, Any], now: float) -> list[Change]:
-        """The projector's language and sound, set by the host for the whole hall."""
-        language = args.get("language", self.hall_language)
-        sound = args.get("sound", self.hall_sound)
-        if language is not None and language not in HALL_LANGUAGES:
-            raise DomainError("bad_setting", "Unknown language for the hall.")
-        if not isinstance(sound, bool):
-            raise DomainError("bad_setting", "The sound setting must be true or false.")
-        return [Change("hall", {"language": language, "sound": sound})]
 
     def _decide_start_ceremony(self, args: dict[str, Any], now: float) -> list[Change]:
         if self.ceremony is not None:
